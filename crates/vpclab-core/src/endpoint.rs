@@ -1,0 +1,138 @@
+//! Endpoints: what `--from` and `--to` may name, resolved against a model.
+//!
+//! A resource id (`i-…`, `eni-…`, `igw-…`), a Name, `internet`, or an IP address. An
+//! address outside every VPC is a host on the internet; an address inside a VPC that no
+//! interface holds is still a valid endpoint (the trace then says "no such host").
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::model::{EniIx, Entity, IgwIx, InstIx, Model};
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// An instance: the trace picks the interface, as the instance's OS would.
+    Instance(InstIx),
+    /// One interface, optionally one of its addresses (private or public).
+    Interface { eni: EniIx, ip: Option<IpAddr> },
+    /// A host on the internet, optionally at a given address, optionally through one gateway.
+    Internet {
+        ip: Option<IpAddr>,
+        via: Option<IgwIx>,
+    },
+    /// An address inside a VPC that no interface holds.
+    Unassigned(IpAddr),
+}
+
+/// The address an unnamed internet host uses: 198.51.100.10, from TEST-NET-2, the range
+/// RFC 5737 reserves for documentation, so it is clearly nobody's real host.
+pub const DEFAULT_INTERNET_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 10));
+
+/// Why an endpoint could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error(
+        "{field}: no instance, network interface, internet gateway or address called {name:?}"
+    )]
+    NotFound { field: &'static str, name: String },
+    #[error("{field}: the name {name:?} is ambiguous: it names {ids}; use an id")]
+    Ambiguous {
+        field: &'static str,
+        name: String,
+        ids: String,
+    },
+    #[error("{field}: {name:?} is a {kind}; an endpoint is an instance, a network interface, an internet gateway, `internet` or an IP address")]
+    WrongKind {
+        field: &'static str,
+        name: String,
+        kind: &'static str,
+    },
+}
+
+/// Resolve `text` (from the query field `field`, for messages).
+pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, EndpointError> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("internet") {
+        return Ok(Endpoint::Internet {
+            ip: None,
+            via: None,
+        });
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(by_address(m, ip));
+    }
+    let entity = match m.entity(text) {
+        Some(e) => e,
+        None => by_name(m, field, text)?,
+    };
+    match entity {
+        Entity::Instance(i) => Ok(Endpoint::Instance(i)),
+        Entity::NetworkInterface(e) => Ok(Endpoint::Interface { eni: e, ip: None }),
+        Entity::InternetGateway(g) => Ok(Endpoint::Internet {
+            ip: None,
+            via: Some(g),
+        }),
+        other => Err(EndpointError::WrongKind {
+            field,
+            name: text.to_string(),
+            kind: m.describe(other).2.noun(),
+        }),
+    }
+}
+
+/// Names need not be unique, and a security group may share a name with an instance:
+/// only endpoint kinds count, and an instance wins over its own interfaces.
+fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, EndpointError> {
+    let all = m.named(text);
+    let endpoints: Vec<Entity> = all
+        .iter()
+        .copied()
+        .filter(|e| {
+            matches!(
+                e,
+                Entity::Instance(_) | Entity::NetworkInterface(_) | Entity::InternetGateway(_)
+            )
+        })
+        .collect();
+    let instances: Vec<Entity> = endpoints
+        .iter()
+        .copied()
+        .filter(|e| matches!(e, Entity::Instance(_)))
+        .collect();
+    match (endpoints.as_slice(), instances.as_slice(), all.first()) {
+        ([one], _, _) | (_, [one], _) => Ok(*one),
+        ([], _, Some(other)) => Ok(*other), // reported as the wrong kind by the caller
+        ([], _, None) => Err(EndpointError::NotFound {
+            field,
+            name: text.to_string(),
+        }),
+        (many, _, _) => {
+            let ids = many
+                .iter()
+                .map(|e| m.describe(*e).0.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(EndpointError::Ambiguous {
+                field,
+                name: text.to_string(),
+                ids,
+            })
+        }
+    }
+}
+
+fn by_address(m: &Model, ip: IpAddr) -> Endpoint {
+    if let Some(eni) = m.interface_with_private_ip(ip) {
+        return Endpoint::Interface { eni, ip: Some(ip) };
+    }
+    if let Some((eni, _)) = m.interface_with_public_ip(ip) {
+        return Endpoint::Interface { eni, ip: Some(ip) };
+    }
+    if m.vpc_containing(ip).is_some() {
+        return Endpoint::Unassigned(ip);
+    }
+    Endpoint::Internet {
+        ip: Some(ip),
+        via: None,
+    }
+}

@@ -1,0 +1,135 @@
+//! Security group and network ACL evaluation for one packet.
+//!
+//! Security groups: allow rules only, the union of every rule of every group on the
+//! interface, stateful (replies are not evaluated here; the trace records them as session
+//! matches). A rule that references a group matches the private addresses of that group's
+//! members (vpc/latest/userguide/security-group-rules.html).
+//!
+//! Network ACLs: rules in number order, the first match decides, the final `*` rule denies;
+//! stateless, so replies are evaluated like any packet (vpc/latest/userguide/nacl-rules.html).
+//! Port ranges in both filter the packet's destination port.
+
+use serde::Serialize;
+use std::net::IpAddr;
+
+use crate::model::{AclRule, EniIx, Model, NetworkAcl, SgIx, SgPeer, SgRule};
+use crate::packet::{Packet, PortRange, Protocol};
+
+/// Which way a packet crosses a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// The security group rule that allowed a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SgMatch {
+    pub group: SgIx,
+    /// Index into the group's inbound or outbound rules.
+    pub rule: usize,
+}
+
+/// Find a rule of the interface's groups that allows `p` in direction `dir`.
+/// `None` means no rule allows it: the packet is dropped.
+pub fn security_groups(m: &Model, eni: EniIx, dir: Direction, p: &Packet) -> Option<SgMatch> {
+    let peer = match dir {
+        Direction::Ingress => p.src,
+        Direction::Egress => p.dst,
+    };
+    m.interfaces[eni.0].security_groups.iter().find_map(|&g| {
+        let sg = &m.security_groups[g.0];
+        let rules = match dir {
+            Direction::Ingress => &sg.inbound,
+            Direction::Egress => &sg.outbound,
+        };
+        rules
+            .iter()
+            .position(|r| sg_rule_matches(m, r, peer, p))
+            .map(|rule| SgMatch { group: g, rule })
+    })
+}
+
+fn sg_rule_matches(m: &Model, r: &SgRule, peer: IpAddr, p: &Packet) -> bool {
+    let peer_ok = match r.peer {
+        SgPeer::Cidr(c) => c.contains(&peer),
+        SgPeer::Group(g) => m.is_member_address(g, peer),
+    };
+    peer_ok && r.protocol.matches(p.protocol) && ports_match(r.protocol, r.ports, p.dst_port)
+}
+
+fn ports_match(rule_protocol: Protocol, ports: PortRange, port: u16) -> bool {
+    !rule_protocol.has_ports() || ports.contains(port)
+}
+
+/// The decision of a network ACL for one packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AclMatch {
+    /// The deciding rule number; `None` for the final `*` rule.
+    pub rule: Option<u32>,
+    pub allow: bool,
+}
+
+/// Evaluate `acl` for `p` crossing the subnet boundary in direction `dir`.
+pub fn network_acl(acl: &NetworkAcl, dir: Direction, p: &Packet) -> AclMatch {
+    let (rules, peer) = match dir {
+        Direction::Ingress => (&acl.inbound, p.src),
+        Direction::Egress => (&acl.outbound, p.dst),
+    };
+    rules
+        .iter()
+        .find(|r| acl_rule_matches(r, peer, p))
+        .map(|r| AclMatch {
+            rule: Some(r.number),
+            allow: r.allow,
+        })
+        .unwrap_or(AclMatch {
+            rule: None,
+            allow: false,
+        })
+}
+
+fn acl_rule_matches(r: &AclRule, peer: IpAddr, p: &Packet) -> bool {
+    r.cidr.contains(&peer)
+        && r.protocol.matches(p.protocol)
+        && ports_match(r.protocol, r.ports, p.dst_port)
+}
+
+/// A security group rule as the console would show it: `tcp 443 from 0.0.0.0/0`.
+pub fn describe_sg_rule(m: &Model, r: &SgRule, dir: Direction) -> String {
+    let peer = match r.peer {
+        SgPeer::Cidr(c) => c.to_string(),
+        SgPeer::Group(g) => m.security_groups[g.0].id.clone(),
+    };
+    let word = match dir {
+        Direction::Ingress => "from",
+        Direction::Egress => "to",
+    };
+    format!("allow {} {word} {peer}", proto_ports(r.protocol, r.ports))
+}
+
+/// A network ACL rule as the console would show it: `rule 100 allow tcp 443 from 0.0.0.0/0`.
+pub fn describe_acl_rule(r: &AclRule, dir: Direction) -> String {
+    let word = match dir {
+        Direction::Ingress => "from",
+        Direction::Egress => "to",
+    };
+    let action = if r.allow { "allow" } else { "deny" };
+    format!(
+        "rule {} {action} {} {word} {}",
+        r.number,
+        proto_ports(r.protocol, r.ports),
+        r.cidr
+    )
+}
+
+fn proto_ports(protocol: Protocol, ports: PortRange) -> String {
+    if protocol.has_ports() {
+        format!("{protocol} {ports}")
+    } else if protocol == Protocol::All {
+        "all traffic".to_string()
+    } else {
+        protocol.to_string()
+    }
+}

@@ -1,0 +1,1538 @@
+//! The model: a topology validated and resolved, ready for analysis.
+//!
+//! [`build`] never fails. It returns the model and the diagnostics (each naming an entity
+//! and a field); entities too broken to analyse (a subnet of a missing VPC, say) are left
+//! out of the model, everything else stays in, so analysis works on half-built networks.
+//!
+//! Resolution makes AWS's implicit things explicit, as AWS itself creates them with a VPC:
+//! the `local` routes of every route table, a main route table, a default network ACL
+//! (allow all) and a default security group for any VPC whose topology lacks them
+//! (vpc/latest/userguide/default-network-acl.html, default-security-group.html,
+//! subnet-route-tables.html). Such entities are marked `implicit`.
+//!
+//! Invariants after `build`: every index in the model points at an existing entity; every
+//! subnet has exactly one route table and one network ACL; ACL entries are sorted by rule
+//! number; an interface's addresses are inside its subnet.
+
+use ipnet::IpNet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::cidr;
+use crate::diagnostic::{label, Diagnostic, Diagnostics, Kind, Severity};
+use crate::instance_types;
+use crate::packet::{PortRange, Protocol};
+use crate::topology::{self as topo, AclAction, Topology};
+
+macro_rules! index_types {
+    ($($name:ident),*) => {$(
+        /// An index into the model's list of that kind.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub usize);
+    )*};
+}
+index_types!(VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx);
+
+/// Any entity of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Entity {
+    Vpc(VpcIx),
+    Subnet(SubnetIx),
+    RouteTable(RtIx),
+    InternetGateway(IgwIx),
+    Instance(InstIx),
+    NetworkInterface(EniIx),
+    SecurityGroup(SgIx),
+    NetworkAcl(AclIx),
+}
+
+/// The validated network.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub region: String,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub instances: Vec<Instance>,
+    pub interfaces: Vec<Interface>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    by_id: BTreeMap<String, Entity>,
+    by_name: BTreeMap<String, Vec<Entity>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub id: String,
+    pub name: Option<String>,
+    pub cidrs: Vec<IpNet>,
+    pub subnets: Vec<SubnetIx>,
+    pub main_route_table: RtIx,
+    pub default_acl: AclIx,
+    pub default_sg: SgIx,
+    pub internet_gateway: Option<IgwIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+    pub az: String,
+    pub cidr: IpNet,
+    pub map_public_ip_on_launch: bool,
+    pub route_table: RtIx,
+    pub acl: AclIx,
+    pub interfaces: Vec<EniIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+    pub main: bool,
+    pub implicit: bool,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub destination: IpNet,
+    pub target: Target,
+    /// Where the route came from, for traces: `local` routes are implicit.
+    pub implicit: bool,
+}
+
+/// Where a route sends traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Local,
+    InternetGateway(IgwIx),
+    /// The target does not exist (any more): AWS marks such routes `blackhole`.
+    Blackhole(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct InternetGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: Option<VpcIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub id: String,
+    pub name: Option<String>,
+    pub instance_type: String,
+    /// The Availability Zone of its primary interface.
+    pub az: Option<String>,
+    /// Attached interfaces, ordered by device index.
+    pub interfaces: Vec<EniIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Interface {
+    pub id: String,
+    pub name: Option<String>,
+    pub subnet: SubnetIx,
+    pub vpc: VpcIx,
+    pub primary_ip: Ipv4Addr,
+    pub secondary_ips: Vec<Ipv4Addr>,
+    /// Public IPv4 per private IPv4 (auto-assigned or Elastic), used by the IGW's 1:1 NAT.
+    pub public_ips: BTreeMap<Ipv4Addr, PublicIp>,
+    pub security_groups: Vec<SgIx>,
+    pub source_dest_check: bool,
+    pub attachment: Option<(InstIx, u32)>,
+}
+
+/// A public address mapped to one private address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicIp {
+    pub address: Ipv4Addr,
+    /// The Elastic IP allocation id, or `None` for an auto-assigned address.
+    pub elastic: Option<String>,
+}
+
+impl Interface {
+    /// Every private address, primary first.
+    pub fn private_ips(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        std::iter::once(self.primary_ip).chain(self.secondary_ips.iter().copied())
+    }
+
+    pub fn holds_private(&self, ip: IpAddr) -> bool {
+        matches!(ip, IpAddr::V4(a) if self.private_ips().any(|p| p == a))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+    pub implicit: bool,
+    pub inbound: Vec<SgRule>,
+    pub outbound: Vec<SgRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub peer: SgPeer,
+}
+
+/// The source (inbound) or destination (outbound) of a security group rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(IpNet),
+    /// Matches the private addresses of the interfaces in that group.
+    Group(SgIx),
+}
+
+#[derive(Debug, Clone)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+    pub default: bool,
+    pub implicit: bool,
+    /// Sorted by rule number.
+    pub inbound: Vec<AclRule>,
+    pub outbound: Vec<AclRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclRule {
+    pub number: u32,
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+    pub allow: bool,
+}
+
+impl Model {
+    /// Look an entity up by resource id.
+    pub fn entity(&self, id: &str) -> Option<Entity> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Entities whose Name is `name` (names need not be unique).
+    pub fn named(&self, name: &str) -> &[Entity] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The `(id, name, kind)` of an entity, for traces and messages.
+    pub fn describe(&self, e: Entity) -> (&str, Option<&str>, Kind) {
+        match e {
+            Entity::Vpc(i) => (
+                &self.vpcs[i.0].id,
+                self.vpcs[i.0].name.as_deref(),
+                Kind::Vpc,
+            ),
+            Entity::Subnet(i) => (
+                &self.subnets[i.0].id,
+                self.subnets[i.0].name.as_deref(),
+                Kind::Subnet,
+            ),
+            Entity::RouteTable(i) => (
+                &self.route_tables[i.0].id,
+                self.route_tables[i.0].name.as_deref(),
+                Kind::RouteTable,
+            ),
+            Entity::InternetGateway(i) => (
+                &self.internet_gateways[i.0].id,
+                self.internet_gateways[i.0].name.as_deref(),
+                Kind::InternetGateway,
+            ),
+            Entity::Instance(i) => (
+                &self.instances[i.0].id,
+                self.instances[i.0].name.as_deref(),
+                Kind::Instance,
+            ),
+            Entity::NetworkInterface(i) => (
+                &self.interfaces[i.0].id,
+                self.interfaces[i.0].name.as_deref(),
+                Kind::NetworkInterface,
+            ),
+            Entity::SecurityGroup(i) => (
+                &self.security_groups[i.0].id,
+                self.security_groups[i.0].name.as_deref(),
+                Kind::SecurityGroup,
+            ),
+            Entity::NetworkAcl(i) => (
+                &self.network_acls[i.0].id,
+                self.network_acls[i.0].name.as_deref(),
+                Kind::NetworkAcl,
+            ),
+        }
+    }
+
+    /// Name if set, else id.
+    pub fn label(&self, e: Entity) -> String {
+        let (id, name, _) = self.describe(e);
+        label(id, name)
+    }
+
+    /// The interface holding private address `ip`, if any.
+    pub fn interface_with_private_ip(&self, ip: IpAddr) -> Option<EniIx> {
+        self.interfaces
+            .iter()
+            .position(|e| e.holds_private(ip))
+            .map(EniIx)
+    }
+
+    /// The interface and private address that public address `ip` maps to, if any.
+    pub fn interface_with_public_ip(&self, ip: IpAddr) -> Option<(EniIx, Ipv4Addr)> {
+        let IpAddr::V4(ip) = ip else { return None };
+        self.interfaces.iter().enumerate().find_map(|(i, e)| {
+            e.public_ips
+                .iter()
+                .find(|(_, p)| p.address == ip)
+                .map(|(private, _)| (EniIx(i), *private))
+        })
+    }
+
+    /// The VPC whose CIDRs contain `ip`, if any.
+    pub fn vpc_containing(&self, ip: IpAddr) -> Option<VpcIx> {
+        self.vpcs
+            .iter()
+            .position(|v| v.cidrs.iter().any(|c| c.contains(&ip)))
+            .map(VpcIx)
+    }
+
+    /// Whether `ip` is a private address of an interface in security group `sg`.
+    pub fn is_member_address(&self, sg: SgIx, ip: IpAddr) -> bool {
+        self.interfaces
+            .iter()
+            .any(|e| e.security_groups.contains(&sg) && e.holds_private(ip))
+    }
+}
+
+/// Validate and resolve a topology.
+pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
+    let mut b = Builder {
+        t,
+        m: Model {
+            region: t.region.clone(),
+            ..Model::default()
+        },
+        d: Diagnostics::default(),
+        seen_ids: BTreeSet::new(),
+    };
+    b.ids();
+    b.vpcs();
+    b.subnets();
+    b.gateways();
+    b.security_groups();
+    b.network_acls();
+    b.route_tables();
+    b.instances();
+    b.interfaces();
+    b.elastic_ips();
+    b.instance_limits();
+    b.index();
+    let Builder { m, d, .. } = b;
+    let mut diags = d.0;
+    diags.sort_by(|a, b| a.severity.cmp(&b.severity));
+    (m, diags)
+}
+
+struct Builder<'t> {
+    t: &'t Topology,
+    m: Model,
+    d: Diagnostics,
+    seen_ids: BTreeSet<&'t str>,
+}
+
+/// Prefix `ix` with the list name so fields read like `routes[2].target`.
+fn at(list: &str, ix: usize, field: &str) -> String {
+    format!("{list}[{ix}].{field}")
+}
+
+impl<'t> Builder<'t> {
+    fn err(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        name: Option<&str>,
+        field: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
+        self.d.push(Severity::Error, kind, id, name, field, msg);
+    }
+
+    fn warn(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        name: Option<&str>,
+        field: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
+        self.d.push(Severity::Warning, kind, id, name, field, msg);
+    }
+
+    /// Ids must be unique across the topology: they are how everything refers to everything.
+    fn ids(&mut self) {
+        let t = self.t;
+        let all = t
+            .vpcs
+            .iter()
+            .map(|x| (Kind::Vpc, &x.id, &x.name))
+            .chain(t.subnets.iter().map(|x| (Kind::Subnet, &x.id, &x.name)))
+            .chain(
+                t.route_tables
+                    .iter()
+                    .map(|x| (Kind::RouteTable, &x.id, &x.name)),
+            )
+            .chain(
+                t.internet_gateways
+                    .iter()
+                    .map(|x| (Kind::InternetGateway, &x.id, &x.name)),
+            )
+            .chain(t.instances.iter().map(|x| (Kind::Instance, &x.id, &x.name)))
+            .chain(
+                t.network_interfaces
+                    .iter()
+                    .map(|x| (Kind::NetworkInterface, &x.id, &x.name)),
+            )
+            .chain(
+                t.elastic_ips
+                    .iter()
+                    .map(|x| (Kind::ElasticIp, &x.id, &x.name)),
+            )
+            .chain(
+                t.security_groups
+                    .iter()
+                    .map(|x| (Kind::SecurityGroup, &x.id, &x.name)),
+            )
+            .chain(
+                t.network_acls
+                    .iter()
+                    .map(|x| (Kind::NetworkAcl, &x.id, &x.name)),
+            );
+        for (kind, id, name) in all {
+            if id.trim().is_empty() {
+                self.err(
+                    kind,
+                    id,
+                    name.as_deref(),
+                    "id",
+                    format!("a {kind} has an empty id"),
+                );
+            } else if !self.seen_ids.insert(id.as_str()) {
+                self.err(
+                    kind,
+                    id,
+                    name.as_deref(),
+                    "id",
+                    format!("id {id:?} is used by more than one resource"),
+                );
+            }
+        }
+    }
+
+    fn vpc_ix(&self, id: &str) -> Option<VpcIx> {
+        self.m.vpcs.iter().position(|v| v.id == id).map(VpcIx)
+    }
+
+    fn subnet_ix(&self, id: &str) -> Option<SubnetIx> {
+        self.m.subnets.iter().position(|s| s.id == id).map(SubnetIx)
+    }
+
+    fn sg_ix(&self, id: &str) -> Option<SgIx> {
+        self.m
+            .security_groups
+            .iter()
+            .position(|s| s.id == id)
+            .map(SgIx)
+    }
+
+    fn vpcs(&mut self) {
+        for v in &self.t.vpcs {
+            let name = v.name.as_deref();
+            let mut cidrs: Vec<IpNet> = Vec::new();
+            if v.cidr_blocks.is_empty() {
+                self.err(
+                    Kind::Vpc,
+                    &v.id,
+                    name,
+                    "cidr_blocks",
+                    "a VPC needs at least one IPv4 CIDR block",
+                );
+            }
+            if v.cidr_blocks.len() > 5 {
+                self.warn(
+                    Kind::Vpc,
+                    &v.id,
+                    name,
+                    "cidr_blocks",
+                    format!(
+                        "{} CIDR blocks exceed the default quota of 5 per VPC",
+                        v.cidr_blocks.len()
+                    ),
+                );
+            }
+            for (i, c) in v.cidr_blocks.iter().enumerate() {
+                let field = format!("cidr_blocks[{i}]");
+                let IpNet::V4(c4) = c else {
+                    self.err(
+                        Kind::Vpc,
+                        &v.id,
+                        name,
+                        field,
+                        format!(
+                            "{c} is IPv6: IPv6 VPC blocks are not supported by this format yet"
+                        ),
+                    );
+                    continue;
+                };
+                if c.trunc() != *c {
+                    self.err(
+                        Kind::Vpc,
+                        &v.id,
+                        name,
+                        field,
+                        format!("{c} has host bits set; did you mean {}?", c.trunc()),
+                    );
+                    continue;
+                }
+                if !(16..=28).contains(&c.prefix_len()) {
+                    self.err(
+                        Kind::Vpc,
+                        &v.id,
+                        name,
+                        field,
+                        format!("{c}: a VPC CIDR block must be between /16 and /28"),
+                    );
+                    continue;
+                }
+                if let Some(bad) = cidr::FORBIDDEN_VPC_RANGES
+                    .iter()
+                    .find(|r| cidr::overlaps(IpNet::V4(**r), IpNet::V4(*c4)))
+                {
+                    self.err(
+                        Kind::Vpc,
+                        &v.id,
+                        name,
+                        field,
+                        format!("{c} overlaps {bad}, which AWS does not allow in a VPC"),
+                    );
+                    continue;
+                }
+                if let Some(o) = cidrs.iter().find(|o| cidr::overlaps(**o, *c)) {
+                    self.err(
+                        Kind::Vpc,
+                        &v.id,
+                        name,
+                        field,
+                        format!("{c} overlaps the VPC's other block {o}"),
+                    );
+                    continue;
+                }
+                cidrs.push(*c);
+            }
+            // Defaults are filled in once tables and groups are known.
+            self.m.vpcs.push(Vpc {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                cidrs,
+                subnets: Vec::new(),
+                main_route_table: RtIx(usize::MAX),
+                default_acl: AclIx(usize::MAX),
+                default_sg: SgIx(usize::MAX),
+                internet_gateway: None,
+            });
+        }
+    }
+
+    fn subnets(&mut self) {
+        for s in &self.t.subnets {
+            let name = s.name.as_deref();
+            let Some(vpc) = self.vpc_ix(&s.vpc) else {
+                self.err(
+                    Kind::Subnet,
+                    &s.id,
+                    name,
+                    "vpc",
+                    format!("VPC {:?} does not exist", s.vpc),
+                );
+                continue;
+            };
+            let c = s.cidr_block;
+            if !matches!(c, IpNet::V4(_)) {
+                self.err(
+                    Kind::Subnet,
+                    &s.id,
+                    name,
+                    "cidr_block",
+                    format!("{c} is IPv6: IPv6 subnets are not supported by this format yet"),
+                );
+                continue;
+            }
+            if c.trunc() != c {
+                self.err(
+                    Kind::Subnet,
+                    &s.id,
+                    name,
+                    "cidr_block",
+                    format!("{c} has host bits set; did you mean {}?", c.trunc()),
+                );
+                continue;
+            }
+            if !cidr::valid_subnet_prefix(c) {
+                self.err(
+                    Kind::Subnet,
+                    &s.id,
+                    name,
+                    "cidr_block",
+                    format!("{c}: a subnet CIDR block must be between /16 and /28"),
+                );
+                continue;
+            }
+            let v = &self.m.vpcs[vpc.0];
+            if !v.cidrs.iter().any(|vc| vc.contains(&c)) {
+                let msg = format!(
+                    "{c} is outside VPC {:?} ({})",
+                    label(&v.id, v.name.as_deref()),
+                    v.cidrs
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.err(Kind::Subnet, &s.id, name, "cidr_block", msg);
+                continue;
+            }
+            if let Some(o) = v
+                .subnets
+                .iter()
+                .map(|i| &self.m.subnets[i.0])
+                .find(|o| cidr::overlaps(o.cidr, c))
+            {
+                let msg = format!(
+                    "{c} overlaps subnet {:?} ({})",
+                    label(&o.id, o.name.as_deref()),
+                    o.cidr
+                );
+                self.err(Kind::Subnet, &s.id, name, "cidr_block", msg);
+                continue;
+            }
+            if s.availability_zone.trim().is_empty() {
+                self.err(
+                    Kind::Subnet,
+                    &s.id,
+                    name,
+                    "availability_zone",
+                    "a subnet needs an Availability Zone",
+                );
+                continue;
+            }
+            if !s.availability_zone.starts_with(self.t.region.as_str()) {
+                let msg = format!(
+                    "Availability Zone {:?} is not in region {:?}",
+                    s.availability_zone, self.t.region
+                );
+                self.warn(Kind::Subnet, &s.id, name, "availability_zone", msg);
+            }
+            let ix = SubnetIx(self.m.subnets.len());
+            self.m.vpcs[vpc.0].subnets.push(ix);
+            self.m.subnets.push(Subnet {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                vpc,
+                az: s.availability_zone.clone(),
+                cidr: c,
+                map_public_ip_on_launch: s.map_public_ip_on_launch,
+                route_table: RtIx(usize::MAX),
+                acl: AclIx(usize::MAX),
+                interfaces: Vec::new(),
+            });
+        }
+    }
+
+    fn gateways(&mut self) {
+        for g in &self.t.internet_gateways {
+            let name = g.name.as_deref();
+            let vpc = match &g.vpc {
+                None => None,
+                Some(v) => match self.vpc_ix(v) {
+                    None => {
+                        self.err(
+                            Kind::InternetGateway,
+                            &g.id,
+                            name,
+                            "vpc",
+                            format!("VPC {v:?} does not exist"),
+                        );
+                        None
+                    }
+                    Some(vx) => {
+                        if let Some(other) = self.m.vpcs[vx.0].internet_gateway {
+                            let msg = format!("VPC {v:?} already has internet gateway {:?}; a VPC can have only one", self.m.internet_gateways[other.0].id);
+                            self.err(Kind::InternetGateway, &g.id, name, "vpc", msg);
+                            None
+                        } else {
+                            self.m.vpcs[vx.0].internet_gateway =
+                                Some(IgwIx(self.m.internet_gateways.len()));
+                            Some(vx)
+                        }
+                    }
+                },
+            };
+            self.m.internet_gateways.push(InternetGateway {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                vpc,
+            });
+        }
+    }
+
+    fn security_groups(&mut self) {
+        // First pass: the groups exist, so rules can reference any of them.
+        let mut kept = Vec::new();
+        for g in &self.t.security_groups {
+            let Some(vpc) = self.vpc_ix(&g.vpc) else {
+                self.err(
+                    Kind::SecurityGroup,
+                    &g.id,
+                    g.name.as_deref(),
+                    "vpc",
+                    format!("VPC {:?} does not exist", g.vpc),
+                );
+                continue;
+            };
+            kept.push(g);
+            self.m.security_groups.push(SecurityGroup {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                vpc,
+                implicit: false,
+                inbound: Vec::new(),
+                outbound: Vec::new(),
+            });
+        }
+        for (ix, g) in kept.into_iter().enumerate() {
+            let vpc = self.m.security_groups[ix].vpc;
+            let inbound = self.sg_rules(g, "inbound", &g.inbound, vpc);
+            let outbound = self.sg_rules(g, "outbound", &g.outbound, vpc);
+            self.m.security_groups[ix].inbound = inbound;
+            self.m.security_groups[ix].outbound = outbound;
+        }
+        // Every VPC has a default group: inbound from its own members, outbound to all.
+        for v in 0..self.m.vpcs.len() {
+            let existing = self
+                .m
+                .security_groups
+                .iter()
+                .position(|g| g.vpc == VpcIx(v) && g.name.as_deref() == Some("default"));
+            let ix = match existing {
+                Some(i) => SgIx(i),
+                None => {
+                    let ix = SgIx(self.m.security_groups.len());
+                    self.m.security_groups.push(SecurityGroup {
+                        id: format!("{}-default-sg", self.m.vpcs[v].id),
+                        name: Some("default".into()),
+                        vpc: VpcIx(v),
+                        implicit: true,
+                        inbound: vec![SgRule {
+                            protocol: Protocol::All,
+                            ports: PortRange::ALL,
+                            peer: SgPeer::Group(ix),
+                        }],
+                        outbound: vec![SgRule {
+                            protocol: Protocol::All,
+                            ports: PortRange::ALL,
+                            peer: SgPeer::Cidr(IpNet::V4(ipnet::Ipv4Net::default())),
+                        }],
+                    });
+                    ix
+                }
+            };
+            self.m.vpcs[v].default_sg = ix;
+        }
+    }
+
+    fn sg_rules(
+        &mut self,
+        g: &topo::SecurityGroup,
+        dir: &str,
+        rules: &[topo::SgRule],
+        vpc: VpcIx,
+    ) -> Vec<SgRule> {
+        let name = g.name.as_deref();
+        if rules.len() > 60 {
+            self.warn(
+                Kind::SecurityGroup,
+                &g.id,
+                name,
+                dir,
+                format!("{} {dir} rules exceed the default quota of 60", rules.len()),
+            );
+        }
+        let mut out = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let peer = if let Ok(c) = r.peer.parse::<IpNet>() {
+                if c.trunc() != c {
+                    self.err(
+                        Kind::SecurityGroup,
+                        &g.id,
+                        name,
+                        at(dir, i, "peer"),
+                        format!("{c} has host bits set; did you mean {}?", c.trunc()),
+                    );
+                    continue;
+                }
+                SgPeer::Cidr(c)
+            } else if let Some(s) = self.sg_ix(&r.peer) {
+                if self.m.security_groups[s.0].vpc != vpc {
+                    let msg = format!("security group {:?} is in another VPC; references work only within a VPC or across peering", r.peer);
+                    self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
+                    continue;
+                }
+                SgPeer::Group(s)
+            } else {
+                let msg = format!(
+                    "{:?} is neither a CIDR block nor an existing security group",
+                    r.peer
+                );
+                self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
+                continue;
+            };
+            let ports = match (r.protocol.has_ports(), r.ports) {
+                (true, Some(p)) => p,
+                (true, None) => PortRange::ALL,
+                (false, p) => {
+                    if p.is_some_and(|p| p != PortRange::ALL) && r.protocol == Protocol::All {
+                        self.warn(Kind::SecurityGroup, &g.id, name, at(dir, i, "ports"), "ports are ignored when the protocol is all: the rule allows every port");
+                    }
+                    PortRange::ALL
+                }
+            };
+            out.push(SgRule {
+                protocol: r.protocol,
+                ports,
+                peer,
+            });
+        }
+        out
+    }
+
+    fn network_acls(&mut self) {
+        let mut assoc: BTreeMap<SubnetIx, AclIx> = BTreeMap::new();
+        for a in &self.t.network_acls {
+            let name = a.name.as_deref();
+            let Some(vpc) = self.vpc_ix(&a.vpc) else {
+                self.err(
+                    Kind::NetworkAcl,
+                    &a.id,
+                    name,
+                    "vpc",
+                    format!("VPC {:?} does not exist", a.vpc),
+                );
+                continue;
+            };
+            let ix = AclIx(self.m.network_acls.len());
+            let inbound = self.acl_rules(a, "inbound", &a.inbound);
+            let outbound = self.acl_rules(a, "outbound", &a.outbound);
+            if a.default {
+                let v = &self.m.vpcs[vpc.0];
+                if v.default_acl.0 != usize::MAX {
+                    let msg = format!(
+                        "VPC {:?} already has default network ACL {:?}",
+                        v.id, self.m.network_acls[v.default_acl.0].id
+                    );
+                    self.err(Kind::NetworkAcl, &a.id, name, "default", msg);
+                } else {
+                    self.m.vpcs[vpc.0].default_acl = ix;
+                }
+            }
+            for (i, s) in a.associations.iter().enumerate() {
+                let field = format!("associations[{i}]");
+                match self.subnet_ix(s) {
+                    None => self.err(
+                        Kind::NetworkAcl,
+                        &a.id,
+                        name,
+                        field,
+                        format!("subnet {s:?} does not exist"),
+                    ),
+                    Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
+                        Kind::NetworkAcl,
+                        &a.id,
+                        name,
+                        field,
+                        format!("subnet {s:?} is in another VPC"),
+                    ),
+                    Some(sx) => {
+                        if let Some(prev) = assoc.insert(sx, ix) {
+                            let msg = format!("subnet {s:?} is already associated with network ACL {:?}; a subnet has exactly one", self.m.network_acls[prev.0].id);
+                            self.err(Kind::NetworkAcl, &a.id, name, field, msg);
+                            assoc.insert(sx, prev);
+                        }
+                    }
+                }
+            }
+            self.m.network_acls.push(NetworkAcl {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                vpc,
+                default: a.default,
+                implicit: false,
+                inbound,
+                outbound,
+            });
+        }
+        for v in 0..self.m.vpcs.len() {
+            if self.m.vpcs[v].default_acl.0 == usize::MAX {
+                // AWS creates the default ACL with the VPC: rule 100 allows all, both ways.
+                let allow_all = vec![AclRule {
+                    number: 100,
+                    protocol: Protocol::All,
+                    ports: PortRange::ALL,
+                    cidr: IpNet::V4(ipnet::Ipv4Net::default()),
+                    allow: true,
+                }];
+                self.m.vpcs[v].default_acl = AclIx(self.m.network_acls.len());
+                self.m.network_acls.push(NetworkAcl {
+                    id: format!("{}-default-acl", self.m.vpcs[v].id),
+                    name: Some("default".into()),
+                    vpc: VpcIx(v),
+                    default: true,
+                    implicit: true,
+                    inbound: allow_all.clone(),
+                    outbound: allow_all,
+                });
+            }
+        }
+        for s in 0..self.m.subnets.len() {
+            let acl = assoc
+                .get(&SubnetIx(s))
+                .copied()
+                .unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].default_acl);
+            self.m.subnets[s].acl = acl;
+        }
+    }
+
+    fn acl_rules(
+        &mut self,
+        a: &topo::NetworkAcl,
+        dir: &str,
+        rules: &[topo::AclEntry],
+    ) -> Vec<AclRule> {
+        let name = a.name.as_deref();
+        let mut out: Vec<AclRule> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            if !(1..=32766).contains(&r.rule) {
+                self.err(
+                    Kind::NetworkAcl,
+                    &a.id,
+                    name,
+                    at(dir, i, "rule"),
+                    format!("rule number {} is outside 1-32766", r.rule),
+                );
+                continue;
+            }
+            if out.iter().any(|o| o.number == r.rule) {
+                self.err(
+                    Kind::NetworkAcl,
+                    &a.id,
+                    name,
+                    at(dir, i, "rule"),
+                    format!("rule number {} is used twice in the {dir} rules", r.rule),
+                );
+                continue;
+            }
+            if r.cidr.trunc() != r.cidr {
+                self.err(
+                    Kind::NetworkAcl,
+                    &a.id,
+                    name,
+                    at(dir, i, "cidr"),
+                    format!(
+                        "{} has host bits set; did you mean {}?",
+                        r.cidr,
+                        r.cidr.trunc()
+                    ),
+                );
+                continue;
+            }
+            let ports = if r.protocol.has_ports() {
+                r.ports.unwrap_or(PortRange::ALL)
+            } else {
+                PortRange::ALL
+            };
+            out.push(AclRule {
+                number: r.rule,
+                protocol: r.protocol,
+                ports,
+                cidr: r.cidr,
+                allow: r.action == AclAction::Allow,
+            });
+        }
+        out.sort_by_key(|r| r.number);
+        out
+    }
+
+    fn route_tables(&mut self) {
+        let mut assoc: BTreeMap<SubnetIx, RtIx> = BTreeMap::new();
+        for r in &self.t.route_tables {
+            let name = r.name.as_deref();
+            let Some(vpc) = self.vpc_ix(&r.vpc) else {
+                self.err(
+                    Kind::RouteTable,
+                    &r.id,
+                    name,
+                    "vpc",
+                    format!("VPC {:?} does not exist", r.vpc),
+                );
+                continue;
+            };
+            let ix = RtIx(self.m.route_tables.len());
+            if r.main {
+                let v = &self.m.vpcs[vpc.0];
+                if v.main_route_table.0 != usize::MAX {
+                    let msg = format!(
+                        "VPC {:?} already has main route table {:?}",
+                        v.id, self.m.route_tables[v.main_route_table.0].id
+                    );
+                    self.err(Kind::RouteTable, &r.id, name, "main", msg);
+                } else {
+                    self.m.vpcs[vpc.0].main_route_table = ix;
+                }
+            }
+            for (i, s) in r.associations.iter().enumerate() {
+                let field = format!("associations[{i}]");
+                match self.subnet_ix(s) {
+                    None => self.err(
+                        Kind::RouteTable,
+                        &r.id,
+                        name,
+                        field,
+                        format!("subnet {s:?} does not exist"),
+                    ),
+                    Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
+                        Kind::RouteTable,
+                        &r.id,
+                        name,
+                        field,
+                        format!("subnet {s:?} is in another VPC"),
+                    ),
+                    Some(sx) => {
+                        if let Some(prev) = assoc.insert(sx, ix) {
+                            let msg = format!("subnet {s:?} is already associated with route table {:?}; a subnet has exactly one", self.m.route_tables[prev.0].id);
+                            self.err(Kind::RouteTable, &r.id, name, field, msg);
+                            assoc.insert(sx, prev);
+                        }
+                    }
+                }
+            }
+            let routes = self.routes(r, vpc);
+            self.m.route_tables.push(RouteTable {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                vpc,
+                main: r.main,
+                implicit: false,
+                routes,
+            });
+        }
+        for v in 0..self.m.vpcs.len() {
+            if self.m.vpcs[v].main_route_table.0 == usize::MAX {
+                let routes = self.local_routes(VpcIx(v));
+                self.m.vpcs[v].main_route_table = RtIx(self.m.route_tables.len());
+                self.m.route_tables.push(RouteTable {
+                    id: format!("{}-main-rtb", self.m.vpcs[v].id),
+                    name: Some("main".into()),
+                    vpc: VpcIx(v),
+                    main: true,
+                    implicit: true,
+                    routes,
+                });
+            }
+        }
+        for s in 0..self.m.subnets.len() {
+            let rt = assoc
+                .get(&SubnetIx(s))
+                .copied()
+                .unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].main_route_table);
+            self.m.subnets[s].route_table = rt;
+        }
+    }
+
+    fn local_routes(&self, vpc: VpcIx) -> Vec<Route> {
+        self.m.vpcs[vpc.0]
+            .cidrs
+            .iter()
+            .map(|c| Route {
+                destination: *c,
+                target: Target::Local,
+                implicit: true,
+            })
+            .collect()
+    }
+
+    /// The table's routes: implicit `local` ones first, then the user's, checked as AWS
+    /// checks them on CreateRoute (vpc/latest/userguide/route-table-options.html).
+    fn routes(&mut self, r: &topo::RouteTable, vpc: VpcIx) -> Vec<Route> {
+        let name = r.name.as_deref();
+        let mut out = self.local_routes(vpc);
+        for (i, route) in r.routes.iter().enumerate() {
+            let d = route.destination;
+            let field = at("routes", i, "destination");
+            if d.trunc() != d {
+                self.err(
+                    Kind::RouteTable,
+                    &r.id,
+                    name,
+                    field,
+                    format!("{d} has host bits set; did you mean {}?", d.trunc()),
+                );
+                continue;
+            }
+            if route.target == "local" {
+                if !self.m.vpcs[vpc.0].cidrs.contains(&d) {
+                    let msg = format!("a local route must have one of the VPC's CIDR blocks as destination, not {d}");
+                    self.err(Kind::RouteTable, &r.id, name, field, msg);
+                }
+                continue; // the implicit local route is already there
+            }
+            if let Some(dup) = out.iter().find(|o| o.destination == d) {
+                let msg = if dup.target == Target::Local {
+                    format!("{d} is the VPC's local range: the local route cannot be replaced here")
+                } else {
+                    format!("{d} appears twice in the table")
+                };
+                self.err(Kind::RouteTable, &r.id, name, field, msg);
+                continue;
+            }
+            if self.m.vpcs[vpc.0].cidrs.iter().any(|c| c.contains(&d)) {
+                let msg = format!("{d} is inside the VPC's local range: only a NAT gateway, network interface or Gateway Load Balancer endpoint may take a subnet's exact range, and such targets are not in this format yet");
+                self.err(Kind::RouteTable, &r.id, name, field, msg);
+                continue;
+            }
+            let target = self.route_target(r, i, vpc, &route.target);
+            out.push(Route {
+                destination: d,
+                target,
+                implicit: false,
+            });
+        }
+        out
+    }
+
+    fn route_target(&mut self, r: &topo::RouteTable, i: usize, vpc: VpcIx, target: &str) -> Target {
+        let name = r.name.as_deref();
+        let field = at("routes", i, "target");
+        match self.m.internet_gateways.iter().position(|g| g.id == target) {
+            Some(g) if self.m.internet_gateways[g].vpc == Some(vpc) => {
+                Target::InternetGateway(IgwIx(g))
+            }
+            Some(_) => {
+                let msg = format!(
+                    "internet gateway {target:?} is not attached to VPC {:?}",
+                    self.m.vpcs[vpc.0].id
+                );
+                self.err(Kind::RouteTable, &r.id, name, field, msg);
+                Target::Blackhole(target.to_string())
+            }
+            None => {
+                let msg = if self.t.network_interfaces.iter().any(|e| e.id == target)
+                    || self.t.instances.iter().any(|e| e.id == target)
+                {
+                    format!("target {target:?}: routes to network interfaces or instances are not in this format yet; the route is a blackhole")
+                } else {
+                    format!("target {target:?} does not exist; AWS shows such a route as blackhole and drops its traffic")
+                };
+                self.err(Kind::RouteTable, &r.id, name, field, msg);
+                Target::Blackhole(target.to_string())
+            }
+        }
+    }
+
+    fn instances(&mut self) {
+        for x in &self.t.instances {
+            if instance_types::limits(&x.instance_type).is_none() {
+                let msg = format!("instance type {:?} is not in vpclab's table; its interface and address limits are not checked", x.instance_type);
+                self.warn(
+                    Kind::Instance,
+                    &x.id,
+                    x.name.as_deref(),
+                    "instance_type",
+                    msg,
+                );
+            }
+            self.m.instances.push(Instance {
+                id: x.id.clone(),
+                name: x.name.clone(),
+                instance_type: x.instance_type.clone(),
+                az: None,
+                interfaces: Vec::new(),
+            });
+        }
+    }
+
+    fn interfaces(&mut self) {
+        let mut used: BTreeMap<(VpcIx, Ipv4Addr), &str> = BTreeMap::new();
+        let mut public: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
+        let mut attached: Vec<(InstIx, u32, EniIx)> = Vec::new();
+        for e in &self.t.network_interfaces {
+            let name = e.name.as_deref();
+            let Some(sx) = self.subnet_ix(&e.subnet) else {
+                self.err(
+                    Kind::NetworkInterface,
+                    &e.id,
+                    name,
+                    "subnet",
+                    format!("subnet {:?} does not exist", e.subnet),
+                );
+                continue;
+            };
+            let subnet = &self.m.subnets[sx.0];
+            let (vpc, snet, slabel) = (
+                subnet.vpc,
+                subnet.cidr,
+                label(&subnet.id, subnet.name.as_deref()),
+            );
+            let mut ok = true;
+            let addrs = std::iter::once(("private_ip".to_string(), e.private_ip)).chain(
+                e.secondary_private_ips
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (format!("secondary_private_ips[{i}]"), *a)),
+            );
+            for (field, a) in addrs {
+                let ip = IpAddr::V4(a);
+                if !snet.contains(&ip) {
+                    self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        field,
+                        format!("{a} is outside subnet {slabel:?} ({snet})"),
+                    );
+                    ok = false;
+                } else if cidr::is_reserved(snet, ip) {
+                    let msg = format!("{a} is one of the 5 addresses AWS reserves in subnet {slabel:?} ({snet}); the first usable is {}", first_usable(snet));
+                    self.err(Kind::NetworkInterface, &e.id, name, field, msg);
+                    ok = false;
+                } else if let Some(other) = used.insert((vpc, a), &e.id) {
+                    self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        field,
+                        format!("{a} is already used by {other:?}"),
+                    );
+                    ok = false;
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let mut security_groups = Vec::new();
+            for (i, g) in e.security_groups.iter().enumerate() {
+                let field = format!("security_groups[{i}]");
+                match self.sg_ix(g) {
+                    None => self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        field,
+                        format!("security group {g:?} does not exist"),
+                    ),
+                    Some(gx) if self.m.security_groups[gx.0].vpc != vpc => self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        field,
+                        format!("security group {g:?} belongs to another VPC"),
+                    ),
+                    Some(gx) => security_groups.push(gx),
+                }
+            }
+            if e.security_groups.len() > 5 {
+                let msg = format!(
+                    "{} security groups exceed the default quota of 5 per interface",
+                    e.security_groups.len()
+                );
+                self.warn(Kind::NetworkInterface, &e.id, name, "security_groups", msg);
+            }
+            if e.security_groups.is_empty() {
+                security_groups.push(self.m.vpcs[vpc.0].default_sg);
+            }
+            let mut public_ips = BTreeMap::new();
+            if let Some(p) = e.public_ip {
+                if cidr::is_private_or_shared(IpAddr::V4(p)) {
+                    self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        "public_ip",
+                        format!("{p} is a private address, not a public one"),
+                    );
+                } else if let Some(other) = public.insert(p, &e.id) {
+                    self.err(
+                        Kind::NetworkInterface,
+                        &e.id,
+                        name,
+                        "public_ip",
+                        format!("{p} is already used by {other:?}"),
+                    );
+                } else {
+                    public_ips.insert(
+                        e.private_ip,
+                        PublicIp {
+                            address: p,
+                            elastic: None,
+                        },
+                    );
+                }
+            }
+            let eix = EniIx(self.m.interfaces.len());
+            let attachment = match &e.attachment {
+                None => None,
+                Some(a) => match self.m.instances.iter().position(|x| x.id == a.instance) {
+                    None => {
+                        self.err(
+                            Kind::NetworkInterface,
+                            &e.id,
+                            name,
+                            "attachment.instance",
+                            format!("instance {:?} does not exist", a.instance),
+                        );
+                        None
+                    }
+                    Some(ix) => {
+                        attached.push((InstIx(ix), a.device_index, eix));
+                        Some((InstIx(ix), a.device_index))
+                    }
+                },
+            };
+            self.m.subnets[sx.0].interfaces.push(eix);
+            self.m.interfaces.push(Interface {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                subnet: sx,
+                vpc,
+                primary_ip: e.private_ip,
+                secondary_ips: e.secondary_private_ips.clone(),
+                public_ips,
+                security_groups,
+                source_dest_check: e.source_dest_check,
+                attachment,
+            });
+        }
+        attached.sort();
+        for (ix, dev, eix) in attached {
+            let (iid, iname) = (
+                self.m.instances[ix.0].id.clone(),
+                self.m.instances[ix.0].name.clone(),
+            );
+            let e = &self.m.interfaces[eix.0];
+            let (eid, az) = (e.id.clone(), self.m.subnets[e.subnet.0].az.clone());
+            let taken = self.m.instances[ix.0]
+                .interfaces
+                .iter()
+                .any(|o| self.m.interfaces[o.0].attachment.map(|a| a.1) == Some(dev));
+            if taken {
+                let msg = format!(
+                    "device index {dev} of instance {:?} is taken by another interface",
+                    label(&iid, iname.as_deref())
+                );
+                self.err(
+                    Kind::NetworkInterface,
+                    &eid,
+                    e.name.clone().as_deref(),
+                    "attachment.device_index",
+                    msg,
+                );
+                self.m.interfaces[eix.0].attachment = None;
+                continue;
+            }
+            match &self.m.instances[ix.0].az {
+                Some(inst_az) if *inst_az != az => {
+                    let msg = format!(
+                        "interface is in {az} but instance {:?} is in {inst_az}: an interface attaches only to an instance in its own Availability Zone",
+                        label(&iid, iname.as_deref())
+                    );
+                    let ename = self.m.interfaces[eix.0].name.clone();
+                    self.err(
+                        Kind::NetworkInterface,
+                        &eid,
+                        ename.as_deref(),
+                        "attachment.instance",
+                        msg,
+                    );
+                    self.m.interfaces[eix.0].attachment = None;
+                    continue;
+                }
+                Some(_) => {}
+                None => self.m.instances[ix.0].az = Some(az),
+            }
+            self.m.instances[ix.0].interfaces.push(eix);
+        }
+        for i in 0..self.m.instances.len() {
+            let x = &self.m.instances[i];
+            let has_primary = x
+                .interfaces
+                .iter()
+                .any(|e| self.m.interfaces[e.0].attachment.map(|a| a.1) == Some(0));
+            if !has_primary {
+                let (id, name) = (x.id.clone(), x.name.clone());
+                self.err(
+                    Kind::Instance,
+                    &id,
+                    name.as_deref(),
+                    "network_interfaces",
+                    "the instance has no primary network interface (device index 0)",
+                );
+            }
+        }
+    }
+
+    fn elastic_ips(&mut self) {
+        let mut taken: BTreeMap<(EniIx, Ipv4Addr), &str> = BTreeMap::new();
+        let mut seen_public: BTreeSet<Ipv4Addr> = self
+            .m
+            .interfaces
+            .iter()
+            .flat_map(|e| e.public_ips.values().map(|p| p.address))
+            .collect();
+        for x in &self.t.elastic_ips {
+            let name = x.name.as_deref();
+            if cidr::is_private_or_shared(IpAddr::V4(x.public_ip)) {
+                self.err(
+                    Kind::ElasticIp,
+                    &x.id,
+                    name,
+                    "public_ip",
+                    format!("{} is a private address, not a public one", x.public_ip),
+                );
+                continue;
+            }
+            if !seen_public.insert(x.public_ip) {
+                self.err(
+                    Kind::ElasticIp,
+                    &x.id,
+                    name,
+                    "public_ip",
+                    format!("{} is used more than once", x.public_ip),
+                );
+                continue;
+            }
+            let Some(a) = &x.association else { continue };
+            let Some(eix) = self
+                .m
+                .interfaces
+                .iter()
+                .position(|e| e.id == a.network_interface)
+                .map(EniIx)
+            else {
+                let msg = format!("network interface {:?} does not exist", a.network_interface);
+                self.err(
+                    Kind::ElasticIp,
+                    &x.id,
+                    name,
+                    "association.network_interface",
+                    msg,
+                );
+                continue;
+            };
+            let e = &self.m.interfaces[eix.0];
+            let private = a.private_ip.unwrap_or(e.primary_ip);
+            if !e.holds_private(IpAddr::V4(private)) {
+                let msg = format!("{private} is not a private address of {:?}", e.id);
+                self.err(Kind::ElasticIp, &x.id, name, "association.private_ip", msg);
+                continue;
+            }
+            if let Some(other) = taken.insert((eix, private), &x.id) {
+                let msg = format!("{private} already has Elastic IP {other:?}; one Elastic IP per private address");
+                self.err(Kind::ElasticIp, &x.id, name, "association.private_ip", msg);
+                continue;
+            }
+            // An Elastic IP on the primary address replaces its auto-assigned public IP,
+            // as AWS does on association (AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html).
+            self.m.interfaces[eix.0].public_ips.insert(
+                private,
+                PublicIp {
+                    address: x.public_ip,
+                    elastic: Some(x.id.clone()),
+                },
+            );
+        }
+    }
+
+    fn instance_limits(&mut self) {
+        for i in 0..self.m.instances.len() {
+            let x = &self.m.instances[i];
+            let Some(l) = instance_types::limits(&x.instance_type) else {
+                continue;
+            };
+            let (id, name, ty) = (x.id.clone(), x.name.clone(), x.instance_type.clone());
+            let ifaces: Vec<EniIx> = x.interfaces.clone();
+            let n = u32::try_from(ifaces.len()).unwrap_or(u32::MAX);
+            if n > l.interfaces {
+                let msg = format!(
+                    "{n} network interfaces attached but {ty} allows {}",
+                    l.interfaces
+                );
+                self.err(
+                    Kind::Instance,
+                    &id,
+                    name.as_deref(),
+                    "network_interfaces",
+                    msg,
+                );
+            }
+            for e in ifaces {
+                let iface = &self.m.interfaces[e.0];
+                let addrs = 1 + u32::try_from(iface.secondary_ips.len()).unwrap_or(u32::MAX);
+                if addrs > l.ipv4_per_interface {
+                    let (eid, ename) = (iface.id.clone(), iface.name.clone());
+                    let msg = format!(
+                        "{addrs} private IPv4 addresses but {ty} allows {} per interface",
+                        l.ipv4_per_interface
+                    );
+                    self.err(
+                        Kind::NetworkInterface,
+                        &eid,
+                        ename.as_deref(),
+                        "secondary_private_ips",
+                        msg,
+                    );
+                }
+            }
+        }
+    }
+
+    fn index(&mut self) {
+        let m = &mut self.m;
+        let mut all: Vec<Entity> = Vec::new();
+        all.extend((0..m.vpcs.len()).map(|i| Entity::Vpc(VpcIx(i))));
+        all.extend((0..m.subnets.len()).map(|i| Entity::Subnet(SubnetIx(i))));
+        all.extend((0..m.route_tables.len()).map(|i| Entity::RouteTable(RtIx(i))));
+        all.extend((0..m.internet_gateways.len()).map(|i| Entity::InternetGateway(IgwIx(i))));
+        all.extend((0..m.instances.len()).map(|i| Entity::Instance(InstIx(i))));
+        all.extend((0..m.interfaces.len()).map(|i| Entity::NetworkInterface(EniIx(i))));
+        all.extend((0..m.security_groups.len()).map(|i| Entity::SecurityGroup(SgIx(i))));
+        all.extend((0..m.network_acls.len()).map(|i| Entity::NetworkAcl(AclIx(i))));
+        for e in all {
+            let (id, name, _) = m.describe(e);
+            let (id, name) = (id.to_string(), name.map(str::to_string));
+            m.by_id.entry(id).or_insert(e);
+            if let Some(n) = name {
+                m.by_name.entry(n).or_default().push(e);
+            }
+        }
+    }
+}
+
+fn first_usable(net: IpNet) -> IpAddr {
+    match net.network() {
+        IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(4))),
+        IpAddr::V6(a) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(a).wrapping_add(4))),
+    }
+}

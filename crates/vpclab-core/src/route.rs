@@ -1,0 +1,21 @@
+//! Route lookup: longest-prefix match over a route table.
+//!
+//! As plain as smoltcp's `iface/route.rs`: keep the routes that contain the address, take
+//! the longest prefix. IPv4 and IPv6 never mix, because an `IpNet` of one family never
+//! contains an address of the other (vpc/latest/userguide/subnet-route-tables.html).
+
+use std::net::IpAddr;
+
+use crate::model::{Route, RouteTable};
+
+/// The route a table uses for `dst`, if any.
+///
+/// Ties at the same prefix length cannot occur in a built model: a destination appears
+/// once per table (duplicates are diagnosed and dropped).
+pub fn lookup(table: &RouteTable, dst: IpAddr) -> Option<&Route> {
+    table
+        .routes
+        .iter()
+        .filter(|r| r.destination.contains(&dst))
+        .max_by_key(|r| r.destination.prefix_len())
+}

@@ -1,0 +1,325 @@
+//! The topology: what users edit, save and share.
+//!
+//! These are the only serializable types of the engine. They mirror AWS's nouns and
+//! fields (as `aws ec2 describe-*` shows them) so that a learner recognises them, and they
+//! hold references as resource ids (`"subnet-web-a"`), exactly as AWS does. Nothing here is
+//! validated: a topology may be half-built while someone edits it. [`crate::model::build`]
+//! turns it into a checked model plus diagnostics.
+//!
+//! Versioning: every file carries `"format"`. Changing the meaning of a field means a new
+//! format number and a migration in [`Topology::from_json`]; adding an optional field with
+//! a default does not.
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use crate::packet::{PortRange, Protocol};
+
+/// The topology format this build writes. It reads this one and every older one.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole network: the unit that is saved, shared and analysed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topology {
+    /// Format version; see the module documentation.
+    pub format: u32,
+    /// A title for people (shown in the page header).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<Subnet>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internet_gateways: Vec<InternetGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<Instance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elastic_ips: Vec<ElasticIp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<SecurityGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_acls: Vec<NetworkAcl>,
+    /// Where the editor drew each resource, by id. Not part of the network.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub layout: BTreeMap<String, Position>,
+}
+
+fn default_region() -> String {
+    "us-east-1".to_string()
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A point on the editor's canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A virtual private cloud.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vpc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// IPv4 CIDR blocks; the first is the primary one.
+    pub cidr_blocks: Vec<IpNet>,
+}
+
+/// A subnet: one CIDR block in one Availability Zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+    pub availability_zone: String,
+    pub cidr_block: IpNet,
+    /// Whether new interfaces get a public IPv4 address (the subnet setting
+    /// `MapPublicIpOnLaunch`). Informational: the addresses themselves are on the interfaces.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub map_public_ip_on_launch: bool,
+}
+
+/// A route table. Every table implicitly holds a `local` route for each VPC CIDR.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTable {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+    /// The VPC's main route table, used by every subnet without an explicit association.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// A route: destination CIDR to a target, named by id (`igw-…`) or `local`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub destination: IpNet,
+    pub target: String,
+}
+
+/// An internet gateway, attached to at most one VPC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternetGateway {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The attached VPC; `None` when detached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+}
+
+/// An EC2 instance. Its network interfaces point at it (see [`Attachment`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// E.g. `t3.micro`: it bounds the number of interfaces and addresses per interface.
+    pub instance_type: String,
+}
+
+/// An elastic network interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkInterface {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub subnet: String,
+    /// The primary private IPv4 address.
+    pub private_ip: Ipv4Addr,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_private_ips: Vec<Ipv4Addr>,
+    /// An auto-assigned public IPv4 address, mapped to the primary private address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<Ipv4Addr>,
+    /// Security group ids. Empty means the VPC's default group, as in AWS.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+    /// Drop traffic not addressed to / from this interface (AWS default: on).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub source_dest_check: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// Where an interface is attached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub instance: String,
+    /// 0 is the primary interface (eth0), which cannot be detached.
+    pub device_index: u32,
+}
+
+/// An Elastic IP address, associated with one private address of an interface or idle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElasticIp {
+    /// The allocation id (`eipalloc-…`).
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub public_ip: Ipv4Addr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association: Option<EipAssociation>,
+}
+
+/// The private address an Elastic IP maps to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EipAssociation {
+    pub network_interface: String,
+    /// Defaults to the interface's primary private address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<Ipv4Addr>,
+}
+
+/// A security group: allow rules only, stateful.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub inbound: Vec<SgRule>,
+    #[serde(default)]
+    pub outbound: Vec<SgRule>,
+}
+
+/// One security group rule. `peer` is the source of an inbound rule and the destination
+/// of an outbound one: a CIDR block or a security group id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    /// Port range for TCP/UDP; ignored for other protocols. Omitted means all ports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<PortRange>,
+    #[serde(alias = "source", alias = "destination")]
+    pub peer: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A network ACL: numbered rules, lowest first, first match decides, stateless.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAcl {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+    /// The VPC's default ACL, used by every subnet without an explicit association.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<String>,
+    #[serde(default)]
+    pub inbound: Vec<AclEntry>,
+    #[serde(default)]
+    pub outbound: Vec<AclEntry>,
+}
+
+/// One network ACL entry. The final implicit `*` entry denies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclEntry {
+    /// Rule number, 1-32766.
+    pub rule: u32,
+    pub protocol: Protocol,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<PortRange>,
+    pub cidr: IpNet,
+    pub action: AclAction,
+}
+
+/// What a matching network ACL entry does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AclAction {
+    Allow,
+    Deny,
+}
+
+/// Why a topology document could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("not a vpclab topology: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("topology format {found} is newer than this vpclab understands (up to {FORMAT_VERSION}); update vpclab")]
+    TooNew { found: u32 },
+    #[error("topology has no \"format\" field: is this a vpclab topology file?")]
+    NoFormat,
+}
+
+impl Topology {
+    /// An empty topology of the current format.
+    pub fn new() -> Topology {
+        Topology {
+            format: FORMAT_VERSION,
+            region: default_region(),
+            ..Topology::default()
+        }
+    }
+
+    /// Read a topology from JSON, migrating older formats.
+    ///
+    /// Fails only when the text is not a topology at all; an inconsistent topology reads
+    /// fine and gets diagnostics from [`crate::model::build`].
+    pub fn from_json(text: &str) -> Result<Topology, LoadError> {
+        let value: serde_json::Value = serde_json::from_str(text)?;
+        match value.get("format").and_then(serde_json::Value::as_u64) {
+            None => Err(LoadError::NoFormat),
+            Some(v) if v > u64::from(FORMAT_VERSION) => Err(LoadError::TooNew {
+                found: u32::try_from(v).unwrap_or(u32::MAX),
+            }),
+            // Parse the text again rather than the value: errors then carry line and column.
+            Some(_) => Ok(serde_json::from_str(text)?),
+        }
+    }
+
+    /// Pretty JSON, as saved to files.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,1039 @@
+//! Reachability of one flow: the forward path, the return path, and every blocker on both.
+//!
+//! A trace is data ([`Trace`]): a list of hops per direction, each naming the component,
+//! what it did and the rule or route that decided, with the packet header before and after
+//! any translation. The view renders traces; it never recomputes them.
+//!
+//! The walk follows the packet as AWS forwards it. The order of checks is fixed:
+//!
+//! 1. the sending interface (source/destination check), its security groups (egress);
+//! 2. same subnet: straight to the receiving interface (no route table, no ACL:
+//!    vpc/latest/userguide/vpc-network-acls.html);
+//!    otherwise the subnet's network ACL (egress), then its route table (longest prefix);
+//! 3. `local`: the destination subnet's network ACL (ingress), the receiving interface's
+//!    security groups (ingress), the receiving interface;
+//!    an internet gateway: one-to-one NAT of the source, then the internet;
+//! 4. from the internet, the gateway translates the public destination to the private one.
+//!
+//! Filters that deny do not end the walk: it goes on as if they had allowed, so one trace
+//! names every blocker on the path (the "blocked path" of Bayless et al., CAV 2021). Only a
+//! missing route or address ends a path, since there is nowhere left to go. The return path
+//! is walked whenever the forward path reached the destination, with security groups
+//! stateful (a reply is never checked against rules) and network ACLs stateless (it is).
+
+use serde::Serialize;
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::cidr;
+use crate::diagnostic::{label, Kind};
+use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
+use crate::firewall::{self, Direction};
+use crate::model::{EniIx, Entity, IgwIx, InstIx, Model, SubnetIx, Target};
+use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
+use crate::route;
+
+/// A reachability question, as the CLI and the page ask it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Query {
+    pub from: String,
+    pub to: String,
+    pub protocol: Protocol,
+    /// Destination port; required for TCP and UDP.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Source address, for an interface with several.
+    #[serde(default)]
+    pub from_ip: Option<IpAddr>,
+    /// Source port; defaults to [`DEFAULT_EPHEMERAL_PORT`].
+    #[serde(default)]
+    pub src_port: Option<u16>,
+}
+
+/// Why a query could not be answered (as opposed to "not reachable", which is an answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    #[error("port: a destination port is required for {0}")]
+    PortRequired(Protocol),
+    #[error("protocol: {0} is not a protocol a flow can use; pick tcp, udp, icmp or a number")]
+    AllProtocols(Protocol),
+    #[error("from_ip: {ip} is not an address of {endpoint}")]
+    FromIpNotOnSource { ip: IpAddr, endpoint: String },
+    #[error("from_ip: {0} is a private address; an internet host needs a public one")]
+    PrivateInternetSource(IpAddr),
+    #[error("from/to: both ends are on the internet; vpclab answers for paths that enter or leave a VPC")]
+    BothOnInternet,
+    #[error("from/to: source and destination are the same interface")]
+    SameInterface,
+    #[error("from: {0} is an address no interface holds; a source must be an interface or an internet host")]
+    UnassignedSource(IpAddr),
+    #[error("from: instance {0:?} has no network interface")]
+    NoInterface(String),
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    pub reachable: bool,
+    /// One line for people: "reachable", or what blocks first.
+    pub summary: String,
+    /// The first packet as the source sends it.
+    pub packet: Packet,
+    pub forward: Vec<Hop>,
+    #[serde(rename = "return")]
+    pub back: Vec<Hop>,
+    pub explanations: Vec<Explanation>,
+}
+
+/// One component on a path and what it did to the packet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hop {
+    /// Resource id (`"internet"` for the internet).
+    pub component: String,
+    pub kind: Kind,
+    /// Name if set, else id.
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    pub action: Action,
+    /// What decided, in words: the matching rule, route or translation.
+    pub detail: String,
+    /// The header as it arrives at this hop.
+    pub packet: Packet,
+    /// The header as it leaves, when this hop translated it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<Packet>,
+}
+
+/// What a hop did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// The packet starts here.
+    Send,
+    /// A filter let it through.
+    Allow,
+    /// A filter stopped it.
+    Deny,
+    /// A route table chose the next hop.
+    Route,
+    /// An address translation rewrote the header.
+    Translate,
+    /// The packet reached its destination.
+    Accept,
+    /// Nowhere to go: no route, blackhole, no such host.
+    Drop,
+}
+
+/// Which path an explanation is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathSide {
+    Forward,
+    Return,
+}
+
+/// Why (part of) a path is blocked, with Reachability Analyzer's code where one fits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub code: &'static str,
+    pub component: String,
+    pub kind: Kind,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    pub path: PathSide,
+    pub message: String,
+    /// A one-line change that would unblock this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// Answer `q` on model `m`.
+pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
+    if q.protocol == Protocol::All {
+        return Err(QueryError::AllProtocols(q.protocol));
+    }
+    let dst_port = match (q.protocol.has_ports(), q.port) {
+        (true, Some(p)) => p,
+        (true, None) => return Err(QueryError::PortRequired(q.protocol)),
+        (false, _) => 0,
+    };
+    let src_port = if q.protocol.has_ports() {
+        q.src_port.unwrap_or(DEFAULT_EPHEMERAL_PORT)
+    } else {
+        0
+    };
+    let from = endpoint::resolve(m, "from", &q.from)?;
+    let to = endpoint::resolve(m, "to", &q.to)?;
+
+    let source = source(m, from, to, q.from_ip)?;
+    let (dst, goal) = destination(m, &source, to);
+    if let (Source::Interface(a, _), Goal::Interface(b)) = (&source, &goal) {
+        if a == b {
+            return Err(QueryError::SameInterface);
+        }
+    }
+    let packet = Packet {
+        src: source.address(),
+        dst,
+        protocol: q.protocol,
+        src_port,
+        dst_port,
+    };
+
+    let mut w = Walk {
+        m,
+        hops: Vec::new(),
+        explanations: Vec::new(),
+        side: PathSide::Forward,
+    };
+    let end = match source {
+        Source::Interface(eni, _) => w.send(eni, packet, false),
+        Source::Internet(_, via) => w.internet(via, packet, false, true),
+    };
+    let forward = std::mem::take(&mut w.hops);
+    let arrived = goal.met_by(&end);
+    if !arrived {
+        if let Some(e) = goal.miss(m, &end) {
+            w.explanations.push(e);
+        }
+    }
+
+    let mut back = Vec::new();
+    if arrived {
+        w.side = PathSide::Return;
+        let reply = end.packet.reply();
+        let home = match end.at {
+            At::Interface(eni) => w.send(eni, reply, true),
+            At::Internet(via) => w.internet(via, reply, true, true),
+            At::Nowhere => end,
+        };
+        back = std::mem::take(&mut w.hops);
+        let origin = match source {
+            Source::Interface(eni, _) => Goal::Interface(eni),
+            Source::Internet(..) => Goal::Internet(None),
+        };
+        if !origin.met_by(&home) {
+            if let Some(e) = origin.miss(m, &home) {
+                w.explanations.push(e);
+            }
+        }
+    }
+
+    let reachable = arrived && !back.is_empty() && w.explanations.is_empty();
+    let summary = match w.explanations.first() {
+        None if reachable => "reachable".to_string(),
+        None => "not reachable".to_string(),
+        Some(e) => format!(
+            "not reachable: {} ({}{})",
+            e.message,
+            e.code,
+            if w.explanations.len() > 1 {
+                format!(", and {} more", w.explanations.len() - 1)
+            } else {
+                String::new()
+            }
+        ),
+    };
+    Ok(Trace {
+        reachable,
+        summary,
+        packet,
+        forward,
+        back,
+        explanations: w.explanations,
+    })
+}
+
+/// Where a flow starts.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Interface(EniIx, Ipv4Addr),
+    Internet(IpAddr, Option<IgwIx>),
+}
+
+impl Source {
+    fn address(&self) -> IpAddr {
+        match *self {
+            Source::Interface(_, ip) => IpAddr::V4(ip),
+            Source::Internet(ip, _) => ip,
+        }
+    }
+}
+
+fn source(
+    m: &Model,
+    from: Endpoint,
+    to: Endpoint,
+    from_ip: Option<IpAddr>,
+) -> Result<Source, QueryError> {
+    match from {
+        Endpoint::Instance(i) => {
+            let inst = &m.instances[i.0];
+            if let Some(ip) = from_ip {
+                return inst
+                    .interfaces
+                    .iter()
+                    .find(|e| m.interfaces[e.0].holds_private(ip))
+                    .and_then(|&e| v4(ip).map(|a| Source::Interface(e, a)))
+                    .ok_or_else(|| QueryError::FromIpNotOnSource {
+                        ip,
+                        endpoint: label(&inst.id, inst.name.as_deref()),
+                    });
+            }
+            let eni = egress_interface(m, i, to)
+                .ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
+            Ok(Source::Interface(eni, m.interfaces[eni.0].primary_ip))
+        }
+        Endpoint::Interface { eni, ip } => {
+            let e = &m.interfaces[eni.0];
+            let want = from_ip.or(ip);
+            match want {
+                None => Ok(Source::Interface(eni, e.primary_ip)),
+                Some(ip) if e.holds_private(ip) => {
+                    v4(ip)
+                        .map(|a| Source::Interface(eni, a))
+                        .ok_or(QueryError::FromIpNotOnSource {
+                            ip,
+                            endpoint: e.id.clone(),
+                        })
+                }
+                Some(ip) => {
+                    // A public address names the interface; the packet leaves from the
+                    // private address it maps to.
+                    let private = e
+                        .public_ips
+                        .iter()
+                        .find(|(_, p)| IpAddr::V4(p.address) == ip)
+                        .map(|(k, _)| *k);
+                    private.map(|a| Source::Interface(eni, a)).ok_or(
+                        QueryError::FromIpNotOnSource {
+                            ip,
+                            endpoint: e.id.clone(),
+                        },
+                    )
+                }
+            }
+        }
+        Endpoint::Internet { ip, via } => {
+            let ip = from_ip.or(ip).unwrap_or(DEFAULT_INTERNET_HOST);
+            if matches!(to, Endpoint::Internet { .. }) {
+                return Err(QueryError::BothOnInternet);
+            }
+            if m.vpc_containing(ip).is_some() {
+                return Err(QueryError::UnassignedSource(ip));
+            }
+            Ok(Source::Internet(ip, via))
+        }
+        Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
+    }
+}
+
+fn v4(ip: IpAddr) -> Option<Ipv4Addr> {
+    match ip {
+        IpAddr::V4(a) => Some(a),
+        IpAddr::V6(_) => None,
+    }
+}
+
+/// The interface an instance sends from, as its operating system would choose: the one
+/// whose subnet holds the destination (a connected route), else the primary (device 0,
+/// which carries the default route).
+fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
+    let ifaces = &m.instances[inst.0].interfaces;
+    let dst = match to {
+        Endpoint::Interface { eni, ip } => ip.or(Some(IpAddr::V4(m.interfaces[eni.0].primary_ip))),
+        Endpoint::Instance(i) => m.instances[i.0]
+            .interfaces
+            .first()
+            .map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip)),
+        Endpoint::Unassigned(ip) => Some(ip),
+        Endpoint::Internet { .. } => None,
+    };
+    dst.and_then(|d| {
+        ifaces
+            .iter()
+            .copied()
+            .find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&d))
+    })
+    .or_else(|| ifaces.first().copied())
+}
+
+/// What counts as arriving.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    Interface(EniIx),
+    Internet(Option<IgwIx>),
+    Unassigned,
+}
+
+fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
+    let from_internet = matches!(source, Source::Internet(..));
+    let pick = |eni: EniIx| -> IpAddr {
+        let e = &m.interfaces[eni.0];
+        match (
+            from_internet,
+            e.public_ips
+                .get(&e.primary_ip)
+                .or_else(|| e.public_ips.values().next()),
+        ) {
+            (true, Some(p)) => IpAddr::V4(p.address),
+            _ => IpAddr::V4(e.primary_ip),
+        }
+    };
+    match to {
+        Endpoint::Instance(i) => {
+            let ifaces = &m.instances[i.0].interfaces;
+            // From the internet, an instance is reached at a public address if it has one.
+            let eni = if from_internet {
+                ifaces
+                    .iter()
+                    .copied()
+                    .find(|e| !m.interfaces[e.0].public_ips.is_empty())
+            } else {
+                None
+            }
+            .or_else(|| ifaces.first().copied());
+            match eni {
+                Some(e) => (pick(e), Goal::Interface(e)),
+                None => (DEFAULT_INTERNET_HOST, Goal::Internet(None)),
+            }
+        }
+        Endpoint::Interface { eni, ip } => (ip.unwrap_or_else(|| pick(eni)), Goal::Interface(eni)),
+        Endpoint::Internet { ip, via } => {
+            (ip.unwrap_or(DEFAULT_INTERNET_HOST), Goal::Internet(via))
+        }
+        Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
+    }
+}
+
+impl Goal {
+    fn met_by(&self, end: &End) -> bool {
+        match (*self, end.at) {
+            (Goal::Interface(a), At::Interface(b)) => a == b,
+            (Goal::Internet(None), At::Internet(_)) => true,
+            (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
+            _ => false,
+        }
+    }
+
+    /// An explanation for arriving somewhere else, when the walk did not already give one.
+    fn miss(&self, m: &Model, end: &End) -> Option<Explanation> {
+        if end.explained {
+            return None;
+        }
+        let (component, kind, lbl) = match *self {
+            Goal::Interface(e) => {
+                let (id, name, kind) = m.describe(Entity::NetworkInterface(e));
+                (id.to_string(), kind, label(id, name))
+            }
+            Goal::Internet(Some(g)) => {
+                let (id, name, kind) = m.describe(Entity::InternetGateway(g));
+                (id.to_string(), kind, label(id, name))
+            }
+            Goal::Internet(None) | Goal::Unassigned => {
+                ("internet".into(), Kind::Internet, "internet".into())
+            }
+        };
+        Some(Explanation {
+            code: "CANNOT_ROUTE",
+            component,
+            kind,
+            label: lbl,
+            direction: None,
+            path: end.side,
+            message: "the path does not lead to the destination".into(),
+            fix: None,
+        })
+    }
+}
+
+/// Where a walk ended, with the packet as it arrived there.
+#[derive(Debug, Clone, Copy)]
+struct End {
+    at: At,
+    packet: Packet,
+    side: PathSide,
+    /// Whether the walk already explained why it stopped.
+    explained: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Interface(EniIx),
+    Internet(Option<IgwIx>),
+    Nowhere,
+}
+
+struct Walk<'m> {
+    m: &'m Model,
+    hops: Vec<Hop>,
+    explanations: Vec<Explanation>,
+    side: PathSide,
+}
+
+impl Walk<'_> {
+    fn hop(
+        &mut self,
+        e: Option<Entity>,
+        direction: Option<Direction>,
+        action: Action,
+        detail: String,
+        packet: Packet,
+    ) {
+        let (component, kind, lbl) = match e {
+            Some(e) => {
+                let (id, name, kind) = self.m.describe(e);
+                (id.to_string(), kind, label(id, name))
+            }
+            None => ("internet".into(), Kind::Internet, "internet".into()),
+        };
+        self.hops.push(Hop {
+            component,
+            kind,
+            label: lbl,
+            direction,
+            action,
+            detail,
+            packet,
+            translated: None,
+        });
+    }
+
+    fn explain(
+        &mut self,
+        code: &'static str,
+        e: Option<Entity>,
+        direction: Option<Direction>,
+        message: String,
+        fix: Option<String>,
+    ) {
+        let (component, kind, lbl) = match e {
+            Some(e) => {
+                let (id, name, kind) = self.m.describe(e);
+                (id.to_string(), kind, label(id, name))
+            }
+            None => ("internet".into(), Kind::Internet, "internet".into()),
+        };
+        self.explanations.push(Explanation {
+            code,
+            component,
+            kind,
+            label: lbl,
+            direction,
+            path: self.side,
+            message,
+            fix,
+        });
+    }
+
+    fn end(&self, at: At, packet: Packet, explained: bool) -> End {
+        End {
+            at,
+            packet,
+            side: self.side,
+            explained,
+        }
+    }
+
+    /// A packet leaves interface `eni`.
+    fn send(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let iface = &m.interfaces[eni.0];
+        if let Some((inst, dev)) = iface.attachment {
+            let verb = if reply { "replies" } else { "sends" };
+            let detail = format!(
+                "{verb} through {} (device index {dev})",
+                label(&iface.id, iface.name.as_deref())
+            );
+            self.hop(Some(Entity::Instance(inst)), None, Action::Send, detail, p);
+        }
+        let detail = format!("sends {p} from its private address {}", p.src);
+        self.hop(
+            Some(Entity::NetworkInterface(eni)),
+            Some(Direction::Egress),
+            Action::Send,
+            detail,
+            p,
+        );
+        self.security_groups(eni, Direction::Egress, p, reply);
+
+        let subnet = iface.subnet;
+        let s = &m.subnets[subnet.0];
+        if s.cidr.contains(&p.dst) {
+            // Within a subnet, the packet goes straight to its destination.
+            return match m.interface_with_private_ip(p.dst) {
+                Some(d) => self.arrive(d, p, reply, false),
+                None => self.no_such_host(Entity::Subnet(subnet), p),
+            };
+        }
+        self.network_acl(subnet, Direction::Egress, p);
+        let rt = s.route_table;
+        let table = &m.route_tables[rt.0];
+        let Some(r) = route::lookup(table, p.dst) else {
+            self.hop(
+                Some(Entity::RouteTable(rt)),
+                None,
+                Action::Drop,
+                format!("no route matches {}", p.dst),
+                p,
+            );
+            let fix = format!(
+                "add a route for {} to route table {}",
+                p.dst,
+                label(&table.id, table.name.as_deref())
+            );
+            self.explain(
+                "NO_ROUTE_TO_DESTINATION",
+                Some(Entity::RouteTable(rt)),
+                None,
+                format!(
+                    "route table {} has no route to {}",
+                    label(&table.id, table.name.as_deref()),
+                    p.dst
+                ),
+                Some(fix),
+            );
+            return self.end(At::Nowhere, p, true);
+        };
+        match &r.target {
+            Target::Local => {
+                let detail = format!("{} → local", r.destination);
+                self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
+                match m.interface_with_private_ip(p.dst) {
+                    Some(d) if m.interfaces[d.0].vpc == iface.vpc => self.arrive(d, p, reply, true),
+                    _ => self.no_such_host(Entity::Vpc(iface.vpc), p),
+                }
+            }
+            Target::InternetGateway(g) => {
+                let detail = format!("{} → {}", r.destination, m.internet_gateways[g.0].id);
+                self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
+                self.igw_out(*g, eni, p)
+            }
+            Target::Blackhole(t) => {
+                let detail = format!(
+                    "{} → {t} (blackhole: the target does not exist)",
+                    r.destination
+                );
+                self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
+                let msg = format!(
+                    "the route {} → {t} is a blackhole: its target does not exist",
+                    r.destination
+                );
+                let fix = format!(
+                    "point the route for {} at an existing target, or delete it",
+                    r.destination
+                );
+                self.explain(
+                    "BAD_STATE_ROUTE",
+                    Some(Entity::RouteTable(rt)),
+                    None,
+                    msg,
+                    Some(fix),
+                );
+                self.end(At::Nowhere, p, true)
+            }
+        }
+    }
+
+    fn no_such_host(&mut self, where_: Entity, p: Packet) -> End {
+        let detail = format!("no network interface holds {}", p.dst);
+        self.hop(Some(where_), None, Action::Drop, detail.clone(), p);
+        self.explain("NO_SUCH_HOST", Some(where_), None, detail, None);
+        self.end(At::Nowhere, p, true)
+    }
+
+    /// A packet reaches interface `eni`; `crossed` when it came from outside its subnet.
+    fn arrive(&mut self, eni: EniIx, p: Packet, reply: bool, crossed: bool) -> End {
+        let m = self.m;
+        let iface = &m.interfaces[eni.0];
+        if crossed {
+            self.network_acl(iface.subnet, Direction::Ingress, p);
+        }
+        self.security_groups(eni, Direction::Ingress, p, reply);
+        let detail = format!("accepts: {} is its own address", p.dst);
+        self.hop(
+            Some(Entity::NetworkInterface(eni)),
+            Some(Direction::Ingress),
+            Action::Accept,
+            detail,
+            p,
+        );
+        if let Some((inst, _)) = iface.attachment {
+            self.hop(
+                Some(Entity::Instance(inst)),
+                None,
+                Action::Accept,
+                "receives the packet".into(),
+                p,
+            );
+        }
+        self.end(At::Interface(eni), p, false)
+    }
+
+    fn security_groups(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
+        let m = self.m;
+        let iface = &m.interfaces[eni.0];
+        let first = iface.security_groups.first().copied();
+        let Some(first) = first else { return };
+        if reply {
+            let detail = "reply to a tracked connection: security groups are stateful and allow it"
+                .to_string();
+            self.hop(
+                Some(Entity::SecurityGroup(first)),
+                Some(dir),
+                Action::Allow,
+                detail,
+                p,
+            );
+            return;
+        }
+        match firewall::security_groups(m, eni, dir, &p) {
+            Some(hit) => {
+                let sg = &m.security_groups[hit.group.0];
+                let rules = match dir {
+                    Direction::Ingress => &sg.inbound,
+                    Direction::Egress => &sg.outbound,
+                };
+                let detail = firewall::describe_sg_rule(m, &rules[hit.rule], dir);
+                self.hop(
+                    Some(Entity::SecurityGroup(hit.group)),
+                    Some(dir),
+                    Action::Allow,
+                    detail,
+                    p,
+                );
+            }
+            None => {
+                let groups = iface
+                    .security_groups
+                    .iter()
+                    .map(|g| m.security_groups[g.0].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (what, word, peer) = match dir {
+                    Direction::Ingress => ("inbound", "from", p.src),
+                    Direction::Egress => ("outbound", "to", p.dst),
+                };
+                let flow = flow_words(p);
+                let detail = format!("no {what} rule of {groups} allows {flow} {word} {peer}");
+                self.hop(
+                    Some(Entity::SecurityGroup(first)),
+                    Some(dir),
+                    Action::Deny,
+                    detail.clone(),
+                    p,
+                );
+                let fix = format!(
+                    "add an {what} rule to {} allowing {flow} {word} {peer}/32",
+                    m.security_groups[first.0].id
+                );
+                self.explain(
+                    "ENI_SG_RULES_MISMATCH",
+                    Some(Entity::SecurityGroup(first)),
+                    Some(dir),
+                    detail,
+                    Some(fix),
+                );
+            }
+        }
+    }
+
+    fn network_acl(&mut self, subnet: SubnetIx, dir: Direction, p: Packet) {
+        let m = self.m;
+        let ax = m.subnets[subnet.0].acl;
+        let acl = &m.network_acls[ax.0];
+        let decision = firewall::network_acl(acl, dir, &p);
+        let rules = match dir {
+            Direction::Ingress => &acl.inbound,
+            Direction::Egress => &acl.outbound,
+        };
+        let rule_text = match decision.rule {
+            Some(n) => rules
+                .iter()
+                .find(|r| r.number == n)
+                .map(|r| firewall::describe_acl_rule(r, dir))
+                .unwrap_or_default(),
+            None => "rule * deny all traffic (no numbered rule matched)".to_string(),
+        };
+        let action = if decision.allow {
+            Action::Allow
+        } else {
+            Action::Deny
+        };
+        self.hop(
+            Some(Entity::NetworkAcl(ax)),
+            Some(dir),
+            action,
+            rule_text.clone(),
+            p,
+        );
+        if !decision.allow {
+            let (what, word, peer) = match dir {
+                Direction::Ingress => ("inbound", "from", p.src),
+                Direction::Egress => ("outbound", "to", p.dst),
+            };
+            let flow = flow_words(p);
+            let name = label(&acl.id, acl.name.as_deref());
+            let msg = format!("network ACL {name} denies {what} {flow} {word} {peer}: {rule_text}");
+            let below = decision
+                .rule
+                .map(|n| format!(" numbered below {n}"))
+                .unwrap_or_default();
+            let fix =
+                format!("add an {what} allow rule{below} to {name} for {flow} {word} {peer}/32");
+            self.explain(
+                "SUBNET_ACL_RESTRICTION",
+                Some(Entity::NetworkAcl(ax)),
+                Some(dir),
+                msg,
+                Some(fix),
+            );
+        }
+    }
+
+    /// Out through internet gateway `g`, from interface `eni`.
+    fn igw_out(&mut self, g: IgwIx, eni: EniIx, p: Packet) -> End {
+        let m = self.m;
+        let gw = Entity::InternetGateway(g);
+        if cidr::is_private_or_shared(p.dst) {
+            let msg = format!(
+                "an internet gateway does not forward traffic to private address {}",
+                p.dst
+            );
+            self.hop(
+                Some(gw),
+                Some(Direction::Egress),
+                Action::Drop,
+                msg.clone(),
+                p,
+            );
+            self.explain(
+                "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                Some(gw),
+                Some(Direction::Egress),
+                msg,
+                None,
+            );
+            return self.end(At::Nowhere, p, true);
+        }
+        let iface = &m.interfaces[eni.0];
+        let public = v4(p.src).and_then(|s| iface.public_ips.get(&s));
+        let Some(public) = public else {
+            let msg = format!(
+                "{} has no public IPv4 address on {}: the internet gateway cannot translate it",
+                label(&iface.id, iface.name.as_deref()),
+                p.src
+            );
+            self.hop(
+                Some(gw),
+                Some(Direction::Egress),
+                Action::Drop,
+                msg.clone(),
+                p,
+            );
+            let fix = format!(
+                "associate an Elastic IP with {} on {}, or route through a NAT gateway",
+                p.src, iface.id
+            );
+            self.explain(
+                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                Some(gw),
+                Some(Direction::Egress),
+                msg,
+                Some(fix),
+            );
+            return self.end(At::Nowhere, p, true);
+        };
+        let out = Packet {
+            src: IpAddr::V4(public.address),
+            ..p
+        };
+        let kind = if public.elastic.is_some() {
+            "Elastic IP"
+        } else {
+            "public IP"
+        };
+        let detail = format!(
+            "one-to-one NAT: source {} → {} ({kind})",
+            p.src, public.address
+        );
+        self.hop(
+            Some(gw),
+            Some(Direction::Egress),
+            Action::Translate,
+            detail,
+            p,
+        );
+        if let Some(h) = self.hops.last_mut() {
+            h.translated = Some(out);
+        }
+        if m.interface_with_public_ip(out.dst).is_some() {
+            // Another instance's public address: the packet comes back in from the internet.
+            return self.internet(None, out, false, false);
+        }
+        let detail = format!("delivered to internet host {}", out.dst);
+        self.hop(None, None, Action::Accept, detail, out);
+        self.end(At::Internet(Some(g)), out, false)
+    }
+
+    /// From the internet towards `p.dst`, entering through `via` if given.
+    /// `reply` marks return traffic (stateful filters pass it); `origin` marks the hop
+    /// where the packet starts on the internet.
+    fn internet(&mut self, via: Option<IgwIx>, p: Packet, reply: bool, origin: bool) -> End {
+        let m = self.m;
+        if origin {
+            let detail = format!("internet host {} sends {p}", p.src);
+            self.hop(None, None, Action::Send, detail, p);
+        }
+        let Some((eni, private)) = m.interface_with_public_ip(p.dst) else {
+            let gw = m
+                .vpc_containing(p.dst)
+                .and_then(|v| m.vpcs[v.0].internet_gateway);
+            let msg = format!(
+                "{} is not a public address of any interface: the internet cannot reach it",
+                p.dst
+            );
+            let (e, code) = match gw.or(via) {
+                Some(g) => (
+                    Some(Entity::InternetGateway(g)),
+                    "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                ),
+                None => (None, "NO_ROUTE_TO_DESTINATION"),
+            };
+            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            self.explain(code, e, Some(Direction::Ingress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        };
+        let iface = &m.interfaces[eni.0];
+        let Some(g) = m.vpcs[iface.vpc.0].internet_gateway else {
+            let msg = format!(
+                "VPC {} has no internet gateway, so its public addresses are unreachable",
+                m.vpcs[iface.vpc.0].id
+            );
+            self.hop(None, None, Action::Drop, msg.clone(), p);
+            self.explain(
+                "NO_ROUTE_TO_DESTINATION",
+                Some(Entity::Vpc(iface.vpc)),
+                None,
+                msg,
+                Some("attach an internet gateway to the VPC".into()),
+            );
+            return self.end(At::Nowhere, p, true);
+        };
+        let gw = Entity::InternetGateway(g);
+        if via.is_some_and(|v| v != g) {
+            let msg = format!(
+                "{} is behind {}, not the gateway the query names",
+                p.dst, m.internet_gateways[g.0].id
+            );
+            self.hop(
+                Some(gw),
+                Some(Direction::Ingress),
+                Action::Drop,
+                msg.clone(),
+                p,
+            );
+            self.explain(
+                "CANNOT_ROUTE",
+                Some(gw),
+                Some(Direction::Ingress),
+                msg,
+                None,
+            );
+            return self.end(At::Nowhere, p, true);
+        }
+        if cidr::is_private_or_shared(p.src) {
+            let msg = format!(
+                "an internet gateway does not accept traffic from private address {}",
+                p.src
+            );
+            self.hop(
+                Some(gw),
+                Some(Direction::Ingress),
+                Action::Drop,
+                msg.clone(),
+                p,
+            );
+            self.explain(
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                Some(gw),
+                Some(Direction::Ingress),
+                msg,
+                None,
+            );
+            return self.end(At::Nowhere, p, true);
+        }
+        let inside = Packet {
+            dst: IpAddr::V4(private),
+            ..p
+        };
+        let detail = format!("one-to-one NAT: destination {} → {private}", p.dst);
+        self.hop(
+            Some(gw),
+            Some(Direction::Ingress),
+            Action::Translate,
+            detail,
+            p,
+        );
+        if let Some(h) = self.hops.last_mut() {
+            h.translated = Some(inside);
+        }
+        self.arrive(eni, inside, reply, true)
+    }
+}
+
+fn flow_words(p: Packet) -> String {
+    if p.protocol.has_ports() {
+        format!("{} {}", p.protocol, p.dst_port)
+    } else {
+        p.protocol.to_string()
+    }
+}
+
+/// The trace as plain text, one hop a line: what the CLI prints and golden files compare.
+pub fn render(t: &Trace) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", t.summary);
+    for (title, hops) in [("forward", &t.forward), ("return", &t.back)] {
+        if hops.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{title}:");
+        for h in hops {
+            let dir = match h.direction {
+                Some(Direction::Ingress) => " in",
+                Some(Direction::Egress) => " out",
+                None => "",
+            };
+            let act = match h.action {
+                Action::Send => "send",
+                Action::Allow => "allow",
+                Action::Deny => "DENY",
+                Action::Route => "route",
+                Action::Translate => "nat",
+                Action::Accept => "accept",
+                Action::Drop => "DROP",
+            };
+            let _ = writeln!(s, "  {:<8} {} {}{dir}: {}", act, h.kind, h.label, h.detail);
+        }
+    }
+    for e in &t.explanations {
+        let path = match e.path {
+            PathSide::Forward => "forward",
+            PathSide::Return => "return",
+        };
+        let _ = writeln!(
+            s,
+            "blocked ({path}) {} at {} {}: {}",
+            e.code, e.kind, e.label, e.message
+        );
+        if let Some(f) = &e.fix {
+            let _ = writeln!(s, "  fix: {f}");
+        }
+    }
+    s
+}
