@@ -1,1 +1,406 @@
-pub fn placeholder() {}
+//! The geometry of the network diagram, as AWS draws architectures: the internet above,
+//! VPCs containing Availability Zone columns containing subnets containing instances with
+//! their network interfaces; internet gateways on the VPC's top edge.
+//!
+//! Pure arithmetic on the model, so every front end draws the same picture and the math is
+//! tested natively (the page only turns [`Diagram`] into SVG elements). An instance sits in
+//! the subnet of its primary interface; an interface in another subnet (a multi-homed
+//! instance) is drawn in its own subnet and linked to its instance.
+
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{label, Kind};
+use crate::model::{EniIx, Model, SubnetIx};
+
+const MARGIN: f64 = 20.0;
+const INTERNET_H: f64 = 48.0;
+const VPC_TOP: f64 = 120.0;
+const VPC_HEADER: f64 = 40.0;
+const VPC_PAD: f64 = 16.0;
+const AZ_HEADER: f64 = 30.0;
+const AZ_W: f64 = 300.0;
+const AZ_GAP: f64 = 16.0;
+const SUBNET_HEADER: f64 = 48.0;
+const SUBNET_GAP: f64 = 16.0;
+const SUBNET_PAD: f64 = 12.0;
+const INSTANCE_HEADER: f64 = 30.0;
+const ENI_H: f64 = 24.0;
+const ITEM_GAP: f64 = 10.0;
+const IGW_W: f64 = 120.0;
+const IGW_H: f64 = 30.0;
+
+/// A drawn diagram: boxes and the lines between them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagram {
+    pub width: f64,
+    pub height: f64,
+    pub nodes: Vec<Node>,
+    pub links: Vec<Link>,
+}
+
+/// One box. Containers come before what they contain, so drawing in order layers them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// Unique within the diagram.
+    pub key: String,
+    /// The resource id it stands for (`internet` for the internet); traces name these.
+    pub component: String,
+    pub kind: NodeKind,
+    pub label: String,
+    /// A second line: CIDR, address, instance type.
+    pub detail: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// What a box depicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    Internet,
+    Vpc,
+    AvailabilityZone,
+    Subnet,
+    InternetGateway,
+    Instance,
+    NetworkInterface,
+}
+
+/// A line between two boxes, by key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+}
+
+impl Diagram {
+    /// The node with this key.
+    pub fn node(&self, key: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.key == key)
+    }
+}
+
+/// Lay out the whole model.
+pub fn layout(m: &Model) -> Diagram {
+    let mut nodes = Vec::new();
+    let mut links = Vec::new();
+    let mut x = MARGIN;
+    let mut bottom = VPC_TOP;
+    let mut igw_keys = Vec::new();
+
+    for (vi, vpc) in m.vpcs.iter().enumerate() {
+        let azs: BTreeSet<&str> = vpc
+            .subnets
+            .iter()
+            .map(|s| m.subnets[s.0].az.as_str())
+            .collect();
+        let azs: Vec<&str> = azs.into_iter().collect();
+        let cols = azs.len().max(1) as f64;
+        let vpc_w = VPC_PAD * 2.0 + cols * AZ_W + (cols - 1.0) * AZ_GAP;
+        let vpc_index = nodes.len();
+        let cidrs = vpc
+            .cidrs
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        nodes.push(Node {
+            key: vpc.id.clone(),
+            component: vpc.id.clone(),
+            kind: NodeKind::Vpc,
+            label: format!("VPC {}", label(&vpc.id, vpc.name.as_deref())),
+            detail: cidrs,
+            x,
+            y: VPC_TOP,
+            w: vpc_w,
+            h: 0.0,
+        });
+        let mut vpc_bottom = VPC_TOP + VPC_HEADER + 60.0;
+        for (ai, az) in azs.iter().enumerate() {
+            let ax = x + VPC_PAD + ai as f64 * (AZ_W + AZ_GAP);
+            let ay = VPC_TOP + VPC_HEADER;
+            let az_index = nodes.len();
+            nodes.push(Node {
+                key: format!("az:{}:{az}", vpc.id),
+                component: vpc.id.clone(),
+                kind: NodeKind::AvailabilityZone,
+                label: format!("Availability Zone {az}"),
+                detail: String::new(),
+                x: ax,
+                y: ay,
+                w: AZ_W,
+                h: 0.0,
+            });
+            let mut sy = ay + AZ_HEADER;
+            let mut subnets: Vec<SubnetIx> = vpc
+                .subnets
+                .iter()
+                .copied()
+                .filter(|s| m.subnets[s.0].az == *az)
+                .collect();
+            subnets.sort_by_key(|s| m.subnets[s.0].cidr);
+            for s in subnets {
+                sy = subnet(m, s, ax + 10.0, sy, AZ_W - 20.0, &mut nodes, &mut links) + SUBNET_GAP;
+            }
+            let az_h = (sy - ay).max(AZ_HEADER + 40.0);
+            nodes[az_index].h = az_h;
+            vpc_bottom = vpc_bottom.max(ay + az_h + VPC_PAD);
+        }
+        nodes[vpc_index].h = vpc_bottom - VPC_TOP;
+        if let Some(g) = vpc.internet_gateway {
+            let gw = &m.internet_gateways[g.0];
+            nodes.push(Node {
+                key: gw.id.clone(),
+                component: gw.id.clone(),
+                kind: NodeKind::InternetGateway,
+                label: label(&gw.id, gw.name.as_deref()),
+                detail: "internet gateway".into(),
+                x: x + vpc_w / 2.0 - IGW_W / 2.0,
+                y: VPC_TOP - IGW_H / 2.0,
+                w: IGW_W,
+                h: IGW_H,
+            });
+            igw_keys.push(gw.id.clone());
+        }
+        let _ = vi;
+        x += vpc_w + 40.0;
+        bottom = bottom.max(vpc_bottom);
+    }
+
+    let width = (x - 40.0 + MARGIN).max(400.0);
+    let internet_w = 200.0;
+    nodes.insert(
+        0,
+        Node {
+            key: "internet".into(),
+            component: "internet".into(),
+            kind: NodeKind::Internet,
+            label: "Internet".into(),
+            detail: String::new(),
+            x: width / 2.0 - internet_w / 2.0,
+            y: MARGIN,
+            w: internet_w,
+            h: INTERNET_H,
+        },
+    );
+    for k in igw_keys {
+        links.insert(
+            0,
+            Link {
+                from: "internet".into(),
+                to: k,
+            },
+        );
+    }
+    Diagram {
+        width,
+        height: bottom + MARGIN,
+        nodes,
+        links,
+    }
+}
+
+/// Draw one subnet at (x, y) with width w; returns its bottom edge.
+fn subnet(
+    m: &Model,
+    s: SubnetIx,
+    x: f64,
+    y: f64,
+    w: f64,
+    nodes: &mut Vec<Node>,
+    links: &mut Vec<Link>,
+) -> f64 {
+    let sub = &m.subnets[s.0];
+    let rt = &m.route_tables[sub.route_table.0];
+    let acl = &m.network_acls[sub.acl.0];
+    let index = nodes.len();
+    nodes.push(Node {
+        key: sub.id.clone(),
+        component: sub.id.clone(),
+        kind: NodeKind::Subnet,
+        label: format!(
+            "{} {}",
+            if public(m, s) {
+                "public subnet"
+            } else {
+                "private subnet"
+            },
+            label(&sub.id, sub.name.as_deref())
+        ),
+        detail: format!(
+            "{} · route table {} · ACL {}",
+            sub.cidr,
+            label(&rt.id, rt.name.as_deref()),
+            label(&acl.id, acl.name.as_deref())
+        ),
+        x,
+        y,
+        w,
+        h: 0.0,
+    });
+    let mut iy = y + SUBNET_HEADER;
+    let ix = x + SUBNET_PAD;
+    let iw = w - 2.0 * SUBNET_PAD;
+    // Instances whose primary interface is here, then interfaces whose instance is elsewhere.
+    let mut drawn: BTreeSet<EniIx> = BTreeSet::new();
+    for (i, inst) in m.instances.iter().enumerate() {
+        let Some(primary) = inst.interfaces.first() else {
+            continue;
+        };
+        if m.interfaces[primary.0].subnet != s {
+            continue;
+        }
+        let here: Vec<EniIx> = inst
+            .interfaces
+            .iter()
+            .copied()
+            .filter(|e| m.interfaces[e.0].subnet == s)
+            .collect();
+        let h = INSTANCE_HEADER + here.len() as f64 * ENI_H + 6.0;
+        nodes.push(Node {
+            key: inst.id.clone(),
+            component: inst.id.clone(),
+            kind: NodeKind::Instance,
+            label: label(&inst.id, inst.name.as_deref()),
+            detail: inst.instance_type.clone(),
+            x: ix,
+            y: iy,
+            w: iw,
+            h,
+        });
+        for (k, e) in here.iter().enumerate() {
+            nodes.push(eni_node(
+                m,
+                *e,
+                ix + 8.0,
+                iy + INSTANCE_HEADER + k as f64 * ENI_H,
+                iw - 16.0,
+            ));
+            drawn.insert(*e);
+        }
+        for e in inst
+            .interfaces
+            .iter()
+            .filter(|e| m.interfaces[e.0].subnet != s)
+        {
+            links.push(Link {
+                from: inst.id.clone(),
+                to: m.interfaces[e.0].id.clone(),
+            });
+        }
+        let _ = i;
+        iy += h + ITEM_GAP;
+    }
+    for e in &sub.interfaces {
+        if drawn.contains(e) {
+            continue;
+        }
+        nodes.push(eni_node(m, *e, ix, iy, iw));
+        iy += ENI_H + ITEM_GAP;
+    }
+    let bottom = (iy + SUBNET_PAD - ITEM_GAP).max(y + SUBNET_HEADER + 20.0);
+    nodes[index].h = bottom - y;
+    bottom
+}
+
+fn eni_node(m: &Model, e: EniIx, x: f64, y: f64, w: f64) -> Node {
+    let eni = &m.interfaces[e.0];
+    let mut detail = eni
+        .private_ips()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    for p in eni.public_ips.values() {
+        detail.push_str(&format!(
+            " · {}{}",
+            p.address,
+            if p.elastic.is_some() { " (EIP)" } else { "" }
+        ));
+    }
+    let dev = eni
+        .attachment
+        .map(|(_, d)| format!("eth{d} "))
+        .unwrap_or_default();
+    Node {
+        key: eni.id.clone(),
+        component: eni.id.clone(),
+        kind: NodeKind::NetworkInterface,
+        label: format!("{dev}{}", label(&eni.id, eni.name.as_deref())),
+        detail,
+        x,
+        y,
+        w,
+        h: ENI_H - 4.0,
+    }
+}
+
+/// A subnet is public when its route table sends some traffic to an internet gateway.
+pub fn public(m: &Model, s: SubnetIx) -> bool {
+    m.route_tables[m.subnets[s.0].route_table.0]
+        .routes
+        .iter()
+        .any(|r| matches!(r.target, crate::model::Target::InternetGateway(_)))
+}
+
+/// The kind of trace component a diagram node stands for, so the view can match hops.
+pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
+    match kind {
+        Kind::Internet => Some(NodeKind::Internet),
+        Kind::Vpc => Some(NodeKind::Vpc),
+        Kind::Subnet => Some(NodeKind::Subnet),
+        Kind::InternetGateway => Some(NodeKind::InternetGateway),
+        Kind::Instance => Some(NodeKind::Instance),
+        Kind::NetworkInterface => Some(NodeKind::NetworkInterface),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(inner: &Node, outer: &Node) -> bool {
+        inner.x >= outer.x
+            && inner.y >= outer.y
+            && inner.x + inner.w <= outer.x + outer.w
+            && inner.y + inner.h <= outer.y + outer.h
+    }
+
+    #[test]
+    fn three_tier_nests_instances_in_subnets_in_azs_in_the_vpc() {
+        let (m, _) = crate::model::build(&crate::examples::three_tier());
+        let d = layout(&m);
+        let get = |k: &str| d.node(k).unwrap_or_else(|| unreachable!("no node {k}"));
+        assert!(inside(get("subnet-web-a"), get("az:vpc-prod:us-east-1a")));
+        assert!(inside(get("az:vpc-prod:us-east-1a"), get("vpc-prod")));
+        assert!(inside(get("i-web1"), get("subnet-web-a")));
+        assert!(inside(get("eni-web1"), get("i-web1")));
+        // The app server's second interface is drawn in the db subnet, linked to the instance.
+        assert!(inside(get("eni-app1"), get("subnet-db-a")));
+        assert!(d
+            .links
+            .iter()
+            .any(|l| l.from == "i-app" && l.to == "eni-app1"));
+        // The gateway straddles the VPC's top edge, below the internet.
+        let (igw, vpc) = (get("igw-prod"), get("vpc-prod"));
+        assert!(igw.y < vpc.y && igw.y + igw.h > vpc.y);
+        assert!(get("internet").y + get("internet").h < igw.y);
+        // Keys are unique.
+        let keys: BTreeSet<&str> = d.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys.len(), d.nodes.len());
+    }
+
+    #[test]
+    fn subnets_in_one_az_do_not_overlap() {
+        let (m, _) = crate::model::build(&crate::examples::three_tier());
+        let d = layout(&m);
+        let (a, b) = (d.node("subnet-web-a"), d.node("subnet-db-a"));
+        let (Some(a), Some(b)) = (a, b) else {
+            unreachable!("subnets missing")
+        };
+        assert!(a.y + a.h <= b.y || b.y + b.h <= a.y);
+    }
+}

@@ -94,6 +94,9 @@ pub struct Hop {
     pub kind: Kind,
     /// Name if set, else id.
     pub label: String,
+    /// Where on the diagram this happens: the interface a security group filters, the
+    /// subnet whose ACL or route table acts, else the component itself.
+    pub location: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     pub action: Action,
@@ -141,6 +144,8 @@ pub struct Explanation {
     pub component: String,
     pub kind: Kind,
     pub label: String,
+    /// Where on the diagram, as for [`Hop::location`].
+    pub location: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     pub path: PathSide,
@@ -188,6 +193,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         hops: Vec::new(),
         explanations: Vec::new(),
         side: PathSide::Forward,
+        here: None,
     };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
@@ -439,6 +445,7 @@ impl Goal {
         };
         Some(Explanation {
             code: "CANNOT_ROUTE",
+            location: component.clone(),
             component,
             kind,
             label: lbl,
@@ -472,9 +479,22 @@ struct Walk<'m> {
     hops: Vec<Hop>,
     explanations: Vec<Explanation>,
     side: PathSide,
+    /// The diagram location of filters being evaluated (see [`Hop::location`]).
+    here: Option<String>,
 }
 
 impl Walk<'_> {
+    /// The id, kind and label of a component (`None` is the internet).
+    fn names(&self, e: Option<Entity>) -> (String, Kind, String) {
+        match e {
+            Some(e) => {
+                let (id, name, kind) = self.m.describe(e);
+                (id.to_string(), kind, label(id, name))
+            }
+            None => ("internet".into(), Kind::Internet, "internet".into()),
+        }
+    }
+
     fn hop(
         &mut self,
         e: Option<Entity>,
@@ -483,17 +503,13 @@ impl Walk<'_> {
         detail: String,
         packet: Packet,
     ) {
-        let (component, kind, lbl) = match e {
-            Some(e) => {
-                let (id, name, kind) = self.m.describe(e);
-                (id.to_string(), kind, label(id, name))
-            }
-            None => ("internet".into(), Kind::Internet, "internet".into()),
-        };
+        let (component, kind, lbl) = self.names(e);
+        let location = self.here.clone().unwrap_or_else(|| component.clone());
         self.hops.push(Hop {
             component,
             kind,
             label: lbl,
+            location,
             direction,
             action,
             detail,
@@ -510,23 +526,27 @@ impl Walk<'_> {
         message: String,
         fix: Option<String>,
     ) {
-        let (component, kind, lbl) = match e {
-            Some(e) => {
-                let (id, name, kind) = self.m.describe(e);
-                (id.to_string(), kind, label(id, name))
-            }
-            None => ("internet".into(), Kind::Internet, "internet".into()),
-        };
+        let (component, kind, lbl) = self.names(e);
+        let location = self.here.clone().unwrap_or_else(|| component.clone());
         self.explanations.push(Explanation {
             code,
             component,
             kind,
             label: lbl,
+            location,
             direction,
             path: self.side,
             message,
             fix,
         });
+    }
+
+    /// Run `f` with hops located at `at` (an interface or subnet id).
+    fn at<T>(&mut self, at: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = self.here.replace(at.to_string());
+        let out = f(self);
+        self.here = saved;
+        out
     }
 
     fn end(&self, at: At, packet: Packet, explained: bool) -> End {
@@ -570,7 +590,24 @@ impl Walk<'_> {
             };
         }
         self.network_acl(subnet, Direction::Egress, p);
-        let rt = s.route_table;
+        let route = self.at(&s.id, |w| w.route(subnet, p));
+        let Some(target) = route else {
+            return self.end(At::Nowhere, p, true);
+        };
+        match target {
+            Target::Local => match m.interface_with_private_ip(p.dst) {
+                Some(d) if m.interfaces[d.0].vpc == iface.vpc => self.arrive(d, p, reply, true),
+                _ => self.no_such_host(Entity::Vpc(iface.vpc), p),
+            },
+            Target::InternetGateway(g) => self.igw_out(g, eni, p),
+            Target::Blackhole(_) => self.end(At::Nowhere, p, true),
+        }
+    }
+
+    /// The subnet's route table picks the next hop; `None` when there is none.
+    fn route(&mut self, subnet: SubnetIx, p: Packet) -> Option<Target> {
+        let m = self.m;
+        let rt = m.subnets[subnet.0].route_table;
         let table = &m.route_tables[rt.0];
         let Some(r) = route::lookup(table, p.dst) else {
             self.hop(
@@ -596,21 +633,16 @@ impl Walk<'_> {
                 ),
                 Some(fix),
             );
-            return self.end(At::Nowhere, p, true);
+            return None;
         };
         match &r.target {
             Target::Local => {
                 let detail = format!("{} → local", r.destination);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
-                match m.interface_with_private_ip(p.dst) {
-                    Some(d) if m.interfaces[d.0].vpc == iface.vpc => self.arrive(d, p, reply, true),
-                    _ => self.no_such_host(Entity::Vpc(iface.vpc), p),
-                }
             }
             Target::InternetGateway(g) => {
                 let detail = format!("{} → {}", r.destination, m.internet_gateways[g.0].id);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
-                self.igw_out(*g, eni, p)
             }
             Target::Blackhole(t) => {
                 let detail = format!(
@@ -633,9 +665,9 @@ impl Walk<'_> {
                     msg,
                     Some(fix),
                 );
-                self.end(At::Nowhere, p, true)
             }
         }
+        Some(r.target.clone())
     }
 
     fn no_such_host(&mut self, where_: Entity, p: Packet) -> End {
@@ -674,6 +706,13 @@ impl Walk<'_> {
     }
 
     fn security_groups(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
+        let m = self.m;
+        self.at(&m.interfaces[eni.0].id, |w| {
+            w.security_groups_here(eni, dir, p, reply)
+        });
+    }
+
+    fn security_groups_here(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
         let first = iface.security_groups.first().copied();
@@ -742,6 +781,13 @@ impl Walk<'_> {
     }
 
     fn network_acl(&mut self, subnet: SubnetIx, dir: Direction, p: Packet) {
+        let m = self.m;
+        self.at(&m.subnets[subnet.0].id, |w| {
+            w.network_acl_here(subnet, dir, p)
+        });
+    }
+
+    fn network_acl_here(&mut self, subnet: SubnetIx, dir: Direction, p: Packet) {
         let m = self.m;
         let ax = m.subnets[subnet.0].acl;
         let acl = &m.network_acls[ax.0];
