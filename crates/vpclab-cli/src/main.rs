@@ -77,44 +77,21 @@ fn main() -> ExitCode {
 
 fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Reach {
-            input,
-            from,
-            to,
-            protocol,
-            port,
-            from_ip,
-            src_port,
-            json,
-        } => {
+        Command::Reach { input, from, to, protocol, port, from_ip, src_port, json } => {
             let t = load(&input)?;
             let (m, diags) = model::build(&t);
-            let errors = diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
                 eprintln!("vpclab: warning: {} has {errors} error(s); answers skip the broken parts (run `vpclab check`)", input.display());
             }
-            let q = trace::Query {
-                from,
-                to,
-                protocol,
-                port,
-                from_ip,
-                src_port,
-            };
+            let q = trace::Query { from, to, protocol, port, from_ip, src_port };
             let t = trace::reach(&m, &q).map_err(|e| e.to_string())?;
             if json {
                 println!("{}", to_json(&t)?);
             } else {
                 print!("{}", trace::render(&t));
             }
-            Ok(if t.reachable {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(if t.reachable { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Check { input, json } => {
             let t = load(&input)?;
@@ -129,18 +106,18 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
             }
             let failed = diags.iter().any(|d| d.severity == Severity::Error);
-            Ok(if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Cidr { cidr: text, json } => {
             let net = text
                 .trim()
                 .parse::<ipnet::IpNet>()
                 .or_else(|_| text.trim().parse::<IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| format!("cidr: {text:?} is not a CIDR block (expected e.g. 10.0.1.0/24 or 2600:1f18::/56)"))?;
+                .map_err(|_| {
+                    format!(
+                        "cidr: {text:?} is not a CIDR block (expected e.g. 10.0.1.0/24 or 2600:1f18::/56)"
+                    )
+                })?;
             let info = cidr::describe(net);
             if json {
                 println!("{}", to_json(&info)?);
@@ -169,10 +146,7 @@ fn print_cidr(i: &cidr::CidrInfo) {
     println!("range       {} - {}", i.first, i.last);
     println!("netmask     {}", i.netmask);
     println!("size        {}", i.size);
-    println!(
-        "aws usable  {} (AWS reserves 5 addresses in every subnet)",
-        i.aws_usable
-    );
+    println!("aws usable  {} (AWS reserves 5 addresses in every subnet)", i.aws_usable);
     println!("private     {}", if i.private { "yes" } else { "no" });
     if !i.valid_subnet_size {
         println!("note: AWS subnets must be /16-/28 (IPv4) or /44-/64 (IPv6)");

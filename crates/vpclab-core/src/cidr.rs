@@ -86,19 +86,12 @@ pub fn reserved(net: IpNet) -> Vec<Reserved> {
         return Vec::new();
     }
     let first = net.network();
-    let purposes = [
-        "network address",
-        "VPC router",
-        "Amazon DNS server (VPC base + 2)",
-        "reserved for future use",
-    ];
+    let purposes =
+        ["network address", "VPC router", "Amazon DNS server (VPC base + 2)", "reserved for future use"];
     let mut out: Vec<Reserved> = purposes
         .iter()
         .enumerate()
-        .map(|(i, purpose)| Reserved {
-            address: add(first, i as u128),
-            purpose,
-        })
+        .map(|(i, purpose)| Reserved { address: add(first, i as u128), purpose })
         .collect();
     out.push(Reserved {
         address: net.broadcast(),
@@ -129,9 +122,7 @@ pub fn contains(outer: IpNet, inner: IpNet) -> bool {
 /// RFC 1918 for IPv4; unique-local fc00::/7 for IPv6.
 pub fn is_private(net: IpNet) -> bool {
     match net {
-        IpNet::V4(n) => RFC1918
-            .iter()
-            .any(|p| p.contains(&n.network()) && p.contains(&n.broadcast())),
+        IpNet::V4(n) => RFC1918.iter().any(|p| p.contains(&n.network()) && p.contains(&n.broadcast())),
         IpNet::V6(n) => Ipv6Net::new(std::net::Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7)
             .map(|ula| ula.contains(&n))
             .unwrap_or(false),
@@ -148,6 +139,26 @@ pub fn is_private_or_shared(addr: IpAddr) -> bool {
     }
 }
 
+/// Which non-internet range an address is in, if any: the internet gateway treats the two
+/// differently in Reachability Analyzer's codes (…_NOT_IN_RFC1918_… and …_NOT_IN_RFC6598_…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonPublic {
+    /// RFC 1918 private space (IPv6: unique-local fc00::/7).
+    Private,
+    /// RFC 6598 shared address space, 100.64.0.0/10 (carrier-grade NAT).
+    Shared,
+}
+
+/// Classify `addr` as private, shared, or neither (`None`: routable on the internet).
+pub fn non_public(addr: IpAddr) -> Option<NonPublic> {
+    match addr {
+        IpAddr::V4(a) if RFC1918.iter().any(|p| p.contains(&a)) => Some(NonPublic::Private),
+        IpAddr::V4(a) if RFC6598.contains(&a) => Some(NonPublic::Shared),
+        IpAddr::V6(a) if (a.segments()[0] & 0xfe00) == 0xfc00 => Some(NonPublic::Private),
+        _ => None,
+    }
+}
+
 const fn v4(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
     match Ipv4Net::new(Ipv4Addr::new(a, b, c, d), len) {
         Ok(n) => n,
@@ -155,20 +166,12 @@ const fn v4(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
     }
 }
 
-const RFC1918: [Ipv4Net; 3] = [
-    v4(10, 0, 0, 0, 8),
-    v4(172, 16, 0, 0, 12),
-    v4(192, 168, 0, 0, 16),
-];
+const RFC1918: [Ipv4Net; 3] = [v4(10, 0, 0, 0, 8), v4(172, 16, 0, 0, 12), v4(192, 168, 0, 0, 16)];
 const RFC6598: Ipv4Net = v4(100, 64, 0, 0, 10);
 
 /// Ranges AWS refuses as VPC CIDR blocks (vpc/latest/userguide/vpc-cidr-blocks.html).
-pub const FORBIDDEN_VPC_RANGES: [Ipv4Net; 4] = [
-    v4(0, 0, 0, 0, 8),
-    v4(127, 0, 0, 0, 8),
-    v4(169, 254, 0, 0, 16),
-    v4(224, 0, 0, 0, 4),
-];
+pub const FORBIDDEN_VPC_RANGES: [Ipv4Net; 4] =
+    [v4(0, 0, 0, 0, 8), v4(127, 0, 0, 0, 8), v4(169, 254, 0, 0, 16), v4(224, 0, 0, 0, 4)];
 
 /// AWS's bounds on subnet prefix lengths: IPv4 /16-/28, IPv6 /44-/64.
 pub fn valid_subnet_prefix(net: IpNet) -> bool {
@@ -180,9 +183,9 @@ pub fn valid_subnet_prefix(net: IpNet) -> bool {
 
 fn add(base: IpAddr, offset: u128) -> IpAddr {
     match base {
-        IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(
-            u32::from(a).wrapping_add(u32::try_from(offset).unwrap_or(0)),
-        )),
+        IpAddr::V4(a) => {
+            IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(u32::try_from(offset).unwrap_or(0))))
+        }
         IpAddr::V6(a) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(a).wrapping_add(offset))),
     }
 }
@@ -201,19 +204,11 @@ mod tests {
     fn aws_reserves_five_addresses_per_subnet() {
         assert_eq!(aws_usable(net("10.0.0.0/24")), 251);
         assert_eq!(aws_usable(net("10.0.0.0/28")), 11);
-        let r: Vec<String> = reserved(net("10.0.0.0/24"))
-            .iter()
-            .map(|r| r.address.to_string())
-            .collect();
-        assert_eq!(
-            r,
-            ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.255"]
-        );
+        let r: Vec<String> = reserved(net("10.0.0.0/24")).iter().map(|r| r.address.to_string()).collect();
+        assert_eq!(r, ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.255"]);
         assert!(is_reserved(
             net("10.0.0.0/24"),
-            "10.0.0.3"
-                .parse()
-                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+            "10.0.0.3".parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
         ));
     }
 
@@ -224,10 +219,7 @@ mod tests {
         assert_eq!(i.cidr, net("10.0.1.0/24"));
         assert!(i.private);
         assert!(!describe(net("54.0.0.0/24")).private);
-        assert_eq!(
-            describe(net("2600:1f18::/56")).size,
-            (1u128 << 72).to_string()
-        );
+        assert_eq!(describe(net("2600:1f18::/56")).size, (1u128 << 72).to_string());
     }
 
     fn arb_v4net() -> impl Strategy<Value = IpNet> {

@@ -81,11 +81,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{sev}: {} \"{}\" ({}): {}",
-            self.kind, self.label, self.field, self.message
-        )
+        write!(f, "{sev}: {} \"{}\" ({}): {}", self.kind, self.label, self.field, self.message)
     }
 }
 

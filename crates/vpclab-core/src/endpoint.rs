@@ -16,10 +16,7 @@ pub enum Endpoint {
     /// One interface, optionally one of its addresses (private or public).
     Interface { eni: EniIx, ip: Option<IpAddr> },
     /// A host on the internet, optionally at a given address, optionally through one gateway.
-    Internet {
-        ip: Option<IpAddr>,
-        via: Option<IgwIx>,
-    },
+    Internet { ip: Option<IpAddr>, via: Option<IgwIx> },
     /// An address inside a VPC that no interface holds.
     Unassigned(IpAddr),
 }
@@ -31,32 +28,19 @@ pub const DEFAULT_INTERNET_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100,
 /// Why an endpoint could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
-    #[error(
-        "{field}: no instance, network interface, internet gateway or address called {name:?}"
-    )]
+    #[error("{field}: no instance, network interface, internet gateway or address called {name:?}")]
     NotFound { field: &'static str, name: String },
     #[error("{field}: the name {name:?} is ambiguous: it names {ids}; use an id")]
-    Ambiguous {
-        field: &'static str,
-        name: String,
-        ids: String,
-    },
+    Ambiguous { field: &'static str, name: String, ids: String },
     #[error("{field}: {name:?} is a {kind}; an endpoint is an instance, a network interface, an internet gateway, `internet` or an IP address")]
-    WrongKind {
-        field: &'static str,
-        name: String,
-        kind: &'static str,
-    },
+    WrongKind { field: &'static str, name: String, kind: &'static str },
 }
 
 /// Resolve `text` (from the query field `field`, for messages).
 pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, EndpointError> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("internet") {
-        return Ok(Endpoint::Internet {
-            ip: None,
-            via: None,
-        });
+        return Ok(Endpoint::Internet { ip: None, via: None });
     }
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(by_address(m, ip));
@@ -68,15 +52,10 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
     match entity {
         Entity::Instance(i) => Ok(Endpoint::Instance(i)),
         Entity::NetworkInterface(e) => Ok(Endpoint::Interface { eni: e, ip: None }),
-        Entity::InternetGateway(g) => Ok(Endpoint::Internet {
-            ip: None,
-            via: Some(g),
-        }),
-        other => Err(EndpointError::WrongKind {
-            field,
-            name: text.to_string(),
-            kind: m.describe(other).2.noun(),
-        }),
+        Entity::InternetGateway(g) => Ok(Endpoint::Internet { ip: None, via: Some(g) }),
+        other => {
+            Err(EndpointError::WrongKind { field, name: text.to_string(), kind: m.describe(other).2.noun() })
+        }
     }
 }
 
@@ -88,35 +67,18 @@ fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, Endpoin
         .iter()
         .copied()
         .filter(|e| {
-            matches!(
-                e,
-                Entity::Instance(_) | Entity::NetworkInterface(_) | Entity::InternetGateway(_)
-            )
+            matches!(e, Entity::Instance(_) | Entity::NetworkInterface(_) | Entity::InternetGateway(_))
         })
         .collect();
-    let instances: Vec<Entity> = endpoints
-        .iter()
-        .copied()
-        .filter(|e| matches!(e, Entity::Instance(_)))
-        .collect();
+    let instances: Vec<Entity> =
+        endpoints.iter().copied().filter(|e| matches!(e, Entity::Instance(_))).collect();
     match (endpoints.as_slice(), instances.as_slice(), all.first()) {
         ([one], _, _) | (_, [one], _) => Ok(*one),
         ([], _, Some(other)) => Ok(*other), // reported as the wrong kind by the caller
-        ([], _, None) => Err(EndpointError::NotFound {
-            field,
-            name: text.to_string(),
-        }),
+        ([], _, None) => Err(EndpointError::NotFound { field, name: text.to_string() }),
         (many, _, _) => {
-            let ids = many
-                .iter()
-                .map(|e| m.describe(*e).0.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            Err(EndpointError::Ambiguous {
-                field,
-                name: text.to_string(),
-                ids,
-            })
+            let ids = many.iter().map(|e| m.describe(*e).0.to_string()).collect::<Vec<_>>().join(", ");
+            Err(EndpointError::Ambiguous { field, name: text.to_string(), ids })
         }
     }
 }
@@ -131,8 +93,45 @@ fn by_address(m: &Model, ip: IpAddr) -> Endpoint {
     if m.vpc_containing(ip).is_some() {
         return Endpoint::Unassigned(ip);
     }
-    Endpoint::Internet {
-        ip: Some(ip),
-        via: None,
+    Endpoint::Internet { ip: Some(ip), via: None }
+}
+
+/// An endpoint a picker can offer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    /// What to put in `from` / `to`.
+    pub id: String,
+    /// How a person recognises it: name, id and addresses.
+    pub label: String,
+}
+
+/// Every endpoint worth offering in a picker: the internet, each instance, each interface.
+pub fn candidates(m: &Model) -> Vec<Candidate> {
+    let mut out = vec![Candidate { id: "internet".into(), label: "the internet".into() }];
+    for x in &m.instances {
+        let addrs = x
+            .interfaces
+            .iter()
+            .map(|e| m.interfaces[e.0].primary_ip.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let name = crate::diagnostic::label(&x.id, x.name.as_deref());
+        let label = if name == x.id {
+            format!("instance {name} ({addrs})")
+        } else {
+            format!("instance {name} · {} ({addrs})", x.id)
+        };
+        out.push(Candidate { id: x.id.clone(), label });
     }
+    for e in &m.interfaces {
+        let name = crate::diagnostic::label(&e.id, e.name.as_deref());
+        let addrs = e.private_ips().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+        let label = if name == e.id {
+            format!("interface {name} ({addrs})")
+        } else {
+            format!("interface {name} · {} ({addrs})", e.id)
+        };
+        out.push(Candidate { id: e.id.clone(), label });
+    }
+    out
 }

@@ -44,10 +44,7 @@ pub fn security_groups(m: &Model, eni: EniIx, dir: Direction, p: &Packet) -> Opt
             Direction::Ingress => &sg.inbound,
             Direction::Egress => &sg.outbound,
         };
-        rules
-            .iter()
-            .position(|r| sg_rule_matches(m, r, peer, p))
-            .map(|rule| SgMatch { group: g, rule })
+        rules.iter().position(|r| sg_rule_matches(m, r, peer, p)).map(|rule| SgMatch { group: g, rule })
     })
 }
 
@@ -80,20 +77,12 @@ pub fn network_acl(acl: &NetworkAcl, dir: Direction, p: &Packet) -> AclMatch {
     rules
         .iter()
         .find(|r| acl_rule_matches(r, peer, p))
-        .map(|r| AclMatch {
-            rule: Some(r.number),
-            allow: r.allow,
-        })
-        .unwrap_or(AclMatch {
-            rule: None,
-            allow: false,
-        })
+        .map(|r| AclMatch { rule: Some(r.number), allow: r.allow })
+        .unwrap_or(AclMatch { rule: None, allow: false })
 }
 
 fn acl_rule_matches(r: &AclRule, peer: IpAddr, p: &Packet) -> bool {
-    r.cidr.contains(&peer)
-        && r.protocol.matches(p.protocol)
-        && ports_match(r.protocol, r.ports, p.dst_port)
+    r.cidr.contains(&peer) && r.protocol.matches(p.protocol) && ports_match(r.protocol, r.ports, p.dst_port)
 }
 
 /// A security group rule as the console would show it: `tcp 443 from 0.0.0.0/0`.
@@ -116,12 +105,7 @@ pub fn describe_acl_rule(r: &AclRule, dir: Direction) -> String {
         Direction::Egress => "to",
     };
     let action = if r.allow { "allow" } else { "deny" };
-    format!(
-        "rule {} {action} {} {word} {}",
-        r.number,
-        proto_ports(r.protocol, r.ports),
-        r.cidr
-    )
+    format!("rule {} {action} {} {word} {}", r.number, proto_ports(r.protocol, r.ports), r.cidr)
 }
 
 fn proto_ports(protocol: Protocol, ports: PortRange) -> String {

@@ -53,10 +53,7 @@ pub fn limits(instance_type: &str) -> Option<Limits> {
     TABLE
         .iter()
         .find(|(name, _, _)| *name == instance_type)
-        .map(|&(_, interfaces, ipv4_per_interface)| Limits {
-            interfaces,
-            ipv4_per_interface,
-        })
+        .map(|&(_, interfaces, ipv4_per_interface)| Limits { interfaces, ipv4_per_interface })
 }
 
 /// Every type the table knows, for pickers.

@@ -92,21 +92,12 @@ pub fn layout(m: &Model) -> Diagram {
     let mut igw_keys = Vec::new();
 
     for (vi, vpc) in m.vpcs.iter().enumerate() {
-        let azs: BTreeSet<&str> = vpc
-            .subnets
-            .iter()
-            .map(|s| m.subnets[s.0].az.as_str())
-            .collect();
+        let azs: BTreeSet<&str> = vpc.subnets.iter().map(|s| m.subnets[s.0].az.as_str()).collect();
         let azs: Vec<&str> = azs.into_iter().collect();
         let cols = azs.len().max(1) as f64;
         let vpc_w = VPC_PAD * 2.0 + cols * AZ_W + (cols - 1.0) * AZ_GAP;
         let vpc_index = nodes.len();
-        let cidrs = vpc
-            .cidrs
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cidrs = vpc.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         nodes.push(Node {
             key: vpc.id.clone(),
             component: vpc.id.clone(),
@@ -135,12 +126,8 @@ pub fn layout(m: &Model) -> Diagram {
                 h: 0.0,
             });
             let mut sy = ay + AZ_HEADER;
-            let mut subnets: Vec<SubnetIx> = vpc
-                .subnets
-                .iter()
-                .copied()
-                .filter(|s| m.subnets[s.0].az == *az)
-                .collect();
+            let mut subnets: Vec<SubnetIx> =
+                vpc.subnets.iter().copied().filter(|s| m.subnets[s.0].az == *az).collect();
             subnets.sort_by_key(|s| m.subnets[s.0].cidr);
             for s in subnets {
                 sy = subnet(m, s, ax + 10.0, sy, AZ_W - 20.0, &mut nodes, &mut links) + SUBNET_GAP;
@@ -187,20 +174,9 @@ pub fn layout(m: &Model) -> Diagram {
         },
     );
     for k in igw_keys {
-        links.insert(
-            0,
-            Link {
-                from: "internet".into(),
-                to: k,
-            },
-        );
+        links.insert(0, Link { from: "internet".into(), to: k });
     }
-    Diagram {
-        width,
-        height: bottom + MARGIN,
-        nodes,
-        links,
-    }
+    Diagram { width, height: bottom + MARGIN, nodes, links }
 }
 
 /// Draw one subnet at (x, y) with width w; returns its bottom edge.
@@ -223,11 +199,7 @@ fn subnet(
         kind: NodeKind::Subnet,
         label: format!(
             "{} {}",
-            if public(m, s) {
-                "public subnet"
-            } else {
-                "private subnet"
-            },
+            if public(m, s) { "public subnet" } else { "private subnet" },
             label(&sub.id, sub.name.as_deref())
         ),
         detail: format!(
@@ -253,12 +225,8 @@ fn subnet(
         if m.interfaces[primary.0].subnet != s {
             continue;
         }
-        let here: Vec<EniIx> = inst
-            .interfaces
-            .iter()
-            .copied()
-            .filter(|e| m.interfaces[e.0].subnet == s)
-            .collect();
+        let here: Vec<EniIx> =
+            inst.interfaces.iter().copied().filter(|e| m.interfaces[e.0].subnet == s).collect();
         let h = INSTANCE_HEADER + here.len() as f64 * ENI_H + 6.0;
         nodes.push(Node {
             key: inst.id.clone(),
@@ -272,24 +240,11 @@ fn subnet(
             h,
         });
         for (k, e) in here.iter().enumerate() {
-            nodes.push(eni_node(
-                m,
-                *e,
-                ix + 8.0,
-                iy + INSTANCE_HEADER + k as f64 * ENI_H,
-                iw - 16.0,
-            ));
+            nodes.push(eni_node(m, *e, ix + 8.0, iy + INSTANCE_HEADER + k as f64 * ENI_H, iw - 16.0));
             drawn.insert(*e);
         }
-        for e in inst
-            .interfaces
-            .iter()
-            .filter(|e| m.interfaces[e.0].subnet != s)
-        {
-            links.push(Link {
-                from: inst.id.clone(),
-                to: m.interfaces[e.0].id.clone(),
-            });
+        for e in inst.interfaces.iter().filter(|e| m.interfaces[e.0].subnet != s) {
+            links.push(Link { from: inst.id.clone(), to: m.interfaces[e.0].id.clone() });
         }
         let _ = i;
         iy += h + ITEM_GAP;
@@ -308,22 +263,11 @@ fn subnet(
 
 fn eni_node(m: &Model, e: EniIx, x: f64, y: f64, w: f64) -> Node {
     let eni = &m.interfaces[e.0];
-    let mut detail = eni
-        .private_ips()
-        .map(|a| a.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut detail = eni.private_ips().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
     for p in eni.public_ips.values() {
-        detail.push_str(&format!(
-            " · {}{}",
-            p.address,
-            if p.elastic.is_some() { " (EIP)" } else { "" }
-        ));
+        detail.push_str(&format!(" · {}{}", p.address, if p.elastic.is_some() { " (EIP)" } else { "" }));
     }
-    let dev = eni
-        .attachment
-        .map(|(_, d)| format!("eth{d} "))
-        .unwrap_or_default();
+    let dev = eni.attachment.map(|(_, d)| format!("eth{d} ")).unwrap_or_default();
     Node {
         key: eni.id.clone(),
         component: eni.id.clone(),
@@ -335,6 +279,24 @@ fn eni_node(m: &Model, e: EniIx, x: f64, y: f64, w: f64) -> Node {
         w,
         h: ENI_H - 4.0,
     }
+}
+
+/// The points of the line a path takes across the diagram: the centres of the places it
+/// passes (the internet, gateways, interfaces), in order, without repeats in a row.
+pub fn path_points<'a>(d: &Diagram, locations: impl IntoIterator<Item = &'a str>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut last: Option<&str> = None;
+    for key in locations {
+        let Some(n) = d.node(key) else { continue };
+        let waypoint =
+            matches!(n.kind, NodeKind::Internet | NodeKind::InternetGateway | NodeKind::NetworkInterface);
+        if !waypoint || last == Some(n.key.as_str()) {
+            continue;
+        }
+        last = Some(n.key.as_str());
+        out.push((n.x + n.w / 2.0, n.y + n.h / 2.0));
+    }
+    out
 }
 
 /// A subnet is public when its route table sends some traffic to an internet gateway.
@@ -380,10 +342,7 @@ mod tests {
         assert!(inside(get("eni-web1"), get("i-web1")));
         // The app server's second interface is drawn in the db subnet, linked to the instance.
         assert!(inside(get("eni-app1"), get("subnet-db-a")));
-        assert!(d
-            .links
-            .iter()
-            .any(|l| l.from == "i-app" && l.to == "eni-app1"));
+        assert!(d.links.iter().any(|l| l.from == "i-app" && l.to == "eni-app1"));
         // The gateway straddles the VPC's top edge, below the internet.
         let (igw, vpc) = (get("igw-prod"), get("vpc-prod"));
         assert!(igw.y < vpc.y && igw.y + igw.h > vpc.y);
@@ -398,9 +357,7 @@ mod tests {
         let (m, _) = crate::model::build(&crate::examples::three_tier());
         let d = layout(&m);
         let (a, b) = (d.node("subnet-web-a"), d.node("subnet-db-a"));
-        let (Some(a), Some(b)) = (a, b) else {
-            unreachable!("subnets missing")
-        };
+        let (Some(a), Some(b)) = (a, b) else { unreachable!("subnets missing") };
         assert!(a.y + a.h <= b.y || b.y + b.h <= a.y);
     }
 }

@@ -41,10 +41,7 @@ pub use packet::{Packet, PortRange, Protocol};
 pub use topology::{Topology, FORMAT_VERSION};
 
 /// Build the model of a topology and answer one query: the whole pipeline in one call.
-pub fn analyse(
-    t: &Topology,
-    q: &trace::Query,
-) -> (Vec<Diagnostic>, Result<trace::Trace, trace::QueryError>) {
+pub fn analyse(t: &Topology, q: &trace::Query) -> (Vec<Diagnostic>, Result<trace::Trace, trace::QueryError>) {
     let (m, d) = model::build(t);
     (d, trace::reach(&m, q))
 }

@@ -226,46 +226,30 @@ impl Model {
     /// The `(id, name, kind)` of an entity, for traces and messages.
     pub fn describe(&self, e: Entity) -> (&str, Option<&str>, Kind) {
         match e {
-            Entity::Vpc(i) => (
-                &self.vpcs[i.0].id,
-                self.vpcs[i.0].name.as_deref(),
-                Kind::Vpc,
-            ),
-            Entity::Subnet(i) => (
-                &self.subnets[i.0].id,
-                self.subnets[i.0].name.as_deref(),
-                Kind::Subnet,
-            ),
-            Entity::RouteTable(i) => (
-                &self.route_tables[i.0].id,
-                self.route_tables[i.0].name.as_deref(),
-                Kind::RouteTable,
-            ),
+            Entity::Vpc(i) => (&self.vpcs[i.0].id, self.vpcs[i.0].name.as_deref(), Kind::Vpc),
+            Entity::Subnet(i) => (&self.subnets[i.0].id, self.subnets[i.0].name.as_deref(), Kind::Subnet),
+            Entity::RouteTable(i) => {
+                (&self.route_tables[i.0].id, self.route_tables[i.0].name.as_deref(), Kind::RouteTable)
+            }
             Entity::InternetGateway(i) => (
                 &self.internet_gateways[i.0].id,
                 self.internet_gateways[i.0].name.as_deref(),
                 Kind::InternetGateway,
             ),
-            Entity::Instance(i) => (
-                &self.instances[i.0].id,
-                self.instances[i.0].name.as_deref(),
-                Kind::Instance,
-            ),
-            Entity::NetworkInterface(i) => (
-                &self.interfaces[i.0].id,
-                self.interfaces[i.0].name.as_deref(),
-                Kind::NetworkInterface,
-            ),
+            Entity::Instance(i) => {
+                (&self.instances[i.0].id, self.instances[i.0].name.as_deref(), Kind::Instance)
+            }
+            Entity::NetworkInterface(i) => {
+                (&self.interfaces[i.0].id, self.interfaces[i.0].name.as_deref(), Kind::NetworkInterface)
+            }
             Entity::SecurityGroup(i) => (
                 &self.security_groups[i.0].id,
                 self.security_groups[i.0].name.as_deref(),
                 Kind::SecurityGroup,
             ),
-            Entity::NetworkAcl(i) => (
-                &self.network_acls[i.0].id,
-                self.network_acls[i.0].name.as_deref(),
-                Kind::NetworkAcl,
-            ),
+            Entity::NetworkAcl(i) => {
+                (&self.network_acls[i.0].id, self.network_acls[i.0].name.as_deref(), Kind::NetworkAcl)
+            }
         }
     }
 
@@ -277,36 +261,25 @@ impl Model {
 
     /// The interface holding private address `ip`, if any.
     pub fn interface_with_private_ip(&self, ip: IpAddr) -> Option<EniIx> {
-        self.interfaces
-            .iter()
-            .position(|e| e.holds_private(ip))
-            .map(EniIx)
+        self.interfaces.iter().position(|e| e.holds_private(ip)).map(EniIx)
     }
 
     /// The interface and private address that public address `ip` maps to, if any.
     pub fn interface_with_public_ip(&self, ip: IpAddr) -> Option<(EniIx, Ipv4Addr)> {
         let IpAddr::V4(ip) = ip else { return None };
         self.interfaces.iter().enumerate().find_map(|(i, e)| {
-            e.public_ips
-                .iter()
-                .find(|(_, p)| p.address == ip)
-                .map(|(private, _)| (EniIx(i), *private))
+            e.public_ips.iter().find(|(_, p)| p.address == ip).map(|(private, _)| (EniIx(i), *private))
         })
     }
 
     /// The VPC whose CIDRs contain `ip`, if any.
     pub fn vpc_containing(&self, ip: IpAddr) -> Option<VpcIx> {
-        self.vpcs
-            .iter()
-            .position(|v| v.cidrs.iter().any(|c| c.contains(&ip)))
-            .map(VpcIx)
+        self.vpcs.iter().position(|v| v.cidrs.iter().any(|c| c.contains(&ip))).map(VpcIx)
     }
 
     /// Whether `ip` is a private address of an interface in security group `sg`.
     pub fn is_member_address(&self, sg: SgIx, ip: IpAddr) -> bool {
-        self.interfaces
-            .iter()
-            .any(|e| e.security_groups.contains(&sg) && e.holds_private(ip))
+        self.interfaces.iter().any(|e| e.security_groups.contains(&sg) && e.holds_private(ip))
     }
 }
 
@@ -314,10 +287,7 @@ impl Model {
 pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder {
         t,
-        m: Model {
-            region: t.region.clone(),
-            ..Model::default()
-        },
+        m: Model { region: t.region.clone(), ..Model::default() },
         d: Diagnostics::default(),
         seen_ids: BTreeSet::new(),
     };
@@ -335,7 +305,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.index();
     let Builder { m, d, .. } = b;
     let mut diags = d.0;
-    diags.sort_by(|a, b| a.severity.cmp(&b.severity));
+    diags.sort_by_key(|d| d.severity);
     (m, diags)
 }
 
@@ -382,46 +352,16 @@ impl<'t> Builder<'t> {
             .iter()
             .map(|x| (Kind::Vpc, &x.id, &x.name))
             .chain(t.subnets.iter().map(|x| (Kind::Subnet, &x.id, &x.name)))
-            .chain(
-                t.route_tables
-                    .iter()
-                    .map(|x| (Kind::RouteTable, &x.id, &x.name)),
-            )
-            .chain(
-                t.internet_gateways
-                    .iter()
-                    .map(|x| (Kind::InternetGateway, &x.id, &x.name)),
-            )
+            .chain(t.route_tables.iter().map(|x| (Kind::RouteTable, &x.id, &x.name)))
+            .chain(t.internet_gateways.iter().map(|x| (Kind::InternetGateway, &x.id, &x.name)))
             .chain(t.instances.iter().map(|x| (Kind::Instance, &x.id, &x.name)))
-            .chain(
-                t.network_interfaces
-                    .iter()
-                    .map(|x| (Kind::NetworkInterface, &x.id, &x.name)),
-            )
-            .chain(
-                t.elastic_ips
-                    .iter()
-                    .map(|x| (Kind::ElasticIp, &x.id, &x.name)),
-            )
-            .chain(
-                t.security_groups
-                    .iter()
-                    .map(|x| (Kind::SecurityGroup, &x.id, &x.name)),
-            )
-            .chain(
-                t.network_acls
-                    .iter()
-                    .map(|x| (Kind::NetworkAcl, &x.id, &x.name)),
-            );
+            .chain(t.network_interfaces.iter().map(|x| (Kind::NetworkInterface, &x.id, &x.name)))
+            .chain(t.elastic_ips.iter().map(|x| (Kind::ElasticIp, &x.id, &x.name)))
+            .chain(t.security_groups.iter().map(|x| (Kind::SecurityGroup, &x.id, &x.name)))
+            .chain(t.network_acls.iter().map(|x| (Kind::NetworkAcl, &x.id, &x.name)));
         for (kind, id, name) in all {
             if id.trim().is_empty() {
-                self.err(
-                    kind,
-                    id,
-                    name.as_deref(),
-                    "id",
-                    format!("a {kind} has an empty id"),
-                );
+                self.err(kind, id, name.as_deref(), "id", format!("a {kind} has an empty id"));
             } else if !self.seen_ids.insert(id.as_str()) {
                 self.err(
                     kind,
@@ -443,11 +383,7 @@ impl<'t> Builder<'t> {
     }
 
     fn sg_ix(&self, id: &str) -> Option<SgIx> {
-        self.m
-            .security_groups
-            .iter()
-            .position(|s| s.id == id)
-            .map(SgIx)
+        self.m.security_groups.iter().position(|s| s.id == id).map(SgIx)
     }
 
     fn vpcs(&mut self) {
@@ -455,13 +391,7 @@ impl<'t> Builder<'t> {
             let name = v.name.as_deref();
             let mut cidrs: Vec<IpNet> = Vec::new();
             if v.cidr_blocks.is_empty() {
-                self.err(
-                    Kind::Vpc,
-                    &v.id,
-                    name,
-                    "cidr_blocks",
-                    "a VPC needs at least one IPv4 CIDR block",
-                );
+                self.err(Kind::Vpc, &v.id, name, "cidr_blocks", "a VPC needs at least one IPv4 CIDR block");
             }
             if v.cidr_blocks.len() > 5 {
                 self.warn(
@@ -469,10 +399,7 @@ impl<'t> Builder<'t> {
                     &v.id,
                     name,
                     "cidr_blocks",
-                    format!(
-                        "{} CIDR blocks exceed the default quota of 5 per VPC",
-                        v.cidr_blocks.len()
-                    ),
+                    format!("{} CIDR blocks exceed the default quota of 5 per VPC", v.cidr_blocks.len()),
                 );
             }
             for (i, c) in v.cidr_blocks.iter().enumerate() {
@@ -483,9 +410,7 @@ impl<'t> Builder<'t> {
                         &v.id,
                         name,
                         field,
-                        format!(
-                            "{c} is IPv6: IPv6 VPC blocks are not supported by this format yet"
-                        ),
+                        format!("{c} is IPv6: IPv6 VPC blocks are not supported by this format yet"),
                     );
                     continue;
                 };
@@ -509,9 +434,8 @@ impl<'t> Builder<'t> {
                     );
                     continue;
                 }
-                if let Some(bad) = cidr::FORBIDDEN_VPC_RANGES
-                    .iter()
-                    .find(|r| cidr::overlaps(IpNet::V4(**r), IpNet::V4(*c4)))
+                if let Some(bad) =
+                    cidr::FORBIDDEN_VPC_RANGES.iter().find(|r| cidr::overlaps(IpNet::V4(**r), IpNet::V4(*c4)))
                 {
                     self.err(
                         Kind::Vpc,
@@ -552,13 +476,7 @@ impl<'t> Builder<'t> {
         for s in &self.t.subnets {
             let name = s.name.as_deref();
             let Some(vpc) = self.vpc_ix(&s.vpc) else {
-                self.err(
-                    Kind::Subnet,
-                    &s.id,
-                    name,
-                    "vpc",
-                    format!("VPC {:?} does not exist", s.vpc),
-                );
+                self.err(Kind::Subnet, &s.id, name, "vpc", format!("VPC {:?} does not exist", s.vpc));
                 continue;
             };
             let c = s.cidr_block;
@@ -597,26 +515,15 @@ impl<'t> Builder<'t> {
                 let msg = format!(
                     "{c} is outside VPC {:?} ({})",
                     label(&v.id, v.name.as_deref()),
-                    v.cidrs
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    v.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
                 );
                 self.err(Kind::Subnet, &s.id, name, "cidr_block", msg);
                 continue;
             }
-            if let Some(o) = v
-                .subnets
-                .iter()
-                .map(|i| &self.m.subnets[i.0])
-                .find(|o| cidr::overlaps(o.cidr, c))
+            if let Some(o) =
+                v.subnets.iter().map(|i| &self.m.subnets[i.0]).find(|o| cidr::overlaps(o.cidr, c))
             {
-                let msg = format!(
-                    "{c} overlaps subnet {:?} ({})",
-                    label(&o.id, o.name.as_deref()),
-                    o.cidr
-                );
+                let msg = format!("{c} overlaps subnet {:?} ({})", label(&o.id, o.name.as_deref()), o.cidr);
                 self.err(Kind::Subnet, &s.id, name, "cidr_block", msg);
                 continue;
             }
@@ -671,22 +578,20 @@ impl<'t> Builder<'t> {
                     }
                     Some(vx) => {
                         if let Some(other) = self.m.vpcs[vx.0].internet_gateway {
-                            let msg = format!("VPC {v:?} already has internet gateway {:?}; a VPC can have only one", self.m.internet_gateways[other.0].id);
+                            let msg = format!(
+                                "VPC {v:?} already has internet gateway {:?}; a VPC can have only one",
+                                self.m.internet_gateways[other.0].id
+                            );
                             self.err(Kind::InternetGateway, &g.id, name, "vpc", msg);
                             None
                         } else {
-                            self.m.vpcs[vx.0].internet_gateway =
-                                Some(IgwIx(self.m.internet_gateways.len()));
+                            self.m.vpcs[vx.0].internet_gateway = Some(IgwIx(self.m.internet_gateways.len()));
                             Some(vx)
                         }
                     }
                 },
             };
-            self.m.internet_gateways.push(InternetGateway {
-                id: g.id.clone(),
-                name: g.name.clone(),
-                vpc,
-            });
+            self.m.internet_gateways.push(InternetGateway { id: g.id.clone(), name: g.name.clone(), vpc });
         }
     }
 
@@ -794,10 +699,7 @@ impl<'t> Builder<'t> {
                 }
                 SgPeer::Group(s)
             } else {
-                let msg = format!(
-                    "{:?} is neither a CIDR block nor an existing security group",
-                    r.peer
-                );
+                let msg = format!("{:?} is neither a CIDR block nor an existing security group", r.peer);
                 self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                 continue;
             };
@@ -806,16 +708,18 @@ impl<'t> Builder<'t> {
                 (true, None) => PortRange::ALL,
                 (false, p) => {
                     if p.is_some_and(|p| p != PortRange::ALL) && r.protocol == Protocol::All {
-                        self.warn(Kind::SecurityGroup, &g.id, name, at(dir, i, "ports"), "ports are ignored when the protocol is all: the rule allows every port");
+                        self.warn(
+                            Kind::SecurityGroup,
+                            &g.id,
+                            name,
+                            at(dir, i, "ports"),
+                            "ports are ignored when the protocol is all: the rule allows every port",
+                        );
                     }
                     PortRange::ALL
                 }
             };
-            out.push(SgRule {
-                protocol: r.protocol,
-                ports,
-                peer,
-            });
+            out.push(SgRule { protocol: r.protocol, ports, peer });
         }
         out
     }
@@ -825,13 +729,7 @@ impl<'t> Builder<'t> {
         for a in &self.t.network_acls {
             let name = a.name.as_deref();
             let Some(vpc) = self.vpc_ix(&a.vpc) else {
-                self.err(
-                    Kind::NetworkAcl,
-                    &a.id,
-                    name,
-                    "vpc",
-                    format!("VPC {:?} does not exist", a.vpc),
-                );
+                self.err(Kind::NetworkAcl, &a.id, name, "vpc", format!("VPC {:?} does not exist", a.vpc));
                 continue;
             };
             let ix = AclIx(self.m.network_acls.len());
@@ -852,13 +750,9 @@ impl<'t> Builder<'t> {
             for (i, s) in a.associations.iter().enumerate() {
                 let field = format!("associations[{i}]");
                 match self.subnet_ix(s) {
-                    None => self.err(
-                        Kind::NetworkAcl,
-                        &a.id,
-                        name,
-                        field,
-                        format!("subnet {s:?} does not exist"),
-                    ),
+                    None => {
+                        self.err(Kind::NetworkAcl, &a.id, name, field, format!("subnet {s:?} does not exist"))
+                    }
                     Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
                         Kind::NetworkAcl,
                         &a.id,
@@ -908,20 +802,13 @@ impl<'t> Builder<'t> {
             }
         }
         for s in 0..self.m.subnets.len() {
-            let acl = assoc
-                .get(&SubnetIx(s))
-                .copied()
-                .unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].default_acl);
+            let acl =
+                assoc.get(&SubnetIx(s)).copied().unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].default_acl);
             self.m.subnets[s].acl = acl;
         }
     }
 
-    fn acl_rules(
-        &mut self,
-        a: &topo::NetworkAcl,
-        dir: &str,
-        rules: &[topo::AclEntry],
-    ) -> Vec<AclRule> {
+    fn acl_rules(&mut self, a: &topo::NetworkAcl, dir: &str, rules: &[topo::AclEntry]) -> Vec<AclRule> {
         let name = a.name.as_deref();
         let mut out: Vec<AclRule> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -951,19 +838,12 @@ impl<'t> Builder<'t> {
                     &a.id,
                     name,
                     at(dir, i, "cidr"),
-                    format!(
-                        "{} has host bits set; did you mean {}?",
-                        r.cidr,
-                        r.cidr.trunc()
-                    ),
+                    format!("{} has host bits set; did you mean {}?", r.cidr, r.cidr.trunc()),
                 );
                 continue;
             }
-            let ports = if r.protocol.has_ports() {
-                r.ports.unwrap_or(PortRange::ALL)
-            } else {
-                PortRange::ALL
-            };
+            let ports =
+                if r.protocol.has_ports() { r.ports.unwrap_or(PortRange::ALL) } else { PortRange::ALL };
             out.push(AclRule {
                 number: r.rule,
                 protocol: r.protocol,
@@ -981,13 +861,7 @@ impl<'t> Builder<'t> {
         for r in &self.t.route_tables {
             let name = r.name.as_deref();
             let Some(vpc) = self.vpc_ix(&r.vpc) else {
-                self.err(
-                    Kind::RouteTable,
-                    &r.id,
-                    name,
-                    "vpc",
-                    format!("VPC {:?} does not exist", r.vpc),
-                );
+                self.err(Kind::RouteTable, &r.id, name, "vpc", format!("VPC {:?} does not exist", r.vpc));
                 continue;
             };
             let ix = RtIx(self.m.route_tables.len());
@@ -1006,13 +880,9 @@ impl<'t> Builder<'t> {
             for (i, s) in r.associations.iter().enumerate() {
                 let field = format!("associations[{i}]");
                 match self.subnet_ix(s) {
-                    None => self.err(
-                        Kind::RouteTable,
-                        &r.id,
-                        name,
-                        field,
-                        format!("subnet {s:?} does not exist"),
-                    ),
+                    None => {
+                        self.err(Kind::RouteTable, &r.id, name, field, format!("subnet {s:?} does not exist"))
+                    }
                     Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
                         Kind::RouteTable,
                         &r.id,
@@ -1066,11 +936,7 @@ impl<'t> Builder<'t> {
         self.m.vpcs[vpc.0]
             .cidrs
             .iter()
-            .map(|c| Route {
-                destination: *c,
-                target: Target::Local,
-                implicit: true,
-            })
+            .map(|c| Route { destination: *c, target: Target::Local, implicit: true })
             .collect()
     }
 
@@ -1094,7 +960,9 @@ impl<'t> Builder<'t> {
             }
             if route.target == "local" {
                 if !self.m.vpcs[vpc.0].cidrs.contains(&d) {
-                    let msg = format!("a local route must have one of the VPC's CIDR blocks as destination, not {d}");
+                    let msg = format!(
+                        "a local route must have one of the VPC's CIDR blocks as destination, not {d}"
+                    );
                     self.err(Kind::RouteTable, &r.id, name, field, msg);
                 }
                 continue; // the implicit local route is already there
@@ -1114,11 +982,7 @@ impl<'t> Builder<'t> {
                 continue;
             }
             let target = self.route_target(r, i, vpc, &route.target);
-            out.push(Route {
-                destination: d,
-                target,
-                implicit: false,
-            });
+            out.push(Route { destination: d, target, implicit: false });
         }
         out
     }
@@ -1127,14 +991,10 @@ impl<'t> Builder<'t> {
         let name = r.name.as_deref();
         let field = at("routes", i, "target");
         match self.m.internet_gateways.iter().position(|g| g.id == target) {
-            Some(g) if self.m.internet_gateways[g].vpc == Some(vpc) => {
-                Target::InternetGateway(IgwIx(g))
-            }
+            Some(g) if self.m.internet_gateways[g].vpc == Some(vpc) => Target::InternetGateway(IgwIx(g)),
             Some(_) => {
-                let msg = format!(
-                    "internet gateway {target:?} is not attached to VPC {:?}",
-                    self.m.vpcs[vpc.0].id
-                );
+                let msg =
+                    format!("internet gateway {target:?} is not attached to VPC {:?}", self.m.vpcs[vpc.0].id);
                 self.err(Kind::RouteTable, &r.id, name, field, msg);
                 Target::Blackhole(target.to_string())
             }
@@ -1156,13 +1016,7 @@ impl<'t> Builder<'t> {
         for x in &self.t.instances {
             if instance_types::limits(&x.instance_type).is_none() {
                 let msg = format!("instance type {:?} is not in vpclab's table; its interface and address limits are not checked", x.instance_type);
-                self.warn(
-                    Kind::Instance,
-                    &x.id,
-                    x.name.as_deref(),
-                    "instance_type",
-                    msg,
-                );
+                self.warn(Kind::Instance, &x.id, x.name.as_deref(), "instance_type", msg);
             }
             self.m.instances.push(Instance {
                 id: x.id.clone(),
@@ -1191,11 +1045,7 @@ impl<'t> Builder<'t> {
                 continue;
             };
             let subnet = &self.m.subnets[sx.0];
-            let (vpc, snet, slabel) = (
-                subnet.vpc,
-                subnet.cidr,
-                label(&subnet.id, subnet.name.as_deref()),
-            );
+            let (vpc, snet, slabel) = (subnet.vpc, subnet.cidr, label(&subnet.id, subnet.name.as_deref()));
             let mut ok = true;
             let addrs = std::iter::once(("private_ip".to_string(), e.private_ip)).chain(
                 e.secondary_private_ips
@@ -1282,13 +1132,7 @@ impl<'t> Builder<'t> {
                         format!("{p} is already used by {other:?}"),
                     );
                 } else {
-                    public_ips.insert(
-                        e.private_ip,
-                        PublicIp {
-                            address: p,
-                            elastic: None,
-                        },
-                    );
+                    public_ips.insert(e.private_ip, PublicIp { address: p, elastic: None });
                 }
             }
             let eix = EniIx(self.m.interfaces.len());
@@ -1327,10 +1171,7 @@ impl<'t> Builder<'t> {
         }
         attached.sort();
         for (ix, dev, eix) in attached {
-            let (iid, iname) = (
-                self.m.instances[ix.0].id.clone(),
-                self.m.instances[ix.0].name.clone(),
-            );
+            let (iid, iname) = (self.m.instances[ix.0].id.clone(), self.m.instances[ix.0].name.clone());
             let e = &self.m.interfaces[eix.0];
             let (eid, az) = (e.id.clone(), self.m.subnets[e.subnet.0].az.clone());
             let taken = self.m.instances[ix.0]
@@ -1359,13 +1200,7 @@ impl<'t> Builder<'t> {
                         label(&iid, iname.as_deref())
                     );
                     let ename = self.m.interfaces[eix.0].name.clone();
-                    self.err(
-                        Kind::NetworkInterface,
-                        &eid,
-                        ename.as_deref(),
-                        "attachment.instance",
-                        msg,
-                    );
+                    self.err(Kind::NetworkInterface, &eid, ename.as_deref(), "attachment.instance", msg);
                     self.m.interfaces[eix.0].attachment = None;
                     continue;
                 }
@@ -1376,10 +1211,8 @@ impl<'t> Builder<'t> {
         }
         for i in 0..self.m.instances.len() {
             let x = &self.m.instances[i];
-            let has_primary = x
-                .interfaces
-                .iter()
-                .any(|e| self.m.interfaces[e.0].attachment.map(|a| a.1) == Some(0));
+            let has_primary =
+                x.interfaces.iter().any(|e| self.m.interfaces[e.0].attachment.map(|a| a.1) == Some(0));
             if !has_primary {
                 let (id, name) = (x.id.clone(), x.name.clone());
                 self.err(
@@ -1395,12 +1228,8 @@ impl<'t> Builder<'t> {
 
     fn elastic_ips(&mut self) {
         let mut taken: BTreeMap<(EniIx, Ipv4Addr), &str> = BTreeMap::new();
-        let mut seen_public: BTreeSet<Ipv4Addr> = self
-            .m
-            .interfaces
-            .iter()
-            .flat_map(|e| e.public_ips.values().map(|p| p.address))
-            .collect();
+        let mut seen_public: BTreeSet<Ipv4Addr> =
+            self.m.interfaces.iter().flat_map(|e| e.public_ips.values().map(|p| p.address)).collect();
         for x in &self.t.elastic_ips {
             let name = x.name.as_deref();
             if cidr::is_private_or_shared(IpAddr::V4(x.public_ip)) {
@@ -1424,21 +1253,10 @@ impl<'t> Builder<'t> {
                 continue;
             }
             let Some(a) = &x.association else { continue };
-            let Some(eix) = self
-                .m
-                .interfaces
-                .iter()
-                .position(|e| e.id == a.network_interface)
-                .map(EniIx)
+            let Some(eix) = self.m.interfaces.iter().position(|e| e.id == a.network_interface).map(EniIx)
             else {
                 let msg = format!("network interface {:?} does not exist", a.network_interface);
-                self.err(
-                    Kind::ElasticIp,
-                    &x.id,
-                    name,
-                    "association.network_interface",
-                    msg,
-                );
+                self.err(Kind::ElasticIp, &x.id, name, "association.network_interface", msg);
                 continue;
             };
             let e = &self.m.interfaces[eix.0];
@@ -1449,19 +1267,16 @@ impl<'t> Builder<'t> {
                 continue;
             }
             if let Some(other) = taken.insert((eix, private), &x.id) {
-                let msg = format!("{private} already has Elastic IP {other:?}; one Elastic IP per private address");
+                let msg =
+                    format!("{private} already has Elastic IP {other:?}; one Elastic IP per private address");
                 self.err(Kind::ElasticIp, &x.id, name, "association.private_ip", msg);
                 continue;
             }
             // An Elastic IP on the primary address replaces its auto-assigned public IP,
             // as AWS does on association (AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html).
-            self.m.interfaces[eix.0].public_ips.insert(
-                private,
-                PublicIp {
-                    address: x.public_ip,
-                    elastic: Some(x.id.clone()),
-                },
-            );
+            self.m.interfaces[eix.0]
+                .public_ips
+                .insert(private, PublicIp { address: x.public_ip, elastic: Some(x.id.clone()) });
         }
     }
 
@@ -1475,17 +1290,8 @@ impl<'t> Builder<'t> {
             let ifaces: Vec<EniIx> = x.interfaces.clone();
             let n = u32::try_from(ifaces.len()).unwrap_or(u32::MAX);
             if n > l.interfaces {
-                let msg = format!(
-                    "{n} network interfaces attached but {ty} allows {}",
-                    l.interfaces
-                );
-                self.err(
-                    Kind::Instance,
-                    &id,
-                    name.as_deref(),
-                    "network_interfaces",
-                    msg,
-                );
+                let msg = format!("{n} network interfaces attached but {ty} allows {}", l.interfaces);
+                self.err(Kind::Instance, &id, name.as_deref(), "network_interfaces", msg);
             }
             for e in ifaces {
                 let iface = &self.m.interfaces[e.0];
@@ -1496,13 +1302,7 @@ impl<'t> Builder<'t> {
                         "{addrs} private IPv4 addresses but {ty} allows {} per interface",
                         l.ipv4_per_interface
                     );
-                    self.err(
-                        Kind::NetworkInterface,
-                        &eid,
-                        ename.as_deref(),
-                        "secondary_private_ips",
-                        msg,
-                    );
+                    self.err(Kind::NetworkInterface, &eid, ename.as_deref(), "secondary_private_ips", msg);
                 }
             }
         }

@@ -84,10 +84,7 @@ impl FromStr for Protocol {
             "udp" => Ok(Protocol::Udp),
             "icmp" => Ok(Protocol::Icmp),
             "icmpv6" | "ipv6-icmp" => Ok(Protocol::Icmpv6),
-            other => other
-                .parse::<u8>()
-                .map(Protocol::canonical)
-                .map_err(|_| ProtocolError(s.to_string())),
+            other => other.parse::<u8>().map(Protocol::canonical).map_err(|_| ProtocolError(s.to_string())),
         }
     }
 }
@@ -114,10 +111,7 @@ pub struct PortRange {
 
 impl PortRange {
     /// Every port, 0-65535.
-    pub const ALL: PortRange = PortRange {
-        first: 0,
-        last: 65535,
-    };
+    pub const ALL: PortRange = PortRange { first: 0, last: 65535 };
 
     /// The range `first..=last`; `None` when `first > last`.
     ///
@@ -133,10 +127,7 @@ impl PortRange {
 
     /// A single port.
     pub fn single(port: u16) -> PortRange {
-        PortRange {
-            first: port,
-            last: port,
-        }
+        PortRange { first: port, last: port }
     }
 
     pub fn first(self) -> u16 {
@@ -238,11 +229,7 @@ impl Packet {
 impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.protocol.has_ports() {
-            write!(
-                f,
-                "{} {}:{} → {}:{}",
-                self.protocol, self.src, self.src_port, self.dst, self.dst_port
-            )
+            write!(f, "{} {}:{} → {}:{}", self.protocol, self.src, self.src_port, self.dst, self.dst_port)
         } else {
             write!(f, "{} {} → {}", self.protocol, self.src, self.dst)
         }
@@ -276,9 +263,7 @@ mod tests {
         assert_eq!("443".parse(), Ok(PortRange::single(443)));
         assert_eq!(
             "1024-65535".parse(),
-            PortRange::new(1024, 65535)
-                .ok_or(())
-                .map_err(|_| PortRangeError(String::new()))
+            PortRange::new(1024, 65535).ok_or(()).map_err(|_| PortRangeError(String::new()))
         );
         assert!("443-80".parse::<PortRange>().is_err());
         assert!("70000".parse::<PortRange>().is_err());

@@ -13,9 +13,5 @@ use crate::model::{Route, RouteTable};
 /// Ties at the same prefix length cannot occur in a built model: a destination appears
 /// once per table (duplicates are diagnosed and dropped).
 pub fn lookup(table: &RouteTable, dst: IpAddr) -> Option<&Route> {
-    table
-        .routes
-        .iter()
-        .filter(|r| r.destination.contains(&dst))
-        .max_by_key(|r| r.destination.prefix_len())
+    table.routes.iter().filter(|r| r.destination.contains(&dst)).max_by_key(|r| r.destination.prefix_len())
 }

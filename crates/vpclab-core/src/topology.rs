@@ -21,7 +21,7 @@ use crate::packet::{PortRange, Protocol};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole network: the unit that is saved, shared and analysed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Format version; see the module documentation.
@@ -292,13 +292,29 @@ pub enum LoadError {
     NoFormat,
 }
 
+impl Default for Topology {
+    fn default() -> Self {
+        Topology::new()
+    }
+}
+
 impl Topology {
     /// An empty topology of the current format.
     pub fn new() -> Topology {
         Topology {
             format: FORMAT_VERSION,
+            title: String::new(),
             region: default_region(),
-            ..Topology::default()
+            vpcs: Vec::new(),
+            subnets: Vec::new(),
+            route_tables: Vec::new(),
+            internet_gateways: Vec::new(),
+            instances: Vec::new(),
+            network_interfaces: Vec::new(),
+            elastic_ips: Vec::new(),
+            security_groups: Vec::new(),
+            network_acls: Vec::new(),
+            layout: BTreeMap::new(),
         }
     }
 
@@ -310,9 +326,9 @@ impl Topology {
         let value: serde_json::Value = serde_json::from_str(text)?;
         match value.get("format").and_then(serde_json::Value::as_u64) {
             None => Err(LoadError::NoFormat),
-            Some(v) if v > u64::from(FORMAT_VERSION) => Err(LoadError::TooNew {
-                found: u32::try_from(v).unwrap_or(u32::MAX),
-            }),
+            Some(v) if v > u64::from(FORMAT_VERSION) => {
+                Err(LoadError::TooNew { found: u32::try_from(v).unwrap_or(u32::MAX) })
+            }
             // Parse the text again rather than the value: errors then carry line and column.
             Some(_) => Ok(serde_json::from_str(text)?),
         }

@@ -24,7 +24,7 @@
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::cidr;
+use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
 use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
 use crate::firewall::{self, Direction};
@@ -165,11 +165,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         (true, None) => return Err(QueryError::PortRequired(q.protocol)),
         (false, _) => 0,
     };
-    let src_port = if q.protocol.has_ports() {
-        q.src_port.unwrap_or(DEFAULT_EPHEMERAL_PORT)
-    } else {
-        0
-    };
+    let src_port = if q.protocol.has_ports() { q.src_port.unwrap_or(DEFAULT_EPHEMERAL_PORT) } else { 0 };
     let from = endpoint::resolve(m, "from", &q.from)?;
     let to = endpoint::resolve(m, "to", &q.to)?;
 
@@ -180,21 +176,9 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             return Err(QueryError::SameInterface);
         }
     }
-    let packet = Packet {
-        src: source.address(),
-        dst,
-        protocol: q.protocol,
-        src_port,
-        dst_port,
-    };
+    let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port };
 
-    let mut w = Walk {
-        m,
-        hops: Vec::new(),
-        explanations: Vec::new(),
-        side: PathSide::Forward,
-        here: None,
-    };
+    let mut w = Walk { m, hops: Vec::new(), explanations: Vec::new(), side: PathSide::Forward, here: None };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
         Source::Internet(_, via) => w.internet(via, packet, false, true),
@@ -243,14 +227,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             }
         ),
     };
-    Ok(Trace {
-        reachable,
-        summary,
-        packet,
-        forward,
-        back,
-        explanations: w.explanations,
-    })
+    Ok(Trace { reachable, summary, packet, forward, back, explanations: w.explanations })
 }
 
 /// Where a flow starts.
@@ -269,12 +246,7 @@ impl Source {
     }
 }
 
-fn source(
-    m: &Model,
-    from: Endpoint,
-    to: Endpoint,
-    from_ip: Option<IpAddr>,
-) -> Result<Source, QueryError> {
+fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> Result<Source, QueryError> {
     match from {
         Endpoint::Instance(i) => {
             let inst = &m.instances[i.0];
@@ -289,8 +261,7 @@ fn source(
                         endpoint: label(&inst.id, inst.name.as_deref()),
                     });
             }
-            let eni = egress_interface(m, i, to)
-                .ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
+            let eni = egress_interface(m, i, to).ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
             Ok(Source::Interface(eni, m.interfaces[eni.0].primary_ip))
         }
         Endpoint::Interface { eni, ip } => {
@@ -298,28 +269,17 @@ fn source(
             let want = from_ip.or(ip);
             match want {
                 None => Ok(Source::Interface(eni, e.primary_ip)),
-                Some(ip) if e.holds_private(ip) => {
-                    v4(ip)
-                        .map(|a| Source::Interface(eni, a))
-                        .ok_or(QueryError::FromIpNotOnSource {
-                            ip,
-                            endpoint: e.id.clone(),
-                        })
-                }
+                Some(ip) if e.holds_private(ip) => v4(ip)
+                    .map(|a| Source::Interface(eni, a))
+                    .ok_or(QueryError::FromIpNotOnSource { ip, endpoint: e.id.clone() }),
                 Some(ip) => {
                     // A public address names the interface; the packet leaves from the
                     // private address it maps to.
-                    let private = e
-                        .public_ips
-                        .iter()
-                        .find(|(_, p)| IpAddr::V4(p.address) == ip)
-                        .map(|(k, _)| *k);
-                    private.map(|a| Source::Interface(eni, a)).ok_or(
-                        QueryError::FromIpNotOnSource {
-                            ip,
-                            endpoint: e.id.clone(),
-                        },
-                    )
+                    let private =
+                        e.public_ips.iter().find(|(_, p)| IpAddr::V4(p.address) == ip).map(|(k, _)| *k);
+                    private
+                        .map(|a| Source::Interface(eni, a))
+                        .ok_or(QueryError::FromIpNotOnSource { ip, endpoint: e.id.clone() })
                 }
             }
         }
@@ -351,20 +311,14 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
     let ifaces = &m.instances[inst.0].interfaces;
     let dst = match to {
         Endpoint::Interface { eni, ip } => ip.or(Some(IpAddr::V4(m.interfaces[eni.0].primary_ip))),
-        Endpoint::Instance(i) => m.instances[i.0]
-            .interfaces
-            .first()
-            .map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip)),
+        Endpoint::Instance(i) => {
+            m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
+        }
         Endpoint::Unassigned(ip) => Some(ip),
         Endpoint::Internet { .. } => None,
     };
-    dst.and_then(|d| {
-        ifaces
-            .iter()
-            .copied()
-            .find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&d))
-    })
-    .or_else(|| ifaces.first().copied())
+    dst.and_then(|d| ifaces.iter().copied().find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&d)))
+        .or_else(|| ifaces.first().copied())
 }
 
 /// What counts as arriving.
@@ -379,12 +333,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
     let from_internet = matches!(source, Source::Internet(..));
     let pick = |eni: EniIx| -> IpAddr {
         let e = &m.interfaces[eni.0];
-        match (
-            from_internet,
-            e.public_ips
-                .get(&e.primary_ip)
-                .or_else(|| e.public_ips.values().next()),
-        ) {
+        match (from_internet, e.public_ips.get(&e.primary_ip).or_else(|| e.public_ips.values().next())) {
             (true, Some(p)) => IpAddr::V4(p.address),
             _ => IpAddr::V4(e.primary_ip),
         }
@@ -394,10 +343,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
             let ifaces = &m.instances[i.0].interfaces;
             // From the internet, an instance is reached at a public address if it has one.
             let eni = if from_internet {
-                ifaces
-                    .iter()
-                    .copied()
-                    .find(|e| !m.interfaces[e.0].public_ips.is_empty())
+                ifaces.iter().copied().find(|e| !m.interfaces[e.0].public_ips.is_empty())
             } else {
                 None
             }
@@ -408,9 +354,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
             }
         }
         Endpoint::Interface { eni, ip } => (ip.unwrap_or_else(|| pick(eni)), Goal::Interface(eni)),
-        Endpoint::Internet { ip, via } => {
-            (ip.unwrap_or(DEFAULT_INTERNET_HOST), Goal::Internet(via))
-        }
+        Endpoint::Internet { ip, via } => (ip.unwrap_or(DEFAULT_INTERNET_HOST), Goal::Internet(via)),
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
     }
 }
@@ -439,9 +383,7 @@ impl Goal {
                 let (id, name, kind) = m.describe(Entity::InternetGateway(g));
                 (id.to_string(), kind, label(id, name))
             }
-            Goal::Internet(None) | Goal::Unassigned => {
-                ("internet".into(), Kind::Internet, "internet".into())
-            }
+            Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
         };
         Some(Explanation {
             code: "CANNOT_ROUTE",
@@ -550,12 +492,7 @@ impl Walk<'_> {
     }
 
     fn end(&self, at: At, packet: Packet, explained: bool) -> End {
-        End {
-            at,
-            packet,
-            side: self.side,
-            explained,
-        }
+        End { at, packet, side: self.side, explained }
     }
 
     /// A packet leaves interface `eni`.
@@ -564,20 +501,12 @@ impl Walk<'_> {
         let iface = &m.interfaces[eni.0];
         if let Some((inst, dev)) = iface.attachment {
             let verb = if reply { "replies" } else { "sends" };
-            let detail = format!(
-                "{verb} through {} (device index {dev})",
-                label(&iface.id, iface.name.as_deref())
-            );
+            let detail =
+                format!("{verb} through {} (device index {dev})", label(&iface.id, iface.name.as_deref()));
             self.hop(Some(Entity::Instance(inst)), None, Action::Send, detail, p);
         }
         let detail = format!("sends {p} from its private address {}", p.src);
-        self.hop(
-            Some(Entity::NetworkInterface(eni)),
-            Some(Direction::Egress),
-            Action::Send,
-            detail,
-            p,
-        );
+        self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Egress), Action::Send, detail, p);
         self.security_groups(eni, Direction::Egress, p, reply);
 
         let subnet = iface.subnet;
@@ -599,7 +528,7 @@ impl Walk<'_> {
                 Some(d) if m.interfaces[d.0].vpc == iface.vpc => self.arrive(d, p, reply, true),
                 _ => self.no_such_host(Entity::Vpc(iface.vpc), p),
             },
-            Target::InternetGateway(g) => self.igw_out(g, eni, p),
+            Target::InternetGateway(g) => self.igw_out(g, eni, p, reply),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
         }
     }
@@ -626,11 +555,7 @@ impl Walk<'_> {
                 "NO_ROUTE_TO_DESTINATION",
                 Some(Entity::RouteTable(rt)),
                 None,
-                format!(
-                    "route table {} has no route to {}",
-                    label(&table.id, table.name.as_deref()),
-                    p.dst
-                ),
+                format!("route table {} has no route to {}", label(&table.id, table.name.as_deref()), p.dst),
                 Some(fix),
             );
             return None;
@@ -645,26 +570,13 @@ impl Walk<'_> {
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
             }
             Target::Blackhole(t) => {
-                let detail = format!(
-                    "{} → {t} (blackhole: the target does not exist)",
-                    r.destination
-                );
+                let detail = format!("{} → {t} (blackhole: the target does not exist)", r.destination);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
-                let msg = format!(
-                    "the route {} → {t} is a blackhole: its target does not exist",
-                    r.destination
-                );
-                let fix = format!(
-                    "point the route for {} at an existing target, or delete it",
-                    r.destination
-                );
-                self.explain(
-                    "BAD_STATE_ROUTE",
-                    Some(Entity::RouteTable(rt)),
-                    None,
-                    msg,
-                    Some(fix),
-                );
+                let msg =
+                    format!("the route {} → {t} is a blackhole: its target does not exist", r.destination);
+                let fix =
+                    format!("point the route for {} at an existing target, or delete it", r.destination);
+                self.explain("BAD_STATE_ROUTE", Some(Entity::RouteTable(rt)), None, msg, Some(fix));
             }
         }
         Some(r.target.clone())
@@ -686,30 +598,16 @@ impl Walk<'_> {
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
         let detail = format!("accepts: {} is its own address", p.dst);
-        self.hop(
-            Some(Entity::NetworkInterface(eni)),
-            Some(Direction::Ingress),
-            Action::Accept,
-            detail,
-            p,
-        );
+        self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Accept, detail, p);
         if let Some((inst, _)) = iface.attachment {
-            self.hop(
-                Some(Entity::Instance(inst)),
-                None,
-                Action::Accept,
-                "receives the packet".into(),
-                p,
-            );
+            self.hop(Some(Entity::Instance(inst)), None, Action::Accept, "receives the packet".into(), p);
         }
         self.end(At::Interface(eni), p, false)
     }
 
     fn security_groups(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
         let m = self.m;
-        self.at(&m.interfaces[eni.0].id, |w| {
-            w.security_groups_here(eni, dir, p, reply)
-        });
+        self.at(&m.interfaces[eni.0].id, |w| w.security_groups_here(eni, dir, p, reply));
     }
 
     fn security_groups_here(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
@@ -718,15 +616,9 @@ impl Walk<'_> {
         let first = iface.security_groups.first().copied();
         let Some(first) = first else { return };
         if reply {
-            let detail = "reply to a tracked connection: security groups are stateful and allow it"
-                .to_string();
-            self.hop(
-                Some(Entity::SecurityGroup(first)),
-                Some(dir),
-                Action::Allow,
-                detail,
-                p,
-            );
+            let detail =
+                "reply to a tracked connection: security groups are stateful and allow it".to_string();
+            self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Allow, detail, p);
             return;
         }
         match firewall::security_groups(m, eni, dir, &p) {
@@ -737,13 +629,7 @@ impl Walk<'_> {
                     Direction::Egress => &sg.outbound,
                 };
                 let detail = firewall::describe_sg_rule(m, &rules[hit.rule], dir);
-                self.hop(
-                    Some(Entity::SecurityGroup(hit.group)),
-                    Some(dir),
-                    Action::Allow,
-                    detail,
-                    p,
-                );
+                self.hop(Some(Entity::SecurityGroup(hit.group)), Some(dir), Action::Allow, detail, p);
             }
             None => {
                 let groups = iface
@@ -758,13 +644,7 @@ impl Walk<'_> {
                 };
                 let flow = flow_words(p);
                 let detail = format!("no {what} rule of {groups} allows {flow} {word} {peer}");
-                self.hop(
-                    Some(Entity::SecurityGroup(first)),
-                    Some(dir),
-                    Action::Deny,
-                    detail.clone(),
-                    p,
-                );
+                self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Deny, detail.clone(), p);
                 let fix = format!(
                     "add an {what} rule to {} allowing {flow} {word} {peer}/32",
                     m.security_groups[first.0].id
@@ -782,9 +662,7 @@ impl Walk<'_> {
 
     fn network_acl(&mut self, subnet: SubnetIx, dir: Direction, p: Packet) {
         let m = self.m;
-        self.at(&m.subnets[subnet.0].id, |w| {
-            w.network_acl_here(subnet, dir, p)
-        });
+        self.at(&m.subnets[subnet.0].id, |w| w.network_acl_here(subnet, dir, p));
     }
 
     fn network_acl_here(&mut self, subnet: SubnetIx, dir: Direction, p: Packet) {
@@ -804,18 +682,8 @@ impl Walk<'_> {
                 .unwrap_or_default(),
             None => "rule * deny all traffic (no numbered rule matched)".to_string(),
         };
-        let action = if decision.allow {
-            Action::Allow
-        } else {
-            Action::Deny
-        };
-        self.hop(
-            Some(Entity::NetworkAcl(ax)),
-            Some(dir),
-            action,
-            rule_text.clone(),
-            p,
-        );
+        let action = if decision.allow { Action::Allow } else { Action::Deny };
+        self.hop(Some(Entity::NetworkAcl(ax)), Some(dir), action, rule_text.clone(), p);
         if !decision.allow {
             let (what, word, peer) = match dir {
                 Direction::Ingress => ("inbound", "from", p.src),
@@ -824,45 +692,24 @@ impl Walk<'_> {
             let flow = flow_words(p);
             let name = label(&acl.id, acl.name.as_deref());
             let msg = format!("network ACL {name} denies {what} {flow} {word} {peer}: {rule_text}");
-            let below = decision
-                .rule
-                .map(|n| format!(" numbered below {n}"))
-                .unwrap_or_default();
-            let fix =
-                format!("add an {what} allow rule{below} to {name} for {flow} {word} {peer}/32");
-            self.explain(
-                "SUBNET_ACL_RESTRICTION",
-                Some(Entity::NetworkAcl(ax)),
-                Some(dir),
-                msg,
-                Some(fix),
-            );
+            let below = decision.rule.map(|n| format!(" numbered below {n}")).unwrap_or_default();
+            let fix = format!("add an {what} allow rule{below} to {name} for {flow} {word} {peer}/32");
+            self.explain("SUBNET_ACL_RESTRICTION", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
         }
     }
 
     /// Out through internet gateway `g`, from interface `eni`.
-    fn igw_out(&mut self, g: IgwIx, eni: EniIx, p: Packet) -> End {
+    fn igw_out(&mut self, g: IgwIx, eni: EniIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let gw = Entity::InternetGateway(g);
-        if cidr::is_private_or_shared(p.dst) {
-            let msg = format!(
-                "an internet gateway does not forward traffic to private address {}",
-                p.dst
-            );
-            self.hop(
-                Some(gw),
-                Some(Direction::Egress),
-                Action::Drop,
-                msg.clone(),
-                p,
-            );
-            self.explain(
-                "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
-                Some(gw),
-                Some(Direction::Egress),
-                msg,
-                None,
-            );
+        if let Some(range) = cidr::non_public(p.dst) {
+            let (code, what) = match range {
+                NonPublic::Private => ("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", "private (RFC 1918)"),
+                NonPublic::Shared => ("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS", "shared (RFC 6598)"),
+            };
+            let msg = format!("an internet gateway does not forward traffic to {what} address {}", p.dst);
+            self.hop(Some(gw), Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            self.explain(code, Some(gw), Some(Direction::Egress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
         let iface = &m.interfaces[eni.0];
@@ -873,13 +720,7 @@ impl Walk<'_> {
                 label(&iface.id, iface.name.as_deref()),
                 p.src
             );
-            self.hop(
-                Some(gw),
-                Some(Direction::Egress),
-                Action::Drop,
-                msg.clone(),
-                p,
-            );
+            self.hop(Some(gw), Some(Direction::Egress), Action::Drop, msg.clone(), p);
             let fix = format!(
                 "associate an Elastic IP with {} on {}, or route through a NAT gateway",
                 p.src, iface.id
@@ -893,32 +734,16 @@ impl Walk<'_> {
             );
             return self.end(At::Nowhere, p, true);
         };
-        let out = Packet {
-            src: IpAddr::V4(public.address),
-            ..p
-        };
-        let kind = if public.elastic.is_some() {
-            "Elastic IP"
-        } else {
-            "public IP"
-        };
-        let detail = format!(
-            "one-to-one NAT: source {} → {} ({kind})",
-            p.src, public.address
-        );
-        self.hop(
-            Some(gw),
-            Some(Direction::Egress),
-            Action::Translate,
-            detail,
-            p,
-        );
+        let out = Packet { src: IpAddr::V4(public.address), ..p };
+        let kind = if public.elastic.is_some() { "Elastic IP" } else { "public IP" };
+        let detail = format!("one-to-one NAT: source {} → {} ({kind})", p.src, public.address);
+        self.hop(Some(gw), Some(Direction::Egress), Action::Translate, detail, p);
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(out);
         }
         if m.interface_with_public_ip(out.dst).is_some() {
             // Another instance's public address: the packet comes back in from the internet.
-            return self.internet(None, out, false, false);
+            return self.internet(None, out, reply, false);
         }
         let detail = format!("delivered to internet host {}", out.dst);
         self.hop(None, None, Action::Accept, detail, out);
@@ -935,18 +760,11 @@ impl Walk<'_> {
             self.hop(None, None, Action::Send, detail, p);
         }
         let Some((eni, private)) = m.interface_with_public_ip(p.dst) else {
-            let gw = m
-                .vpc_containing(p.dst)
-                .and_then(|v| m.vpcs[v.0].internet_gateway);
-            let msg = format!(
-                "{} is not a public address of any interface: the internet cannot reach it",
-                p.dst
-            );
+            let gw = m.vpc_containing(p.dst).and_then(|v| m.vpcs[v.0].internet_gateway);
+            let msg =
+                format!("{} is not a public address of any interface: the internet cannot reach it", p.dst);
             let (e, code) = match gw.or(via) {
-                Some(g) => (
-                    Some(Entity::InternetGateway(g)),
-                    "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                ),
+                Some(g) => (Some(Entity::InternetGateway(g)), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"),
                 None => (None, "NO_ROUTE_TO_DESTINATION"),
             };
             self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
@@ -975,55 +793,23 @@ impl Walk<'_> {
                 "{} is behind {}, not the gateway the query names",
                 p.dst, m.internet_gateways[g.0].id
             );
-            self.hop(
-                Some(gw),
-                Some(Direction::Ingress),
-                Action::Drop,
-                msg.clone(),
-                p,
-            );
-            self.explain(
-                "CANNOT_ROUTE",
-                Some(gw),
-                Some(Direction::Ingress),
-                msg,
-                None,
-            );
+            self.hop(Some(gw), Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            self.explain("CANNOT_ROUTE", Some(gw), Some(Direction::Ingress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        if cidr::is_private_or_shared(p.src) {
-            let msg = format!(
-                "an internet gateway does not accept traffic from private address {}",
-                p.src
-            );
-            self.hop(
-                Some(gw),
-                Some(Direction::Ingress),
-                Action::Drop,
-                msg.clone(),
-                p,
-            );
-            self.explain(
-                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                Some(gw),
-                Some(Direction::Ingress),
-                msg,
-                None,
-            );
+        if let Some(range) = cidr::non_public(p.src) {
+            let (code, what) = match range {
+                NonPublic::Private => ("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", "private (RFC 1918)"),
+                NonPublic::Shared => ("IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS", "shared (RFC 6598)"),
+            };
+            let msg = format!("an internet gateway does not accept traffic from {what} address {}", p.src);
+            self.hop(Some(gw), Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            self.explain(code, Some(gw), Some(Direction::Ingress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        let inside = Packet {
-            dst: IpAddr::V4(private),
-            ..p
-        };
+        let inside = Packet { dst: IpAddr::V4(private), ..p };
         let detail = format!("one-to-one NAT: destination {} → {private}", p.dst);
-        self.hop(
-            Some(gw),
-            Some(Direction::Ingress),
-            Action::Translate,
-            detail,
-            p,
-        );
+        self.hop(Some(gw), Some(Direction::Ingress), Action::Translate, detail, p);
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(inside);
         }
@@ -1072,11 +858,7 @@ pub fn render(t: &Trace) -> String {
             PathSide::Forward => "forward",
             PathSide::Return => "return",
         };
-        let _ = writeln!(
-            s,
-            "blocked ({path}) {} at {} {}: {}",
-            e.code, e.kind, e.label, e.message
-        );
+        let _ = writeln!(s, "blocked ({path}) {} at {} {}: {}", e.code, e.kind, e.label, e.message);
         if let Some(f) = &e.fix {
             let _ = writeln!(s, "  fix: {f}");
         }

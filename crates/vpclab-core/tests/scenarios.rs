@@ -97,27 +97,15 @@ fn golden_scenarios() {
             failures.push(format!("{}: {e}", f.display()));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} scenario(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
-    assert!(
-        files.len() >= 15,
-        "expected at least 15 scenarios, found {}",
-        files.len()
-    );
+    assert!(failures.is_empty(), "{} scenario(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(files.len() >= 15, "expected at least 15 scenarios, found {}", files.len());
 }
 
 fn check(path: &Path, bless: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let s: Scenario = serde_json::from_str(&text).map_err(|e| format!("bad scenario file: {e}"))?;
     if !s.doc.starts_with("https://docs.aws.amazon.com/") {
-        return Err(format!(
-            "doc must be an AWS documentation URL, not {:?}",
-            s.doc
-        ));
+        return Err(format!("doc must be an AWS documentation URL, not {:?}", s.doc));
     }
     let topo_text = serde_json::to_string(&s.topology).map_err(|e| e.to_string())?;
     let t = Topology::from_json(&topo_text).map_err(|e| format!("topology: {e}"))?;
@@ -126,35 +114,20 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
 
     let got: BTreeSet<(String, String, String)> = diags
         .iter()
-        .map(|d| {
-            (
-                format!("{:?}", d.severity).to_lowercase(),
-                d.entity.clone(),
-                d.field.clone(),
-            )
-        })
+        .map(|d| (format!("{:?}", d.severity).to_lowercase(), d.entity.clone(), d.field.clone()))
         .collect();
-    let want: BTreeSet<(String, String, String)> = s
-        .diagnostics
-        .iter()
-        .map(|d| (d.severity.clone(), d.entity.clone(), d.field.clone()))
-        .collect();
+    let want: BTreeSet<(String, String, String)> =
+        s.diagnostics.iter().map(|d| (d.severity.clone(), d.entity.clone(), d.field.clone())).collect();
     if got != want {
         let all: Vec<String> = diags.iter().map(ToString::to_string).collect();
-        errors.push(format!(
-            "diagnostics differ\n  want {want:?}\n  got  {got:?}\n  {}",
-            all.join("\n  ")
-        ));
+        errors.push(format!("diagnostics differ\n  want {want:?}\n  got  {got:?}\n  {}", all.join("\n  ")));
     }
     for d in &s.diagnostics {
         let hit = diags
             .iter()
             .any(|g| g.entity == d.entity && g.field == d.field && g.message.contains(&d.contains));
         if !hit {
-            errors.push(format!(
-                "no diagnostic on {} {} contains {:?}",
-                d.entity, d.field, d.contains
-            ));
+            errors.push(format!("no diagnostic on {} {} contains {:?}", d.entity, d.field, d.contains));
         }
     }
 
@@ -198,20 +171,13 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
                 rendered.push_str(&trace::render(&t));
                 let verdict = if t.reachable { "reachable" } else { "blocked" };
                 if verdict != want {
-                    errors.push(format!(
-                        "{name}: expected {want}, got {verdict}: {}",
-                        t.summary
-                    ));
+                    errors.push(format!("{name}: expected {want}, got {verdict}: {}", t.summary));
                 }
                 let got: BTreeSet<(String, String, String)> = t
                     .explanations
                     .iter()
                     .map(|e| {
-                        (
-                            e.code.to_string(),
-                            e.component.clone(),
-                            format!("{:?}", e.path).to_lowercase(),
-                        )
+                        (e.code.to_string(), e.component.clone(), format!("{:?}", e.path).to_lowercase())
                     })
                     .collect();
                 let want: BTreeSet<(String, String, String)> = q
@@ -220,9 +186,7 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
                     .map(|b| (b.code.clone(), b.component.clone(), b.path.clone()))
                     .collect();
                 if got != want {
-                    errors.push(format!(
-                        "{name}: blockers differ\n  want {want:?}\n  got  {got:?}"
-                    ));
+                    errors.push(format!("{name}: blockers differ\n  want {want:?}\n  got  {got:?}"));
                 }
             }
         }

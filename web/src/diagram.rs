@@ -1,0 +1,101 @@
+//! The network drawn as SVG from the engine's [`Diagram`]: no geometry is computed here
+//! beyond turning boxes into elements.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+use vpclab_core::layout::{self, Diagram, NodeKind};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub diagram: Rc<Diagram>,
+    /// Keys of the boxes the forward or return path touches.
+    pub on_path: BTreeSet<String>,
+    /// Keys of the boxes where the path is blocked.
+    pub blocked: BTreeSet<String>,
+    /// Forward and return path locations, in order.
+    pub path: Vec<String>,
+    pub back: Vec<String>,
+    pub reachable: bool,
+    pub from: String,
+    pub to: String,
+}
+
+#[function_component(DiagramView)]
+pub fn diagram_view(p: &Props) -> Html {
+    let d = &p.diagram;
+    let line = |pts: Vec<(f64, f64)>| {
+        pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
+    };
+    let forward = line(layout::path_points(d, p.path.iter().map(String::as_str)));
+    let back = line(layout::path_points(d, p.back.iter().map(String::as_str)));
+    let center = |k: &str| d.node(k).map(|n| (n.x + n.w / 2.0, n.y + n.h / 2.0));
+    let summary = format!(
+        "Network diagram: {} boxes. The highlighted path runs from {} to {}.",
+        d.nodes.len(),
+        p.from,
+        p.to
+    );
+    html! {
+        <div class="diagram-scroll">
+        <svg class="topology" role="img" aria-label={summary}
+             viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
+             width={format!("{:.0}", d.width)} height={format!("{:.0}", d.height)}>
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            { for d.links.iter().filter_map(|l| {
+                let (a, b) = (center(&l.from)?, center(&l.to)?);
+                Some(html! { <line class="link" x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
+            }) }
+            { for d.nodes.iter().map(|n| {
+                let kind = kind_class(n.kind);
+                let mut class = classes!("node", kind);
+                if p.on_path.contains(&n.key) { class.push("on-path"); }
+                if p.blocked.contains(&n.key) { class.push("blocked"); }
+                if n.key == p.from || n.key == p.to { class.push("endpoint"); }
+                let rx = match n.kind { NodeKind::Internet => 24.0, NodeKind::NetworkInterface => 4.0, _ => 8.0 };
+                let text_y = match n.kind {
+                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet => n.y + n.h / 2.0 + 4.0,
+                    _ => n.y + 18.0,
+                };
+                let inline_detail = matches!(n.kind, NodeKind::NetworkInterface);
+                html! {
+                    <g class={class} data-key={n.key.clone()}>
+                        <title>{ format!("{} {}", n.label, n.detail) }</title>
+                        <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
+                        <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">
+                            { &n.label }
+                            if inline_detail { <tspan class="detail" dx="8">{ &n.detail }</tspan> }
+                        </text>
+                        if !inline_detail && !n.detail.is_empty() && !matches!(n.kind, NodeKind::InternetGateway | NodeKind::Internet) {
+                            <text x={(n.x + 8.0).to_string()} y={(text_y + 15.0).to_string()} class="detail">{ &n.detail }</text>
+                        }
+                    </g>
+                }
+            }) }
+            if !back.is_empty() {
+                <polyline class="path return" points={back} marker-end="url(#arrow)" />
+            }
+            if !forward.is_empty() {
+                <polyline class={classes!("path", "forward", (!p.reachable).then_some("not-reachable"))} points={forward} marker-end="url(#arrow)" />
+            }
+        </svg>
+        </div>
+    }
+}
+
+fn kind_class(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::Internet => "internet",
+        NodeKind::Vpc => "vpc",
+        NodeKind::AvailabilityZone => "az",
+        NodeKind::Subnet => "subnet",
+        NodeKind::InternetGateway => "igw",
+        NodeKind::Instance => "instance",
+        NodeKind::NetworkInterface => "eni",
+    }
+}
