@@ -41,16 +41,12 @@ pub fn diagram_view(p: &Props) -> Html {
         <div class="diagram-scroll">
         <svg class="topology" role="img" aria-label={summary}
              viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
-             width={format!("{:.0}", d.width)} height={format!("{:.0}", d.height)}>
+             style={format!("max-width: min(100%, {:.0}px)", d.width * 1.35)}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
                 </marker>
             </defs>
-            { for d.links.iter().filter_map(|l| {
-                let (a, b) = (center(&l.from)?, center(&l.to)?);
-                Some(html! { <line class="link" x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
-            }) }
             { for d.nodes.iter().map(|n| {
                 let kind = kind_class(n.kind);
                 let mut class = classes!("node", kind);
@@ -62,9 +58,9 @@ pub fn diagram_view(p: &Props) -> Html {
                     NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet => n.y + n.h / 2.0 + 4.0,
                     _ => n.y + 18.0,
                 };
-                let inline_detail = matches!(n.kind, NodeKind::NetworkInterface);
+                let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance);
                 html! {
-                    <g class={class} data-key={n.key.clone()}>
+                    <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
                         <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">
@@ -77,8 +73,12 @@ pub fn diagram_view(p: &Props) -> Html {
                     </g>
                 }
             }) }
+            { for d.links.iter().filter_map(|l| {
+                let (a, b) = (center(&l.from)?, center(&l.to)?);
+                Some(html! { <line class="link" x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
+            }) }
             if !back.is_empty() {
-                <polyline class="path return" points={back} marker-end="url(#arrow)" />
+                <polyline class="path return" points={back} marker-end="url(#arrow)" transform="translate(7 0)" />
             }
             if !forward.is_empty() {
                 <polyline class={classes!("path", "forward", (!p.reachable).then_some("not-reachable"))} points={forward} marker-end="url(#arrow)" />

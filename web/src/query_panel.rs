@@ -1,1 +1,104 @@
+//! The question: source, destination, protocol, port, and one-click suggested queries.
 
+use yew::prelude::*;
+
+use vpclab_core::Protocol;
+
+use crate::state::{suggested, Action, State};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: State,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(QueryPanel)]
+pub fn query_panel(p: &Props) -> Html {
+    let q = &p.state.query;
+    let on_from = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| d.emit(Action::SetFrom(select_value(&e))))
+    };
+    let on_to = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| d.emit(Action::SetTo(select_value(&e))))
+    };
+    let on_protocol = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(proto) = select_value(&e).parse::<Protocol>() {
+                d.emit(Action::SetProtocol(proto));
+            }
+        })
+    };
+    let on_port = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            d.emit(Action::SetPort(v.trim().parse().ok()));
+        })
+    };
+    let on_swap = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::Swap))
+    };
+    let options = |selected: &str| -> Html {
+        p.state
+            .candidates
+            .iter()
+            .map(|c| html! { <option value={c.id.clone()} selected={c.id == selected}>{ &c.label }</option> })
+            .collect()
+    };
+    let ports = q.protocol.has_ports();
+    html! {
+        <section class="query" aria-labelledby="query-title">
+            <h2 id="query-title">{"Can it reach?"}</h2>
+            <form class="query-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label for="q-from">{"Source"}</label>
+                <select id="q-from" name="from" onchange={on_from}>{ options(&q.from) }</select>
+                <button type="button" class="swap" aria-label="Swap source and destination" title="Swap source and destination" onclick={on_swap}>{"⇅"}</button>
+                <label for="q-to">{"Destination"}</label>
+                <select id="q-to" name="to" onchange={on_to}>{ options(&q.to) }</select>
+                <div class="row">
+                    <div>
+                        <label for="q-protocol">{"Protocol"}</label>
+                        <select id="q-protocol" name="protocol" onchange={on_protocol}>
+                            { for ["tcp", "udp", "icmp"].iter().map(|v| html! {
+                                <option value={*v} selected={q.protocol.to_string() == *v}>{ v.to_uppercase() }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div>
+                        <label for="q-port">{"Destination port"}</label>
+                        <input id="q-port" name="port" type="number" min="0" max="65535" inputmode="numeric"
+                            disabled={!ports}
+                            value={if ports { q.port.map(|v| v.to_string()).unwrap_or_default() } else { String::new() }}
+                            oninput={on_port} />
+                    </div>
+                </div>
+            </form>
+            if !p.state.example.queries.is_empty() {
+                <details class="suggested" open=true>
+                    <summary>{"Try these"}</summary>
+                    <ul>
+                    { for p.state.example.queries.iter().map(|s| {
+                        let d = p.dispatch.clone();
+                        let query = suggested(s);
+                        let name = format!("{} → {} {}{}", s.from, s.to, s.protocol, s.port.map(|v| format!("/{v}")).unwrap_or_default());
+                        html! {
+                            <li>
+                                <button type="button" class="linkish" onclick={Callback::from(move |_| d.emit(Action::Ask(query.clone())))}>{ name }</button>
+                                <span class="shows">{ s.shows }</span>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                </details>
+            }
+        </section>
+    }
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()
+}

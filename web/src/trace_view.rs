@@ -1,1 +1,104 @@
+//! The answer: the verdict, every blocker with its fix, and both paths hop by hop.
 
+use std::rc::Rc;
+use yew::prelude::*;
+
+use vpclab_core::firewall::Direction;
+use vpclab_core::trace::{Action, Hop, PathSide, Trace};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub answer: Result<Rc<Trace>, String>,
+}
+
+#[function_component(TraceView)]
+pub fn trace_view(p: &Props) -> Html {
+    let t = match &p.answer {
+        Ok(t) => t,
+        Err(e) => {
+            return html! {
+                <section class="answer" aria-live="polite">
+                    <p class="verdict invalid" role="status">{ format!("Cannot answer: {e}") }</p>
+                </section>
+            }
+        }
+    };
+    let (class, text) =
+        if t.reachable { ("reachable", "✓ Reachable") } else { ("blocked", "✗ Not reachable") };
+    html! {
+        <section class="answer" aria-live="polite" aria-label="Answer">
+            <p class={classes!("verdict", class)} role="status">
+                <strong>{ text }</strong>
+                <span class="packet">{ t.packet.to_string() }</span>
+            </p>
+            if !t.explanations.is_empty() {
+                <h3>{ format!("Blocked by {} component{}", t.explanations.len(), if t.explanations.len() == 1 { "" } else { "s" }) }</h3>
+                <ol class="blockers">
+                { for t.explanations.iter().map(|e| html! {
+                    <li>
+                        <code class="code">{ e.code }</code>
+                        <span class="where">{ format!(" {} {} · {} path{}", e.kind, e.label,
+                            match e.path { PathSide::Forward => "forward", PathSide::Return => "return" },
+                            dir_words(e.direction)) }</span>
+                        <p>{ &e.message }</p>
+                        if let Some(f) = &e.fix { <p class="fix">{ format!("Fix: {f}") }</p> }
+                    </li>
+                }) }
+                </ol>
+            }
+            { path("Forward path", &t.forward) }
+            { path("Return path", &t.back) }
+        </section>
+    }
+}
+
+fn path(title: &str, hops: &[Hop]) -> Html {
+    if hops.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="path-list" aria-label={title.to_string()}>
+            <h3>{ title }</h3>
+            <ol>
+            { for hops.iter().map(|h| {
+                let (badge, class) = match h.action {
+                    Action::Send => ("send", "send"),
+                    Action::Allow => ("allow", "allow"),
+                    Action::Deny => ("deny", "deny"),
+                    Action::Route => ("route", "route"),
+                    Action::Translate => ("NAT", "nat"),
+                    Action::Accept => ("accept", "accept"),
+                    Action::Drop => ("drop", "deny"),
+                };
+                html! {
+                    <li class={classes!("hop", class)}>
+                        <span class="badge">{ badge }</span>
+                        <span class="who">{ who(h) }</span>
+                        <span class="detail">{ &h.detail }</span>
+                        if let Some(t) = &h.translated {
+                            <span class="nat">{ format!("{} ⇒ {}", h.packet, t) }</span>
+                        }
+                    </li>
+                }
+            }) }
+            </ol>
+        </section>
+    }
+}
+
+/// "network ACL db (inbound)"; the internet is just "internet".
+fn who(h: &Hop) -> String {
+    if h.label == h.kind.noun() {
+        h.label.clone()
+    } else {
+        format!("{} {}{}", h.kind, h.label, dir_words(h.direction))
+    }
+}
+
+fn dir_words(d: Option<Direction>) -> &'static str {
+    match d {
+        Some(Direction::Ingress) => " (inbound)",
+        Some(Direction::Egress) => " (outbound)",
+        None => "",
+    }
+}

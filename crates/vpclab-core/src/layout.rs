@@ -19,12 +19,12 @@ const VPC_TOP: f64 = 120.0;
 const VPC_HEADER: f64 = 40.0;
 const VPC_PAD: f64 = 16.0;
 const AZ_HEADER: f64 = 30.0;
-const AZ_W: f64 = 300.0;
+const AZ_W: f64 = 340.0;
 const AZ_GAP: f64 = 16.0;
 const SUBNET_HEADER: f64 = 48.0;
 const SUBNET_GAP: f64 = 16.0;
 const SUBNET_PAD: f64 = 12.0;
-const INSTANCE_HEADER: f64 = 30.0;
+const INSTANCE_HEADER: f64 = 26.0;
 const ENI_H: f64 = 24.0;
 const ITEM_GAP: f64 = 10.0;
 const IGW_W: f64 = 120.0;
@@ -54,6 +54,8 @@ pub struct Node {
     pub y: f64,
     pub w: f64,
     pub h: f64,
+    /// For subnets: routed to an internet gateway (drawn blue, as AWS draws public subnets).
+    pub public: bool,
 }
 
 /// What a box depicts.
@@ -108,6 +110,7 @@ pub fn layout(m: &Model) -> Diagram {
             y: VPC_TOP,
             w: vpc_w,
             h: 0.0,
+            public: false,
         });
         let mut vpc_bottom = VPC_TOP + VPC_HEADER + 60.0;
         for (ai, az) in azs.iter().enumerate() {
@@ -124,6 +127,7 @@ pub fn layout(m: &Model) -> Diagram {
                 y: ay,
                 w: AZ_W,
                 h: 0.0,
+                public: false,
             });
             let mut sy = ay + AZ_HEADER;
             let mut subnets: Vec<SubnetIx> =
@@ -149,6 +153,7 @@ pub fn layout(m: &Model) -> Diagram {
                 y: VPC_TOP - IGW_H / 2.0,
                 w: IGW_W,
                 h: IGW_H,
+                public: false,
             });
             igw_keys.push(gw.id.clone());
         }
@@ -171,6 +176,7 @@ pub fn layout(m: &Model) -> Diagram {
             y: MARGIN,
             w: internet_w,
             h: INTERNET_H,
+            public: false,
         },
     );
     for k in igw_keys {
@@ -212,6 +218,7 @@ fn subnet(
         y,
         w,
         h: 0.0,
+        public: public(m, s),
     });
     let mut iy = y + SUBNET_HEADER;
     let ix = x + SUBNET_PAD;
@@ -238,6 +245,7 @@ fn subnet(
             y: iy,
             w: iw,
             h,
+            public: false,
         });
         for (k, e) in here.iter().enumerate() {
             nodes.push(eni_node(m, *e, ix + 8.0, iy + INSTANCE_HEADER + k as f64 * ENI_H, iw - 16.0));
@@ -278,6 +286,7 @@ fn eni_node(m: &Model, e: EniIx, x: f64, y: f64, w: f64) -> Node {
         y,
         w,
         h: ENI_H - 4.0,
+        public: false,
     }
 }
 

@@ -1,0 +1,174 @@
+//! The CLI contract, as autograders use it: flags, JSON fields and exit statuses.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vpclab-core/data/examples/three-tier.json")
+}
+
+fn vpclab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpclab"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| unreachable!("cannot run vpclab: {e}"))
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| unreachable!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn reach_reachable_exits_0_with_both_paths_in_json() {
+    let ex = example();
+    let out = vpclab(&[
+        "reach",
+        ex.to_str().unwrap_or_default(),
+        "--from",
+        "internet",
+        "--to",
+        "web-1",
+        "--port",
+        "443",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["reachable"], true);
+    let fwd = v["forward"].as_array().map(Vec::len).unwrap_or(0);
+    let ret = v["return"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(fwd > 0 && ret > 0);
+    assert_eq!(v["forward"][1]["component"], "igw-prod");
+    assert_eq!(v["forward"][1]["kind"], "internet-gateway");
+    assert_eq!(v["forward"][1]["translated"]["dst"], "10.0.1.10");
+    assert_eq!(v["explanations"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn reach_blocked_exits_1_and_names_every_blocker() {
+    let ex = example();
+    let out = vpclab(&[
+        "reach",
+        ex.to_str().unwrap_or_default(),
+        "--from",
+        "i-db",
+        "--to",
+        "internet",
+        "--port",
+        "443",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["reachable"], false);
+    let codes: Vec<(String, String, String)> = v["explanations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap_or_default().to_string(),
+                e["component"].as_str().unwrap_or_default().to_string(),
+                e["path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("ENI_SG_RULES_MISMATCH".into(), "sg-db".into(), "forward".into()),
+            ("SUBNET_ACL_RESTRICTION".into(), "acl-db".into(), "forward".into()),
+            ("NO_ROUTE_TO_DESTINATION".into(), "rtb-private".into(), "forward".into()),
+        ]
+    );
+    assert_eq!(v["explanations"][0]["direction"], "egress");
+}
+
+#[test]
+fn reach_accepts_ips_names_and_from_ip() {
+    let ex = example();
+    let p = ex.to_str().unwrap_or_default();
+    // An IP outside every VPC is an internet host; a public IP names the interface.
+    let out = vpclab(&["reach", p, "--from", "8.8.8.8", "--to", "203.0.113.10", "--port", "443"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // --from-ip picks the app server's back interface.
+    let out = vpclab(&[
+        "reach",
+        p,
+        "--from",
+        "app",
+        "--from-ip",
+        "10.0.2.20",
+        "--to",
+        "db",
+        "--port",
+        "5432",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["packet"]["src"], "10.0.2.20");
+    // An address inside the VPC that nobody holds is an answer, not an error.
+    let out = vpclab(&["reach", p, "--from", "web-1", "--to", "10.0.1.99", "--port", "22"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("no network interface holds 10.0.1.99"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message_naming_what_is_wrong() {
+    let ex = example();
+    let p = ex.to_str().unwrap_or_default();
+    let out = vpclab(&["reach", p, "--from", "nobody", "--to", "web-1", "--port", "443"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr)
+        .contains("from: no instance, network interface, internet gateway or address called \"nobody\""));
+    let out = vpclab(&["reach", p, "--from", "web-1", "--to", "db"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("port: a destination port is required for tcp"));
+    let out = vpclab(&["reach", "/nonexistent.json", "--from", "a", "--to", "b", "--port", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = vpclab(&["cidr", "10.0.0.0/33"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_exits_1_on_errors_naming_entity_and_field() {
+    let dir = std::env::temp_dir().join(format!("vpclab-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let bad = dir.join("bad.json");
+    let topo = r#"{"format":1,"vpcs":[{"id":"vpc-1","name":"prod","cidr_blocks":["10.0.0.0/16"]}],
+        "subnets":[{"id":"subnet-1","name":"web-a","vpc":"vpc-1","availability_zone":"us-east-1a","cidr_block":"10.1.0.0/24"}]}"#;
+    std::fs::write(&bad, topo).unwrap_or_default();
+    let out = vpclab(&["check", bad.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains(r#"subnet "web-a" (cidr_block): 10.1.0.0/24 is outside VPC "prod" (10.0.0.0/16)"#),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = vpclab(&["check", bad.to_str().unwrap_or_default(), "--json"]);
+    let v = json(&out);
+    assert_eq!(v[0]["entity"], "subnet-1");
+    assert_eq!(v[0]["field"], "cidr_block");
+    let ex = example();
+    assert_eq!(vpclab(&["check", ex.to_str().unwrap_or_default()]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cidr_reports_size_usable_and_reserved() {
+    let out = vpclab(&["cidr", "10.0.1.0/24", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["size"], "256");
+    assert_eq!(v["aws_usable"], "251");
+    assert_eq!(v["reserved"][0]["address"], "10.0.1.0");
+    assert_eq!(v["reserved"][4]["address"], "10.0.1.255");
+    let out = vpclab(&["cidr", "10.0.0.0/28"]);
+    assert!(text(&out.stdout).contains("aws usable  11"));
+}

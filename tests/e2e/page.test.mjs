@@ -1,0 +1,123 @@
+// End-to-end tests of the built page (dist/) in Debian's headless Chromium, driven as a
+// person would: by the accessible names of controls. Screenshots go to tests/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', '..', 'dist');
+const out = join(here, 'out');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let browser;
+let site;
+
+before(async () => {
+  await mkdir(out, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  site = await serve(dist, '/');
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** A fresh page that fails the test on any console error or uncaught exception. */
+async function open(url, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...opts });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  await page.goto(url);
+  await page.locator('svg.topology').waitFor();
+  return { page, errors, context };
+}
+
+const verdict = (page) => page.getByRole('status');
+
+test('opens on the three-tier example, drawn, with the first suggested query answered', async () => {
+  const { page, errors, context } = await open(site.url);
+  await assert.doesNotReject(page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
+  // The drawing nests instances in subnets in AZs in the VPC, with the gateway on its edge.
+  for (const key of ['vpc-prod', 'az:vpc-prod:us-east-1a', 'subnet-web-a', 'subnet-db-a', 'i-web1', 'i-app', 'eni-app1', 'igw-prod', 'internet']) {
+    assert.equal(await page.locator(`svg.topology g[data-key="${key}"]`).count(), 1, `diagram lacks ${key}`);
+  }
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+  assert.match(await page.getByRole('region', { name: 'Forward path' }).innerText(), /one-to-one NAT: destination 203\.0\.113\.10 → 10\.0\.1\.10/);
+  assert.match(await page.getByRole('region', { name: 'Return path' }).innerText(), /stateful/);
+  // The path is drawn and the endpoints are highlighted.
+  assert.equal(await page.locator('svg.topology polyline.path.forward').count(), 1);
+  assert.equal(await page.locator('svg.topology g.on-path[data-key="eni-web1"]').count(), 1);
+  await page.screenshot({ path: join(out, 'default.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a query chosen by hand shows the blocking security group and its fix', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Source', { exact: true }).selectOption('i-web1');
+  await page.getByLabel('Destination', { exact: true }).selectOption('i-db');
+  await page.getByLabel('Destination port').fill('5432');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Not reachable' }).waitFor());
+  const answer = await page.getByRole('region', { name: 'Answer' }).innerText();
+  assert.match(answer, /ENI_SG_RULES_MISMATCH/);
+  assert.match(answer, /Fix: add an inbound rule to sg-db allowing tcp 5432 from 10\.0\.1\.10\/32/);
+  assert.equal(await page.locator('svg.topology g.blocked[data-key="eni-db"]').count(), 1);
+  assert.equal(await page.locator('svg.topology polyline.path.not-reachable').count(), 1);
+  await page.screenshot({ path: join(out, 'blocked-by-sg.png'), fullPage: true });
+
+  // Swapping the ends asks the reverse question: db → web-1 is blocked by db's empty outbound rules.
+  await page.getByRole('button', { name: 'Swap source and destination' }).click();
+  assert.equal(await page.getByLabel('Source', { exact: true }).inputValue(), 'i-db');
+  await assert.doesNotReject(page.getByRole('region', { name: 'Answer' }).getByText('no outbound rule of sg-db').first().waitFor());
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a suggested query names every blocker on a private subnet', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByRole('button', { name: 'i-db → internet tcp/443' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Blocked by 3 components' }).waitFor());
+  const answer = await page.getByRole('region', { name: 'Answer' }).innerText();
+  for (const code of ['ENI_SG_RULES_MISMATCH', 'SUBNET_ACL_RESTRICTION', 'NO_ROUTE_TO_DESTINATION']) assert.match(answer, new RegExp(code));
+  // ICMP has no ports: the port field is disabled.
+  await page.getByLabel('Protocol').selectOption('icmp');
+  assert.equal(await page.getByLabel('Destination port').isDisabled(), true);
+  await page.screenshot({ path: join(out, 'every-blocker.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('every control has an accessible name', async () => {
+  const { page, context } = await open(site.url);
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll('button, select, input, a[href], textarea')]
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim()))
+      .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, []);
+  await context.close();
+});
+
+test('works in dark mode and when hosted under a sub-path', async () => {
+  const sub = await serve(dist, '/courses/networking/vpclab/');
+  try {
+    const { page, errors, context } = await open(sub.url, { colorScheme: 'dark' });
+    await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(13, 17, 23)');
+    await page.screenshot({ path: join(out, 'dark-subpath.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await sub.close();
+  }
+});
