@@ -1,0 +1,99 @@
+//! Untrusted input never panics the engine: arbitrary text, and mutations of a real
+//! topology, go through decoding, model building, layout and every query a picker offers.
+//! (A bounded, always-on stand-in for a fuzzer; see ARCHITECTURE.md.)
+
+use proptest::prelude::*;
+use vpclab_core::endpoint::candidates;
+use vpclab_core::trace::{reach, Query};
+use vpclab_core::{examples, layout, model, Protocol, Topology};
+
+/// Decode, build, lay out and ask everything; only panics matter.
+fn exercise(text: &str) {
+    let Ok(t) = Topology::from_json(text) else { return };
+    let (m, _) = model::build(&t);
+    let _ = layout::layout(&m);
+    let c = candidates(&m);
+    for a in c.iter().take(8) {
+        for b in c.iter().take(8) {
+            for (protocol, port) in
+                [(Protocol::Tcp, Some(443)), (Protocol::Icmp, None), (Protocol::Udp, None)]
+            {
+                let q = Query {
+                    from: a.id.clone(),
+                    to: b.id.clone(),
+                    protocol,
+                    port,
+                    from_ip: None,
+                    src_port: None,
+                };
+                let _ = reach(&m, &q);
+            }
+        }
+    }
+}
+
+fn example_json() -> String {
+    examples::ALL.first().map(|e| e.json.to_string()).unwrap_or_default()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in ".{0,400}") {
+        exercise(&s);
+    }
+
+    /// Replace one JSON scalar of the example with another value: ids, CIDRs, addresses,
+    /// numbers and flags all go wrong in turn.
+    #[test]
+    fn mutated_topologies_never_panic(pick in any::<prop::sample::Index>(), value in prop_oneof![
+        Just(serde_json::json!("")),
+        Just(serde_json::json!("0.0.0.0/0")),
+        Just(serde_json::json!("10.0.1.0/24")),
+        Just(serde_json::json!("10.0.1.1")),
+        Just(serde_json::json!("255.255.255.255")),
+        Just(serde_json::json!("::/0")),
+        Just(serde_json::json!("i-app")),
+        Just(serde_json::json!("sg-db")),
+        Just(serde_json::json!("subnet-web-a")),
+        Just(serde_json::json!(0)),
+        Just(serde_json::json!(65535)),
+        Just(serde_json::json!(true)),
+        Just(serde_json::json!(null)),
+        Just(serde_json::json!([])),
+    ]) {
+        let mut v: serde_json::Value = serde_json::from_str(&example_json()).unwrap_or_default();
+        let mut slots = Vec::new();
+        collect_scalars(&mut v, &mut slots);
+        if !slots.is_empty() {
+            *slots.swap_remove(pick.index(slots.len())) = value;
+        }
+        exercise(&v.to_string());
+    }
+
+    /// Drop any one object (a subnet, an interface, a group...): dangling references everywhere.
+    #[test]
+    fn removed_resources_never_panic(pick in any::<prop::sample::Index>()) {
+        let mut v: serde_json::Value = serde_json::from_str(&example_json()).unwrap_or_default();
+        let lists: Vec<String> = v.as_object().map(|o| o.iter().filter(|(_, x)| x.is_array()).map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+        if !lists.is_empty() {
+            let key = &lists[pick.index(lists.len())];
+            if let Some(arr) = v.get_mut(key).and_then(|a| a.as_array_mut()) {
+                if !arr.is_empty() {
+                    let i = pick.index(arr.len());
+                    arr.remove(i);
+                }
+            }
+        }
+        exercise(&v.to_string());
+    }
+}
+
+fn collect_scalars<'a>(v: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| collect_scalars(x, out)),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| collect_scalars(x, out)),
+        scalar => out.push(scalar),
+    }
+}
