@@ -58,6 +58,7 @@ pub struct Model {
     pub interfaces: Vec<Interface>,
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
+    pub elastic_ips: Vec<ElasticIp>,
     by_id: BTreeMap<String, Entity>,
     by_name: BTreeMap<String, Vec<Entity>>,
 }
@@ -164,6 +165,15 @@ impl Interface {
     pub fn holds_private(&self, ip: IpAddr) -> bool {
         matches!(ip, IpAddr::V4(a) if self.private_ips().any(|p| p == a))
     }
+}
+
+/// An Elastic IP allocation, associated with one private address or idle (and charged).
+#[derive(Debug, Clone)]
+pub struct ElasticIp {
+    pub id: String,
+    pub name: Option<String>,
+    pub public_ip: Ipv4Addr,
+    pub association: Option<(EniIx, Ipv4Addr)>,
 }
 
 #[derive(Debug, Clone)]
@@ -1252,7 +1262,16 @@ impl<'t> Builder<'t> {
                 );
                 continue;
             }
-            let Some(a) = &x.association else { continue };
+            let mut eip = ElasticIp {
+                id: x.id.clone(),
+                name: x.name.clone(),
+                public_ip: x.public_ip,
+                association: None,
+            };
+            let Some(a) = &x.association else {
+                self.m.elastic_ips.push(eip);
+                continue;
+            };
             let Some(eix) = self.m.interfaces.iter().position(|e| e.id == a.network_interface).map(EniIx)
             else {
                 let msg = format!("network interface {:?} does not exist", a.network_interface);
@@ -1277,6 +1296,8 @@ impl<'t> Builder<'t> {
             self.m.interfaces[eix.0]
                 .public_ips
                 .insert(private, PublicIp { address: x.public_ip, elastic: Some(x.id.clone()) });
+            eip.association = Some((eix, private));
+            self.m.elastic_ips.push(eip);
         }
     }
 
