@@ -31,6 +31,8 @@ pub enum Kind {
     ElasticIp,
     SecurityGroup,
     NetworkAcl,
+    NatGateway,
+    VpcPeeringConnection,
     /// A host on the internet (an endpoint, not a resource).
     Internet,
 }
@@ -49,6 +51,8 @@ impl Kind {
             Kind::ElasticIp => "Elastic IP",
             Kind::SecurityGroup => "security group",
             Kind::NetworkAcl => "network ACL",
+            Kind::NatGateway => "NAT gateway",
+            Kind::VpcPeeringConnection => "peering connection",
             Kind::Internet => "internet",
         }
     }

@@ -31,7 +31,7 @@ macro_rules! index_types {
         pub struct $name(pub usize);
     )*};
 }
-index_types!(VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx);
+index_types!(VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx);
 
 /// Any entity of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,6 +44,8 @@ pub enum Entity {
     NetworkInterface(EniIx),
     SecurityGroup(SgIx),
     NetworkAcl(AclIx),
+    NatGateway(NatIx),
+    Peering(PcxIx),
 }
 
 /// The validated network.
@@ -59,6 +61,8 @@ pub struct Model {
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
     pub elastic_ips: Vec<ElasticIp>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub peerings: Vec<Peering>,
     by_id: BTreeMap<String, Entity>,
     by_name: BTreeMap<String, Vec<Entity>>,
 }
@@ -111,8 +115,57 @@ pub struct Route {
 pub enum Target {
     Local,
     InternetGateway(IgwIx),
+    NatGateway(NatIx),
+    /// A network interface (given as `eni-…`, or as a single-interface instance `i-…`):
+    /// an appliance, a NAT instance, a firewall.
+    Interface(EniIx),
+    Peering(PcxIx),
     /// The target does not exist (any more): AWS marks such routes `blackhole`.
     Blackhole(String),
+}
+
+/// A NAT gateway: an address in one subnet that rewrites the source of what it forwards.
+#[derive(Debug, Clone)]
+pub struct NatGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub subnet: SubnetIx,
+    pub vpc: VpcIx,
+    pub public: bool,
+    pub private_ip: Ipv4Addr,
+    /// The Elastic IP (allocation id, address) of a public NAT gateway.
+    pub elastic_ip: Option<(String, Ipv4Addr)>,
+}
+
+/// A VPC peering connection.
+#[derive(Debug, Clone)]
+pub struct Peering {
+    pub id: String,
+    pub name: Option<String>,
+    pub requester: VpcIx,
+    pub accepter: VpcIx,
+    /// `active`, `pending-acceptance`, …; only `active` carries traffic.
+    pub status: String,
+}
+
+impl Peering {
+    /// The VPC on the other side from `vpc`, if `vpc` is one side.
+    pub fn other(&self, vpc: VpcIx) -> Option<VpcIx> {
+        if vpc == self.requester {
+            Some(self.accepter)
+        } else if vpc == self.accepter {
+            Some(self.requester)
+        } else {
+            None
+        }
+    }
+}
+
+/// What holds a private address in a VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Interface(EniIx),
+    NatGateway(NatIx),
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +227,8 @@ pub struct ElasticIp {
     pub name: Option<String>,
     pub public_ip: Ipv4Addr,
     pub association: Option<(EniIx, Ipv4Addr)>,
+    /// The NAT gateway using it, if any.
+    pub nat_gateway: Option<NatIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -260,6 +315,12 @@ impl Model {
             Entity::NetworkAcl(i) => {
                 (&self.network_acls[i.0].id, self.network_acls[i.0].name.as_deref(), Kind::NetworkAcl)
             }
+            Entity::NatGateway(i) => {
+                (&self.nat_gateways[i.0].id, self.nat_gateways[i.0].name.as_deref(), Kind::NatGateway)
+            }
+            Entity::Peering(i) => {
+                (&self.peerings[i.0].id, self.peerings[i.0].name.as_deref(), Kind::VpcPeeringConnection)
+            }
         }
     }
 
@@ -280,6 +341,38 @@ impl Model {
         self.interfaces.iter().enumerate().find_map(|(i, e)| {
             e.public_ips.iter().find(|(_, p)| p.address == ip).map(|(private, _)| (EniIx(i), *private))
         })
+    }
+
+    /// What holds private address `ip` in VPC `vpc`: an interface or a NAT gateway.
+    pub fn holder(&self, vpc: VpcIx, ip: IpAddr) -> Option<Holder> {
+        let IpAddr::V4(a) = ip else { return None };
+        self.interfaces
+            .iter()
+            .position(|e| e.vpc == vpc && e.holds_private(ip))
+            .map(|i| Holder::Interface(EniIx(i)))
+            .or_else(|| {
+                self.nat_gateways
+                    .iter()
+                    .position(|n| n.vpc == vpc && n.private_ip == a)
+                    .map(|i| Holder::NatGateway(NatIx(i)))
+            })
+    }
+
+    /// What public address `ip` belongs to (an interface's or a NAT gateway's Elastic IP),
+    /// with the private address it maps to.
+    pub fn public_holder(&self, ip: IpAddr) -> Option<(Holder, Ipv4Addr)> {
+        let IpAddr::V4(a) = ip else { return None };
+        self.interface_with_public_ip(ip).map(|(e, p)| (Holder::Interface(e), p)).or_else(|| {
+            self.nat_gateways
+                .iter()
+                .position(|n| n.elastic_ip.as_ref().is_some_and(|(_, eip)| *eip == a))
+                .map(|i| (Holder::NatGateway(NatIx(i)), self.nat_gateways[i].private_ip))
+        })
+    }
+
+    /// The active peering connection between two VPCs, if any.
+    pub fn peering_between(&self, a: VpcIx, b: VpcIx) -> Option<PcxIx> {
+        self.peerings.iter().position(|p| p.status == "active" && p.other(a) == Some(b)).map(PcxIx)
     }
 
     /// The VPC whose CIDRs contain `ip`, if any.
@@ -305,12 +398,14 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.vpcs();
     b.subnets();
     b.gateways();
+    b.peerings();
     b.security_groups();
     b.network_acls();
-    b.route_tables();
     b.instances();
     b.interfaces();
     b.elastic_ips();
+    b.nat_gateways();
+    b.route_tables();
     b.instance_limits();
     b.index();
     let Builder { m, d, .. } = b;
@@ -702,7 +797,8 @@ impl<'t> Builder<'t> {
                 }
                 SgPeer::Cidr(c)
             } else if let Some(s) = self.sg_ix(&r.peer) {
-                if self.m.security_groups[s.0].vpc != vpc {
+                let other = self.m.security_groups[s.0].vpc;
+                if other != vpc && self.m.peering_between(vpc, other).is_none() {
                     let msg = format!("security group {:?} is in another VPC; references work only within a VPC or across peering", r.peer);
                     self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                     continue;
@@ -986,39 +1082,207 @@ impl<'t> Builder<'t> {
                 self.err(Kind::RouteTable, &r.id, name, field, msg);
                 continue;
             }
-            if self.m.vpcs[vpc.0].cidrs.iter().any(|c| c.contains(&d)) {
-                let msg = format!("{d} is inside the VPC's local range: only a NAT gateway, network interface or Gateway Load Balancer endpoint may take a subnet's exact range, and such targets are not in this format yet");
-                self.err(Kind::RouteTable, &r.id, name, field, msg);
-                continue;
-            }
             let target = self.route_target(r, i, vpc, &route.target);
+            if self.m.vpcs[vpc.0].cidrs.iter().any(|c| c.contains(&d)) {
+                // Middlebox routing: a subnet's exact range to an appliance or NAT gateway
+                // (vpc/latest/userguide/route-table-options.html#route-tables-middlebox).
+                let whole_subnet = self.m.vpcs[vpc.0].subnets.iter().any(|s| self.m.subnets[s.0].cidr == d);
+                let middlebox = matches!(target, Target::NatGateway(_) | Target::Interface(_));
+                if !(whole_subnet && middlebox) {
+                    let msg = format!("{d} is inside the VPC's local range: only a subnet's exact range may be routed, and only to a NAT gateway or a network interface");
+                    self.err(Kind::RouteTable, &r.id, name, field, msg);
+                    continue;
+                }
+            }
             out.push(Route { destination: d, target, implicit: false });
         }
         out
     }
 
+    /// Resolve a route target by id, as AWS's CreateRoute would accept it for this table.
     fn route_target(&mut self, r: &topo::RouteTable, i: usize, vpc: VpcIx, target: &str) -> Target {
         let name = r.name.as_deref();
         let field = at("routes", i, "target");
-        match self.m.internet_gateways.iter().position(|g| g.id == target) {
-            Some(g) if self.m.internet_gateways[g].vpc == Some(vpc) => Target::InternetGateway(IgwIx(g)),
-            Some(_) => {
-                let msg =
-                    format!("internet gateway {target:?} is not attached to VPC {:?}", self.m.vpcs[vpc.0].id);
-                self.err(Kind::RouteTable, &r.id, name, field, msg);
-                Target::Blackhole(target.to_string())
+        let m = &self.m;
+        let vpc_id = m.vpcs[vpc.0].id.clone();
+        let (resolved, problem) = if let Some(g) = m.internet_gateways.iter().position(|g| g.id == target) {
+            if m.internet_gateways[g].vpc == Some(vpc) {
+                (Some(Target::InternetGateway(IgwIx(g))), None)
+            } else {
+                (None, Some(format!("internet gateway {target:?} is not attached to VPC {vpc_id:?}")))
             }
-            None => {
-                let msg = if self.t.network_interfaces.iter().any(|e| e.id == target)
-                    || self.t.instances.iter().any(|e| e.id == target)
-                {
-                    format!("target {target:?}: routes to network interfaces or instances are not in this format yet; the route is a blackhole")
+        } else if let Some(n) = m.nat_gateways.iter().position(|n| n.id == target) {
+            if m.nat_gateways[n].vpc == vpc {
+                (Some(Target::NatGateway(NatIx(n))), None)
+            } else {
+                (None, Some(format!("NAT gateway {target:?} is in another VPC")))
+            }
+        } else if let Some(e) = m.interfaces.iter().position(|e| e.id == target) {
+            if m.interfaces[e].vpc == vpc {
+                (Some(Target::Interface(EniIx(e))), None)
+            } else {
+                (None, Some(format!("network interface {target:?} is in another VPC")))
+            }
+        } else if let Some(x) = m.instances.iter().position(|x| x.id == target) {
+            match m.instances[x].interfaces.as_slice() {
+                [e] if m.interfaces[e.0].vpc == vpc => (Some(Target::Interface(*e)), None),
+                [_] => (None, Some(format!("instance {target:?} is in another VPC"))),
+                _ => (None, Some(format!("instance {target:?} has several network interfaces: a route must name one of them (eni-…)"))),
+            }
+        } else if let Some(p) = m.peerings.iter().position(|p| p.id == target) {
+            if m.peerings[p].other(vpc).is_some() {
+                (Some(Target::Peering(PcxIx(p))), None)
+            } else {
+                (None, Some(format!("peering connection {target:?} does not connect VPC {vpc_id:?}")))
+            }
+        } else {
+            (None, Some(format!("target {target:?} does not exist; AWS shows such a route as blackhole and drops its traffic")))
+        };
+        if let Some(msg) = problem {
+            self.err(Kind::RouteTable, &r.id, name, field, msg);
+        }
+        resolved.unwrap_or_else(|| Target::Blackhole(target.to_string()))
+    }
+
+    fn peerings(&mut self) {
+        let mut pairs: BTreeSet<(VpcIx, VpcIx)> = BTreeSet::new();
+        for p in &self.t.vpc_peering_connections {
+            let name = p.name.as_deref();
+            let (Some(a), Some(b)) = (self.vpc_ix(&p.requester_vpc), self.vpc_ix(&p.accepter_vpc)) else {
+                let (field, v) = if self.vpc_ix(&p.requester_vpc).is_none() {
+                    ("requester_vpc", &p.requester_vpc)
                 } else {
-                    format!("target {target:?} does not exist; AWS shows such a route as blackhole and drops its traffic")
+                    ("accepter_vpc", &p.accepter_vpc)
                 };
-                self.err(Kind::RouteTable, &r.id, name, field, msg);
-                Target::Blackhole(target.to_string())
+                self.err(Kind::VpcPeeringConnection, &p.id, name, field, format!("VPC {v:?} does not exist"));
+                continue;
+            };
+            if a == b {
+                self.err(
+                    Kind::VpcPeeringConnection,
+                    &p.id,
+                    name,
+                    "accepter_vpc",
+                    "a VPC cannot peer with itself",
+                );
+                continue;
             }
+            let overlap = self.m.vpcs[a.0].cidrs.iter().find_map(|x| {
+                self.m.vpcs[b.0].cidrs.iter().find(|y| cidr::overlaps(*x, **y)).map(|y| (*x, *y))
+            });
+            if let Some((x, y)) = overlap {
+                let msg = format!("the VPCs' CIDR blocks overlap ({x} and {y}): AWS refuses such a peering");
+                self.err(Kind::VpcPeeringConnection, &p.id, name, "accepter_vpc", msg);
+                continue;
+            }
+            if !pairs.insert((a.min(b), a.max(b))) {
+                let msg = "these two VPCs are already peered: one peering connection per pair of VPCs";
+                self.err(Kind::VpcPeeringConnection, &p.id, name, "accepter_vpc", msg);
+                continue;
+            }
+            self.m.peerings.push(Peering {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                requester: a,
+                accepter: b,
+                status: p.status.clone(),
+            });
+        }
+    }
+
+    fn nat_gateways(&mut self) {
+        for n in &self.t.nat_gateways {
+            let name = n.name.as_deref();
+            let Some(sx) = self.subnet_ix(&n.subnet) else {
+                self.err(
+                    Kind::NatGateway,
+                    &n.id,
+                    name,
+                    "subnet",
+                    format!("subnet {:?} does not exist", n.subnet),
+                );
+                continue;
+            };
+            let (vpc, snet) = (self.m.subnets[sx.0].vpc, self.m.subnets[sx.0].cidr);
+            let taken = |m: &Model, a: Ipv4Addr| m.holder(vpc, IpAddr::V4(a)).is_some();
+            let private_ip = match n.private_ip {
+                Some(a) if !snet.contains(&IpAddr::V4(a)) => {
+                    self.err(
+                        Kind::NatGateway,
+                        &n.id,
+                        name,
+                        "private_ip",
+                        format!("{a} is outside its subnet ({snet})"),
+                    );
+                    continue;
+                }
+                Some(a) if cidr::is_reserved(snet, IpAddr::V4(a)) => {
+                    let msg = format!("{a} is one of the 5 addresses AWS reserves in {snet}");
+                    self.err(Kind::NatGateway, &n.id, name, "private_ip", msg);
+                    continue;
+                }
+                Some(a) if taken(&self.m, a) => {
+                    self.err(Kind::NatGateway, &n.id, name, "private_ip", format!("{a} is already in use"));
+                    continue;
+                }
+                Some(a) => a,
+                None => match first_free(&self.m, vpc, snet) {
+                    Some(a) => a,
+                    None => {
+                        self.err(
+                            Kind::NatGateway,
+                            &n.id,
+                            name,
+                            "subnet",
+                            format!("subnet {snet} has no free address"),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let public = n.connectivity == topo::Connectivity::Public;
+            let nix = NatIx(self.m.nat_gateways.len());
+            let elastic_ip = match (&n.elastic_ip, public) {
+                (None, true) => {
+                    let msg = "a public NAT gateway needs an Elastic IP (elastic_ip: eipalloc-…)";
+                    self.err(Kind::NatGateway, &n.id, name, "elastic_ip", msg);
+                    None
+                }
+                (Some(_), false) => {
+                    let msg = "a private NAT gateway has no Elastic IP";
+                    self.err(Kind::NatGateway, &n.id, name, "elastic_ip", msg);
+                    None
+                }
+                (None, false) => None,
+                (Some(alloc), true) => match self.m.elastic_ips.iter().position(|e| e.id == *alloc) {
+                    None => {
+                        let msg = format!("Elastic IP {alloc:?} does not exist");
+                        self.err(Kind::NatGateway, &n.id, name, "elastic_ip", msg);
+                        None
+                    }
+                    Some(e)
+                        if self.m.elastic_ips[e].association.is_some()
+                            || self.m.elastic_ips[e].nat_gateway.is_some() =>
+                    {
+                        let msg = format!("Elastic IP {alloc:?} is already associated elsewhere");
+                        self.err(Kind::NatGateway, &n.id, name, "elastic_ip", msg);
+                        None
+                    }
+                    Some(e) => {
+                        self.m.elastic_ips[e].nat_gateway = Some(nix);
+                        Some((alloc.clone(), self.m.elastic_ips[e].public_ip))
+                    }
+                },
+            };
+            self.m.nat_gateways.push(NatGateway {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                subnet: sx,
+                vpc,
+                public,
+                private_ip,
+                elastic_ip,
+            });
         }
     }
 
@@ -1267,6 +1531,7 @@ impl<'t> Builder<'t> {
                 name: x.name.clone(),
                 public_ip: x.public_ip,
                 association: None,
+                nat_gateway: None,
             };
             let Some(a) = &x.association else {
                 self.m.elastic_ips.push(eip);
@@ -1340,6 +1605,8 @@ impl<'t> Builder<'t> {
         all.extend((0..m.interfaces.len()).map(|i| Entity::NetworkInterface(EniIx(i))));
         all.extend((0..m.security_groups.len()).map(|i| Entity::SecurityGroup(SgIx(i))));
         all.extend((0..m.network_acls.len()).map(|i| Entity::NetworkAcl(AclIx(i))));
+        all.extend((0..m.nat_gateways.len()).map(|i| Entity::NatGateway(NatIx(i))));
+        all.extend((0..m.peerings.len()).map(|i| Entity::Peering(PcxIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);
             let (id, name) = (id.to_string(), name.map(str::to_string));
@@ -1349,6 +1616,14 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// The first usable address of `net` that nothing in `vpc` holds.
+fn first_free(m: &Model, vpc: VpcIx, net: IpNet) -> Option<Ipv4Addr> {
+    let IpNet::V4(n) = net else { return None };
+    n.hosts()
+        .filter(|a| !cidr::is_reserved(net, IpAddr::V4(*a)))
+        .find(|a| m.holder(vpc, IpAddr::V4(*a)).is_none())
 }
 
 fn first_usable(net: IpNet) -> IpAddr {

@@ -49,6 +49,10 @@ pub struct Topology {
     pub security_groups: Vec<SecurityGroup>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_acls: Vec<NetworkAcl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nat_gateways: Vec<NatGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpc_peering_connections: Vec<VpcPeeringConnection>,
     /// Where the editor drew each resource, by id. Not part of the network.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub layout: BTreeMap<String, Position>,
@@ -281,6 +285,64 @@ pub enum AclAction {
     Deny,
 }
 
+/// A NAT gateway: source NAT for the subnets that route to it
+/// (vpc/latest/userguide/vpc-nat-gateway.html).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatGateway {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The subnet it lives in (one subnet, one Availability Zone).
+    pub subnet: String,
+    /// `public` (default: reaches the internet through the VPC's internet gateway with its
+    /// Elastic IP) or `private` (other VPCs or on-premises only).
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub connectivity: Connectivity,
+    /// Its private address in the subnet; the first free usable one when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<Ipv4Addr>,
+    /// The Elastic IP allocation (`eipalloc-…`) of a public NAT gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elastic_ip: Option<String>,
+}
+
+/// Whether a NAT gateway reaches the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Connectivity {
+    #[default]
+    Public,
+    Private,
+}
+
+fn is_public(c: &Connectivity) -> bool {
+    *c == Connectivity::Public
+}
+
+/// A VPC peering connection between two VPCs (vpc/latest/peering/).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcPeeringConnection {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub requester_vpc: String,
+    pub accepter_vpc: String,
+    /// `active` (default), `pending-acceptance`, `rejected`, `deleted`, …: only an active
+    /// connection carries traffic.
+    #[serde(default = "active", skip_serializing_if = "is_active")]
+    pub status: String,
+}
+
+fn active() -> String {
+    "active".to_string()
+}
+
+fn is_active(s: &String) -> bool {
+    s == "active"
+}
+
 /// Why a topology document could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -314,6 +376,8 @@ impl Topology {
             elastic_ips: Vec::new(),
             security_groups: Vec::new(),
             network_acls: Vec::new(),
+            nat_gateways: Vec::new(),
+            vpc_peering_connections: Vec::new(),
             layout: BTreeMap::new(),
         }
     }

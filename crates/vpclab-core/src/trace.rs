@@ -28,7 +28,7 @@ use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
 use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
 use crate::firewall::{self, Direction};
-use crate::model::{EniIx, Entity, IgwIx, InstIx, Model, SubnetIx, Target};
+use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, VpcIx};
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
 
@@ -178,7 +178,14 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
     }
     let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port };
 
-    let mut w = Walk { m, hops: Vec::new(), explanations: Vec::new(), side: PathSide::Forward, here: None };
+    let mut w = Walk {
+        m,
+        hops: Vec::new(),
+        explanations: Vec::new(),
+        side: PathSide::Forward,
+        here: None,
+        sessions: Vec::new(),
+    };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
         Source::Internet(_, via) => w.internet(via, packet, false, true),
@@ -423,7 +430,20 @@ struct Walk<'m> {
     side: PathSide,
     /// The diagram location of filters being evaluated (see [`Hop::location`]).
     here: Option<String>,
+    /// Address translations made so far, so replies can be reversed.
+    sessions: Vec<Session>,
 }
+
+/// One translation by a NAT device: `inside` (address, port) became `outside`.
+#[derive(Debug, Clone, Copy)]
+struct Session {
+    at: Holder,
+    inside: (IpAddr, u16),
+    outside: (IpAddr, u16),
+}
+
+/// Packets that cross more components than this are caught in a routing loop.
+const MAX_HOPS: usize = 200;
 
 impl Walk<'_> {
     /// The id, kind and label of a component (`None` is the internet).
@@ -495,28 +515,47 @@ impl Walk<'_> {
         End { at, packet, side: self.side, explained }
     }
 
-    /// A packet leaves interface `eni`.
+    /// A packet leaves interface `eni`: its own traffic, or traffic it forwards.
     fn send(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
-        if let Some((inst, dev)) = iface.attachment {
-            let verb = if reply { "replies" } else { "sends" };
-            let detail =
-                format!("{verb} through {} (device index {dev})", label(&iface.id, iface.name.as_deref()));
-            self.hop(Some(Entity::Instance(inst)), None, Action::Send, detail, p);
+        let own = iface.holds_private(p.src);
+        if own {
+            if let Some((inst, dev)) = iface.attachment {
+                let verb = if reply { "replies" } else { "sends" };
+                let detail = format!(
+                    "{verb} through {} (device index {dev})",
+                    label(&iface.id, iface.name.as_deref())
+                );
+                self.hop(Some(Entity::Instance(inst)), None, Action::Send, detail, p);
+            }
         }
-        let detail = format!("sends {p} from its private address {}", p.src);
+        let detail = if own {
+            format!("sends {p} from its private address {}", p.src)
+        } else {
+            format!("forwards {p} on behalf of {}", p.src)
+        };
         self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Egress), Action::Send, detail, p);
+        if !own {
+            self.source_dest_check(eni, Direction::Egress, p);
+        }
         self.security_groups(eni, Direction::Egress, p, reply);
+        self.from_subnet(iface.subnet, p, reply)
+    }
 
-        let subnet = iface.subnet;
+    /// A packet leaves something in `subnet` for `p.dst`: straight to its destination within
+    /// the subnet, else through the subnet's network ACL and route table.
+    fn from_subnet(&mut self, subnet: SubnetIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
         let s = &m.subnets[subnet.0];
+        if self.hops.len() > MAX_HOPS {
+            let msg = format!("the packet has crossed more than {MAX_HOPS} components: a routing loop");
+            self.explain("ROUTING_LOOP", Some(Entity::Subnet(subnet)), None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
         if s.cidr.contains(&p.dst) {
             // Within a subnet, the packet goes straight to its destination.
-            return match m.interface_with_private_ip(p.dst) {
-                Some(d) => self.arrive(d, p, reply, false),
-                None => self.no_such_host(Entity::Subnet(subnet), p),
-            };
+            return self.deliver_in_vpc(s.vpc, p, reply, Some(subnet));
         }
         self.network_acl(subnet, Direction::Egress, p);
         let route = self.at(&s.id, |w| w.route(subnet, p));
@@ -524,12 +563,38 @@ impl Walk<'_> {
             return self.end(At::Nowhere, p, true);
         };
         match target {
-            Target::Local => match m.interface_with_private_ip(p.dst) {
-                Some(d) if m.interfaces[d.0].vpc == iface.vpc => self.arrive(d, p, reply, true),
-                _ => self.no_such_host(Entity::Vpc(iface.vpc), p),
-            },
-            Target::InternetGateway(g) => self.igw_out(g, eni, p, reply),
+            Target::Local => self.deliver_in_vpc(s.vpc, p, reply, Some(subnet)),
+            Target::InternetGateway(g) => self.igw_out(g, p, reply),
+            Target::NatGateway(n) => {
+                let crossed = m.nat_gateways[n.0].subnet != subnet;
+                self.nat_gateway(n, p, reply, crossed)
+            }
+            Target::Interface(e) => {
+                let crossed = m.interfaces[e.0].subnet != subnet;
+                self.arrive(e, p, reply, crossed)
+            }
+            Target::Peering(x) => self.peering(x, s.vpc, p, reply),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
+        }
+    }
+
+    /// Deliver to whatever holds `p.dst` in `vpc`; `from` is the subnet the packet comes
+    /// from (`None`: from outside the VPC), which decides whether ACLs are crossed.
+    fn deliver_in_vpc(&mut self, vpc: VpcIx, p: Packet, reply: bool, from: Option<SubnetIx>) -> End {
+        let m = self.m;
+        match m.holder(vpc, p.dst) {
+            Some(Holder::Interface(d)) => {
+                let crossed = from != Some(m.interfaces[d.0].subnet);
+                self.arrive(d, p, reply, crossed)
+            }
+            Some(Holder::NatGateway(n)) => {
+                let crossed = from != Some(m.nat_gateways[n.0].subnet);
+                self.nat_gateway(n, p, reply, crossed)
+            }
+            None => {
+                let at = from.map(Entity::Subnet).unwrap_or(Entity::Vpc(vpc));
+                self.no_such_host(at, p)
+            }
         }
     }
 
@@ -560,15 +625,12 @@ impl Walk<'_> {
             );
             return None;
         };
-        match &r.target {
-            Target::Local => {
-                let detail = format!("{} → local", r.destination);
-                self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
-            }
-            Target::InternetGateway(g) => {
-                let detail = format!("{} → {}", r.destination, m.internet_gateways[g.0].id);
-                self.hop(Some(Entity::RouteTable(rt)), None, Action::Route, detail, p);
-            }
+        let target = match &r.target {
+            Target::Local => "local".to_string(),
+            Target::InternetGateway(g) => m.internet_gateways[g.0].id.clone(),
+            Target::NatGateway(n) => m.nat_gateways[n.0].id.clone(),
+            Target::Interface(e) => m.interfaces[e.0].id.clone(),
+            Target::Peering(x) => m.peerings[x.0].id.clone(),
             Target::Blackhole(t) => {
                 let detail = format!("{} → {t} (blackhole: the target does not exist)", r.destination);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
@@ -577,8 +639,16 @@ impl Walk<'_> {
                 let fix =
                     format!("point the route for {} at an existing target, or delete it", r.destination);
                 self.explain("BAD_STATE_ROUTE", Some(Entity::RouteTable(rt)), None, msg, Some(fix));
+                return Some(r.target.clone());
             }
-        }
+        };
+        self.hop(
+            Some(Entity::RouteTable(rt)),
+            None,
+            Action::Route,
+            format!("{} → {target}", r.destination),
+            p,
+        );
         Some(r.target.clone())
     }
 
@@ -590,6 +660,8 @@ impl Walk<'_> {
     }
 
     /// A packet reaches interface `eni`; `crossed` when it came from outside its subnet.
+    /// Addressed to the interface, it is accepted (or un-NATed, for a NAT instance's reply);
+    /// addressed elsewhere, the interface is a next hop and its instance forwards it.
     fn arrive(&mut self, eni: EniIx, p: Packet, reply: bool, crossed: bool) -> End {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
@@ -597,12 +669,178 @@ impl Walk<'_> {
             self.network_acl(iface.subnet, Direction::Ingress, p);
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
+        if !iface.holds_private(p.dst) {
+            let detail = format!("receives {p} as a next hop: {} is not its own address", p.dst);
+            self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Route, detail, p);
+            self.source_dest_check(eni, Direction::Ingress, p);
+            return self.forward(eni, p, reply);
+        }
         let detail = format!("accepts: {} is its own address", p.dst);
         self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Accept, detail, p);
         if let Some((inst, _)) = iface.attachment {
             self.hop(Some(Entity::Instance(inst)), None, Action::Accept, "receives the packet".into(), p);
         }
         self.end(At::Interface(eni), p, false)
+    }
+
+    /// An instance forwards a packet that reached interface `eni` but is addressed elsewhere
+    /// (an appliance, a router): out of the interface in the destination's subnet, else
+    /// device 0 (the host's routing table; see [`egress_interface`]).
+    fn forward(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let Some((inst, _)) = m.interfaces[eni.0].attachment else {
+            let msg = format!(
+                "{} is not attached to an instance, so nothing forwards the packet",
+                m.interfaces[eni.0].id
+            );
+            self.hop(Some(Entity::NetworkInterface(eni)), None, Action::Drop, msg.clone(), p);
+            self.explain("BAD_STATE_ATTACHMENT", Some(Entity::NetworkInterface(eni)), None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        };
+        let ifaces = &m.instances[inst.0].interfaces;
+        let out = ifaces
+            .iter()
+            .copied()
+            .find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&p.dst))
+            .or_else(|| ifaces.first().copied())
+            .unwrap_or(eni);
+        let o = &m.interfaces[out.0];
+        let detail = format!(
+            "forwards the packet out of {} (device index {})",
+            label(&o.id, o.name.as_deref()),
+            o.attachment.map(|a| a.1).unwrap_or(0)
+        );
+        self.hop(Some(Entity::Instance(inst)), None, Action::Route, detail, p);
+        self.send(out, p, reply)
+    }
+
+    /// Source/destination check: an interface drops traffic that is not from (egress) or to
+    /// (ingress) one of its own addresses unless the check is off
+    /// (AWSEC2/latest/UserGuide/using-eni.html#eni-basics, RA: ENI_SOURCE_DEST_CHECK_RESTRICTION).
+    fn source_dest_check(&mut self, eni: EniIx, dir: Direction, p: Packet) {
+        let iface = &self.m.interfaces[eni.0];
+        if !iface.source_dest_check {
+            let detail = "source/destination check is off: it may forward traffic for others".to_string();
+            self.hop(Some(Entity::NetworkInterface(eni)), Some(dir), Action::Allow, detail, p);
+            return;
+        }
+        let (what, addr) = match dir {
+            Direction::Ingress => ("destination", p.dst),
+            Direction::Egress => ("source", p.src),
+        };
+        let msg = format!(
+            "source/destination check is on and {addr} is not its own address, so it drops traffic with that {what}"
+        );
+        self.hop(Some(Entity::NetworkInterface(eni)), Some(dir), Action::Deny, msg.clone(), p);
+        let fix = format!("turn off source/destination check on {}", iface.id);
+        self.explain(
+            "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            Some(Entity::NetworkInterface(eni)),
+            Some(dir),
+            msg,
+            Some(fix),
+        );
+    }
+
+    /// Through NAT gateway `n`: outbound traffic gets the gateway's private address as its
+    /// source; replies to a translation get the original destination back; nothing else
+    /// comes in (vpc/latest/userguide/nat-gateway-basics.html).
+    fn nat_gateway(&mut self, n: NatIx, p: Packet, reply: bool, crossed: bool) -> End {
+        let m = self.m;
+        let nat = &m.nat_gateways[n.0];
+        let e = Some(Entity::NatGateway(n));
+        if crossed {
+            self.network_acl(nat.subnet, Direction::Ingress, p);
+        }
+        if p.dst == IpAddr::V4(nat.private_ip) {
+            let Some(inside) = self.session(Holder::NatGateway(n), p) else {
+                let msg = format!("a NAT gateway accepts no connection initiated towards it ({})", p.dst);
+                self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+                self.explain("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, None);
+                return self.end(At::Nowhere, p, true);
+            };
+            let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
+            let detail = format!(
+                "reverses its translation: destination {}:{} → {}:{}",
+                p.dst, p.dst_port, back.dst, back.dst_port
+            );
+            self.hop(e, Some(Direction::Ingress), Action::Translate, detail, p);
+            if let Some(h) = self.hops.last_mut() {
+                h.translated = Some(back);
+            }
+            return self.from_subnet(nat.subnet, back, reply);
+        }
+        if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
+            let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("PROTOCOL_RESTRICTION", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        if !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
+            let msg = format!(
+                "a NAT gateway translates only traffic from its own VPC, not from {} (peering, VPN and Direct Connect cannot use it)",
+                p.src
+            );
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("NGW_REQUIRES_SOURCE_IN_VPC", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        let out = Packet { src: IpAddr::V4(nat.private_ip), ..p };
+        self.sessions.push(Session {
+            at: Holder::NatGateway(n),
+            outside: (out.src, out.src_port),
+            inside: (p.src, p.src_port),
+        });
+        let detail = if p.protocol.has_ports() {
+            format!(
+                "source NAT: {}:{} → {}:{} (the port may be remapped within 1024-65535)",
+                p.src, p.src_port, out.src, out.src_port
+            )
+        } else {
+            format!("source NAT: {} → {}", p.src, out.src)
+        };
+        self.hop(e, Some(Direction::Egress), Action::Translate, detail, p);
+        if let Some(h) = self.hops.last_mut() {
+            h.translated = Some(out);
+        }
+        self.from_subnet(nat.subnet, out, reply)
+    }
+
+    /// The original source of a translated flow that `p` replies to, if `at` translated it.
+    fn session(&self, at: Holder, p: Packet) -> Option<(IpAddr, u16)> {
+        self.sessions.iter().rev().find(|s| s.at == at && s.outside == (p.dst, p.dst_port)).map(|s| s.inside)
+    }
+
+    /// Across peering connection `x` from `from`: only to addresses inside the peer VPC,
+    /// so peering is neither transitive nor a way to the peer's gateways (vpc/latest/peering/).
+    fn peering(&mut self, x: PcxIx, from: VpcIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let pcx = &m.peerings[x.0];
+        let e = Some(Entity::Peering(x));
+        let Some(peer) = pcx.other(from) else {
+            return self.end(At::Nowhere, p, true);
+        };
+        if pcx.status != "active" {
+            let msg = format!("peering connection {} is {}, not active", pcx.id, pcx.status);
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("BAD_STATE", e, None, msg, Some("accept the peering connection".into()));
+            return self.end(At::Nowhere, p, true);
+        }
+        let peer_vpc = &m.vpcs[peer.0];
+        if !peer_vpc.cidrs.iter().any(|c| c.contains(&p.dst)) {
+            let msg = format!(
+                "{} is not in peer VPC {} ({}): peering carries traffic only to the peer's own addresses (not transitive, no edge-to-edge routing)",
+                p.dst,
+                label(&peer_vpc.id, peer_vpc.name.as_deref()),
+                peer_vpc.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            );
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        let detail = format!("into VPC {}", label(&peer_vpc.id, peer_vpc.name.as_deref()));
+        self.hop(e, None, Action::Route, detail, p);
+        self.deliver_in_vpc(peer, p, reply, None)
     }
 
     fn security_groups(&mut self, eni: EniIx, dir: Direction, p: Packet, reply: bool) {
@@ -698,8 +936,8 @@ impl Walk<'_> {
         }
     }
 
-    /// Out through internet gateway `g`, from interface `eni`.
-    fn igw_out(&mut self, g: IgwIx, eni: EniIx, p: Packet, reply: bool) -> End {
+    /// Out through internet gateway `g`: one-to-one NAT of the source to its public address.
+    fn igw_out(&mut self, g: IgwIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let gw = Entity::InternetGateway(g);
         if let Some(range) = cidr::non_public(p.dst) {
@@ -712,19 +950,30 @@ impl Walk<'_> {
             self.explain(code, Some(gw), Some(Direction::Egress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        let iface = &m.interfaces[eni.0];
-        let public = v4(p.src).and_then(|s| iface.public_ips.get(&s));
-        let Some(public) = public else {
+        let vpc = m.internet_gateways[g.0].vpc;
+        let holder = vpc.and_then(|v| m.holder(v, p.src));
+        let public = match holder {
+            Some(Holder::Interface(e)) => v4(p.src)
+                .and_then(|s| m.interfaces[e.0].public_ips.get(&s))
+                .map(|x| (x.address, if x.elastic.is_some() { "Elastic IP" } else { "public IP" })),
+            Some(Holder::NatGateway(n)) => {
+                m.nat_gateways[n.0].elastic_ip.as_ref().map(|(_, a)| (*a, "Elastic IP"))
+            }
+            None => None,
+        };
+        let Some((public, what)) = public else {
+            let owner = match holder {
+                Some(Holder::Interface(e)) => label(&m.interfaces[e.0].id, m.interfaces[e.0].name.as_deref()),
+                Some(Holder::NatGateway(n)) => m.nat_gateways[n.0].id.clone(),
+                None => "the source".to_string(),
+            };
             let msg = format!(
-                "{} has no public IPv4 address on {}: the internet gateway cannot translate it",
-                label(&iface.id, iface.name.as_deref()),
+                "{owner} has no public IPv4 address on {}: the internet gateway cannot translate it",
                 p.src
             );
             self.hop(Some(gw), Some(Direction::Egress), Action::Drop, msg.clone(), p);
-            let fix = format!(
-                "associate an Elastic IP with {} on {}, or route through a NAT gateway",
-                p.src, iface.id
-            );
+            let fix =
+                format!("associate an Elastic IP with {} ({owner}), or route through a NAT gateway", p.src);
             self.explain(
                 "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 Some(gw),
@@ -734,15 +983,14 @@ impl Walk<'_> {
             );
             return self.end(At::Nowhere, p, true);
         };
-        let out = Packet { src: IpAddr::V4(public.address), ..p };
-        let kind = if public.elastic.is_some() { "Elastic IP" } else { "public IP" };
-        let detail = format!("one-to-one NAT: source {} → {} ({kind})", p.src, public.address);
+        let out = Packet { src: IpAddr::V4(public), ..p };
+        let detail = format!("one-to-one NAT: source {} → {public} ({what})", p.src);
         self.hop(Some(gw), Some(Direction::Egress), Action::Translate, detail, p);
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(out);
         }
-        if m.interface_with_public_ip(out.dst).is_some() {
-            // Another instance's public address: the packet comes back in from the internet.
+        if m.public_holder(out.dst).is_some() {
+            // Another resource's public address: the packet comes back in from the internet.
             return self.internet(None, out, reply, false);
         }
         let detail = format!("delivered to internet host {}", out.dst);
@@ -759,7 +1007,7 @@ impl Walk<'_> {
             let detail = format!("internet host {} sends {p}", p.src);
             self.hop(None, None, Action::Send, detail, p);
         }
-        let Some((eni, private)) = m.interface_with_public_ip(p.dst) else {
+        let Some((holder, private)) = m.public_holder(p.dst) else {
             let gw = m.vpc_containing(p.dst).and_then(|v| m.vpcs[v.0].internet_gateway);
             let msg =
                 format!("{} is not a public address of any interface: the internet cannot reach it", p.dst);
@@ -771,20 +1019,18 @@ impl Walk<'_> {
             self.explain(code, e, Some(Direction::Ingress), msg, None);
             return self.end(At::Nowhere, p, true);
         };
-        let iface = &m.interfaces[eni.0];
-        let Some(g) = m.vpcs[iface.vpc.0].internet_gateway else {
+        let vpc = match holder {
+            Holder::Interface(e) => m.interfaces[e.0].vpc,
+            Holder::NatGateway(n) => m.nat_gateways[n.0].vpc,
+        };
+        let Some(g) = m.vpcs[vpc.0].internet_gateway else {
             let msg = format!(
                 "VPC {} has no internet gateway, so its public addresses are unreachable",
-                m.vpcs[iface.vpc.0].id
+                m.vpcs[vpc.0].id
             );
             self.hop(None, None, Action::Drop, msg.clone(), p);
-            self.explain(
-                "NO_ROUTE_TO_DESTINATION",
-                Some(Entity::Vpc(iface.vpc)),
-                None,
-                msg,
-                Some("attach an internet gateway to the VPC".into()),
-            );
+            let fix = Some("attach an internet gateway to the VPC".to_string());
+            self.explain("NO_ROUTE_TO_DESTINATION", Some(Entity::Vpc(vpc)), None, msg, fix);
             return self.end(At::Nowhere, p, true);
         };
         let gw = Entity::InternetGateway(g);
@@ -813,7 +1059,7 @@ impl Walk<'_> {
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(inside);
         }
-        self.arrive(eni, inside, reply, true)
+        self.deliver_in_vpc(vpc, inside, reply, None)
     }
 }
 
