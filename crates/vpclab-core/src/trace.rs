@@ -540,12 +540,12 @@ impl Walk<'_> {
             self.source_dest_check(eni, Direction::Egress, p);
         }
         self.security_groups(eni, Direction::Egress, p, reply);
-        self.from_subnet(iface.subnet, p, reply)
+        self.leave_subnet(iface.subnet, p, reply)
     }
 
     /// A packet leaves something in `subnet` for `p.dst`: straight to its destination within
     /// the subnet, else through the subnet's network ACL and route table.
-    fn from_subnet(&mut self, subnet: SubnetIx, p: Packet, reply: bool) -> End {
+    fn leave_subnet(&mut self, subnet: SubnetIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let s = &m.subnets[subnet.0];
         if self.hops.len() > MAX_HOPS {
@@ -768,7 +768,7 @@ impl Walk<'_> {
             if let Some(h) = self.hops.last_mut() {
                 h.translated = Some(back);
             }
-            return self.from_subnet(nat.subnet, back, reply);
+            return self.leave_subnet(nat.subnet, back, reply);
         }
         if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
             let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
@@ -803,7 +803,7 @@ impl Walk<'_> {
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(out);
         }
-        self.from_subnet(nat.subnet, out, reply)
+        self.leave_subnet(nat.subnet, out, reply)
     }
 
     /// The original source of a translated flow that `p` replies to, if `at` translated it.
