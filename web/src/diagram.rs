@@ -30,7 +30,6 @@ pub fn diagram_view(p: &Props) -> Html {
     };
     let forward = line(layout::path_points(d, p.path.iter().map(String::as_str)));
     let back = line(layout::path_points(d, p.back.iter().map(String::as_str)));
-    let center = |k: &str| d.node(k).map(|n| (n.x + n.w / 2.0, n.y + n.h / 2.0));
     let summary = format!(
         "Network diagram: {} boxes. The highlighted path runs from {} to {}.",
         d.nodes.len(),
@@ -55,10 +54,10 @@ pub fn diagram_view(p: &Props) -> Html {
                 if n.key == p.from || n.key == p.to { class.push("endpoint"); }
                 let rx = match n.kind { NodeKind::Internet => 24.0, NodeKind::NetworkInterface => 4.0, _ => 8.0 };
                 let text_y = match n.kind {
-                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet => n.y + n.h / 2.0 + 4.0,
+                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet | NodeKind::NatGateway => n.y + n.h / 2.0 + 4.0,
                     _ => n.y + 18.0,
                 };
-                let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance);
+                let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
@@ -73,9 +72,8 @@ pub fn diagram_view(p: &Props) -> Html {
                     </g>
                 }
             }) }
-            { for d.links.iter().filter_map(|l| {
-                let (a, b) = (center(&l.from)?, center(&l.to)?);
-                Some(html! { <line class="link" x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
+            { for d.links.iter().map(|l| html! {
+                <polyline class="link" points={line(l.points.clone())} />
             }) }
             if !back.is_empty() {
                 <polyline class="path return" points={back} marker-end="url(#arrow)" transform="translate(7 0)" />
@@ -97,5 +95,7 @@ fn kind_class(k: NodeKind) -> &'static str {
         NodeKind::InternetGateway => "igw",
         NodeKind::Instance => "instance",
         NodeKind::NetworkInterface => "eni",
+        NodeKind::NatGateway => "nat",
+        NodeKind::Peering => "pcx",
     }
 }

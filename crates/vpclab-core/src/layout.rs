@@ -69,13 +69,16 @@ pub enum NodeKind {
     InternetGateway,
     Instance,
     NetworkInterface,
+    NatGateway,
+    Peering,
 }
 
-/// A line between two boxes, by key.
+/// A line between two boxes, by key, with the points it is drawn through.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
     pub from: String,
     pub to: String,
+    pub points: Vec<(f64, f64)>,
 }
 
 impl Diagram {
@@ -180,9 +183,67 @@ pub fn layout(m: &Model) -> Diagram {
         },
     );
     for k in igw_keys {
-        links.insert(0, Link { from: "internet".into(), to: k });
+        links.insert(0, Link { from: "internet".into(), to: k, points: Vec::new() });
     }
-    Diagram { width, height: bottom + MARGIN, nodes, links }
+    let mut d = Diagram { width, height: bottom + MARGIN, nodes, links };
+    peerings(m, &mut d);
+    route_links(&mut d);
+    d
+}
+
+/// Peering connections as small boxes under the VPCs, joined to both by a bracket.
+fn peerings(m: &Model, d: &mut Diagram) {
+    let base = d.height;
+    for (k, p) in m.peerings.iter().enumerate() {
+        let (a, b) = (&m.vpcs[p.requester.0].id, &m.vpcs[p.accepter.0].id);
+        let (Some(na), Some(nb)) = (d.node(a), d.node(b)) else { continue };
+        let y = base + 10.0 + k as f64 * 46.0;
+        let (ax, bx) = (na.x + na.w / 2.0 + k as f64 * 8.0, nb.x + nb.w / 2.0 - k as f64 * 8.0);
+        let (abot, bbot) = (na.y + na.h, nb.y + nb.h);
+        let w = 170.0;
+        let cx = (ax + bx) / 2.0;
+        d.nodes.push(Node {
+            key: p.id.clone(),
+            component: p.id.clone(),
+            kind: NodeKind::Peering,
+            label: format!("peering {}", label(&p.id, p.name.as_deref())),
+            detail: p.status.clone(),
+            x: cx - w / 2.0,
+            y,
+            w,
+            h: 30.0,
+            public: false,
+        });
+        let mid = y + 15.0;
+        d.links.push(Link {
+            from: a.clone(),
+            to: p.id.clone(),
+            points: vec![(ax, abot), (ax, mid), (cx - w / 2.0, mid)],
+        });
+        d.links.push(Link {
+            from: b.clone(),
+            to: p.id.clone(),
+            points: vec![(bx, bbot), (bx, mid), (cx + w / 2.0, mid)],
+        });
+        d.height = d.height.max(y + 30.0 + MARGIN);
+    }
+}
+
+/// Points for the links that have none yet: internet to gateways straight down; an
+/// instance to its interface in another subnet along the right edge of their AZ column.
+fn route_links(d: &mut Diagram) {
+    let mut links = std::mem::take(&mut d.links);
+    for l in links.iter_mut().filter(|l| l.points.is_empty()) {
+        let (Some(a), Some(b)) = (d.node(&l.from), d.node(&l.to)) else { continue };
+        l.points = if a.kind == NodeKind::Instance {
+            let x = a.x.max(b.x) + a.w.max(b.w) + 14.0;
+            let (ya, yb) = (a.y + a.h / 2.0, b.y + b.h / 2.0);
+            vec![(a.x + a.w, ya), (x, ya), (x, yb), (b.x + b.w, yb)]
+        } else {
+            vec![(a.x + a.w / 2.0, a.y + a.h), (b.x + b.w / 2.0, b.y)]
+        };
+    }
+    d.links = links;
 }
 
 /// Draw one subnet at (x, y) with width w; returns its bottom edge.
@@ -252,7 +313,7 @@ fn subnet(
             drawn.insert(*e);
         }
         for e in inst.interfaces.iter().filter(|e| m.interfaces[e.0].subnet != s) {
-            links.push(Link { from: inst.id.clone(), to: m.interfaces[e.0].id.clone() });
+            links.push(Link { from: inst.id.clone(), to: m.interfaces[e.0].id.clone(), points: Vec::new() });
         }
         let _ = i;
         iy += h + ITEM_GAP;
@@ -262,6 +323,27 @@ fn subnet(
             continue;
         }
         nodes.push(eni_node(m, *e, ix, iy, iw));
+        iy += ENI_H + ITEM_GAP;
+    }
+    for nat in m.nat_gateways.iter().filter(|n| n.subnet == s) {
+        let mut detail = nat.private_ip.to_string();
+        match &nat.elastic_ip {
+            Some((_, eip)) => detail.push_str(&format!(" · {eip} (EIP)")),
+            None if !nat.public => detail.push_str(" · private"),
+            None => {}
+        }
+        nodes.push(Node {
+            key: nat.id.clone(),
+            component: nat.id.clone(),
+            kind: NodeKind::NatGateway,
+            label: format!("NAT {}", label(&nat.id, nat.name.as_deref())),
+            detail,
+            x: ix,
+            y: iy,
+            w: iw,
+            h: ENI_H,
+            public: false,
+        });
         iy += ENI_H + ITEM_GAP;
     }
     let bottom = (iy + SUBNET_PAD - ITEM_GAP).max(y + SUBNET_HEADER + 20.0);
@@ -325,6 +407,8 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
         Kind::InternetGateway => Some(NodeKind::InternetGateway),
         Kind::Instance => Some(NodeKind::Instance),
         Kind::NetworkInterface => Some(NodeKind::NetworkInterface),
+        Kind::NatGateway => Some(NodeKind::NatGateway),
+        Kind::VpcPeeringConnection => Some(NodeKind::Peering),
         _ => None,
     }
 }
