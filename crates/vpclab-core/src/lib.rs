@@ -27,6 +27,7 @@ pub mod cidr;
 pub mod diagnostic;
 pub mod endpoint;
 pub mod examples;
+pub mod exhaustive;
 pub mod firewall;
 pub mod instance_types;
 pub mod layout;
