@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::model::{EniIx, Entity, IgwIx, InstIx, Model};
+use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,9 @@ pub enum Endpoint {
     Internet { ip: Option<IpAddr>, via: Option<IgwIx> },
     /// An address inside a VPC that no interface holds.
     Unassigned(IpAddr),
+    /// A NAT gateway (by id, name, or one of its addresses): a destination that accepts
+    /// nothing, so a trace shows why.
+    NatGateway(NatIx),
 }
 
 /// The address an unnamed internet host uses: 198.51.100.10, from TEST-NET-2, the range
@@ -53,6 +56,7 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
         Entity::Instance(i) => Ok(Endpoint::Instance(i)),
         Entity::NetworkInterface(e) => Ok(Endpoint::Interface { eni: e, ip: None }),
         Entity::InternetGateway(g) => Ok(Endpoint::Internet { ip: None, via: Some(g) }),
+        Entity::NatGateway(n) => Ok(Endpoint::NatGateway(n)),
         other => {
             Err(EndpointError::WrongKind { field, name: text.to_string(), kind: m.describe(other).2.noun() })
         }
@@ -87,8 +91,13 @@ fn by_address(m: &Model, ip: IpAddr) -> Endpoint {
     if let Some(eni) = m.interface_with_private_ip(ip) {
         return Endpoint::Interface { eni, ip: Some(ip) };
     }
-    if let Some((eni, _)) = m.interface_with_public_ip(ip) {
-        return Endpoint::Interface { eni, ip: Some(ip) };
+    match m.public_holder(ip) {
+        Some((Holder::Interface(eni), _)) => return Endpoint::Interface { eni, ip: Some(ip) },
+        Some((Holder::NatGateway(n), _)) => return Endpoint::NatGateway(n),
+        None => {}
+    }
+    if let Some(n) = m.nat_gateways.iter().position(|n| IpAddr::V4(n.private_ip) == ip) {
+        return Endpoint::NatGateway(NatIx(n));
     }
     if m.vpc_containing(ip).is_some() {
         return Endpoint::Unassigned(ip);

@@ -29,6 +29,7 @@ pub mod endpoint;
 pub mod examples;
 pub mod exhaustive;
 pub mod firewall;
+pub mod flowlog;
 pub mod instance_types;
 pub mod layout;
 pub mod model;

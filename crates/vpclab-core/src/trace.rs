@@ -28,6 +28,7 @@ use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
 use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
 use crate::firewall::{self, Direction};
+use crate::flowlog;
 use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, VpcIx};
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -68,6 +69,8 @@ pub enum QueryError {
     SameInterface,
     #[error("from: {0} is an address no interface holds; a source must be an interface or an internet host")]
     UnassignedSource(IpAddr),
+    #[error("from: NAT gateway {0:?} never initiates connections; it only translates them")]
+    NatSource(String),
     #[error("from: instance {0:?} has no network interface")]
     NoInterface(String),
 }
@@ -84,6 +87,8 @@ pub struct Trace {
     #[serde(rename = "return")]
     pub back: Vec<Hop>,
     pub explanations: Vec<Explanation>,
+    /// The VPC Flow Logs records the interfaces on both paths would write.
+    pub flow_logs: Vec<flowlog::Record>,
 }
 
 /// One component on a path and what it did to the packet.
@@ -234,7 +239,12 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             }
         ),
     };
-    Ok(Trace { reachable, summary, packet, forward, back, explanations: w.explanations })
+    // A rejected request gets no reply: the return path is then hypothetical and logs nothing.
+    let mut flow_logs = flowlog::records(&forward, PathSide::Forward);
+    if !w.explanations.iter().any(|e| e.path == PathSide::Forward) {
+        flow_logs.extend(flowlog::records(&back, PathSide::Return));
+    }
+    Ok(Trace { reachable, summary, packet, forward, back, explanations: w.explanations, flow_logs })
 }
 
 /// Where a flow starts.
@@ -301,6 +311,7 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
             Ok(Source::Internet(ip, via))
         }
         Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
+        Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
     }
 }
 
@@ -322,6 +333,7 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
             m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
         }
         Endpoint::Unassigned(ip) => Some(ip),
+        Endpoint::NatGateway(n) => Some(IpAddr::V4(m.nat_gateways[n.0].private_ip)),
         Endpoint::Internet { .. } => None,
     };
     dst.and_then(|d| ifaces.iter().copied().find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&d)))
@@ -363,6 +375,14 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
         Endpoint::Interface { eni, ip } => (ip.unwrap_or_else(|| pick(eni)), Goal::Interface(eni)),
         Endpoint::Internet { ip, via } => (ip.unwrap_or(DEFAULT_INTERNET_HOST), Goal::Internet(via)),
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
+        Endpoint::NatGateway(n) => {
+            let nat = &m.nat_gateways[n.0];
+            let ip = match (&nat.elastic_ip, from_internet) {
+                (Some((_, eip)), true) => IpAddr::V4(*eip),
+                _ => IpAddr::V4(nat.private_ip),
+            };
+            (ip, Goal::Unassigned)
+        }
     }
 }
 
@@ -1097,6 +1117,12 @@ pub fn render(t: &Trace) -> String {
                 Action::Drop => "DROP",
             };
             let _ = writeln!(s, "  {:<8} {} {}{dir}: {}", act, h.kind, h.label, h.detail);
+        }
+    }
+    if !t.flow_logs.is_empty() {
+        let _ = writeln!(s, "flow logs:");
+        for r in &t.flow_logs {
+            let _ = writeln!(s, "  {r}");
         }
     }
     for e in &t.explanations {
