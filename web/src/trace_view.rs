@@ -48,6 +48,13 @@ pub fn trace_view(p: &Props) -> Html {
             }
             { path("Forward path", &t.forward) }
             { path("Return path", &t.back) }
+            if !t.flow_logs.is_empty() {
+                <details class="flow-logs">
+                    <summary>{ format!("VPC Flow Logs ({} records)", t.flow_logs.len()) }</summary>
+                    <p class="hint">{"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"}</p>
+                    <pre>{ t.flow_logs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n") }</pre>
+                </details>
+            }
         </section>
     }
 }
