@@ -32,6 +32,7 @@ pub mod firewall;
 pub mod flowlog;
 pub mod instance_types;
 pub mod layout;
+pub mod lint;
 pub mod model;
 pub mod packet;
 pub mod route;

@@ -2,6 +2,9 @@
 //! with the diagnostics it must produce, the queries to ask, the verdicts and blockers
 //! expected, and the AWS documentation page every expectation follows.
 //!
+//! A scenario may also list the lint findings it must produce (`lint`, compared as a set of
+//! (rule, entity)); they are then rendered after the traces.
+//!
 //! Each scenario also has a `<name>.trace` file: every query's trace rendered as text.
 //! It is compared exactly; after an intended change, regenerate with
 //! `VPCLAB_BLESS=1 cargo test -p vpclab-core --test scenarios` and review the diff.
@@ -12,6 +15,7 @@ use std::fmt::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use vpclab_core::lint::lint;
 use vpclab_core::trace::{self, Query};
 use vpclab_core::{model, Protocol, Topology};
 
@@ -27,6 +31,16 @@ struct Scenario {
     diagnostics: Vec<ExpectedDiagnostic>,
     #[serde(default)]
     queries: Vec<ScenarioQuery>,
+    /// Expected lint findings, compared as a set of (rule, entity). Omitted: not checked.
+    #[serde(default)]
+    lint: Option<Vec<ExpectedFinding>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    rule: String,
+    entity: String,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +203,22 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
                     errors.push(format!("{name}: blockers differ\n  want {want:?}\n  got  {got:?}"));
                 }
             }
+        }
+    }
+
+    if let Some(expected) = &s.lint {
+        let findings = lint(&m);
+        let got: BTreeSet<(String, String)> =
+            findings.iter().map(|f| (f.rule.to_string(), f.entity.clone())).collect();
+        let want: BTreeSet<(String, String)> =
+            expected.iter().map(|f| (f.rule.clone(), f.entity.clone())).collect();
+        if got != want {
+            let all: Vec<String> = findings.iter().map(ToString::to_string).collect();
+            errors.push(format!("lint differs\n  want {want:?}\n  got  {got:?}\n  {}", all.join("\n  ")));
+        }
+        let _ = writeln!(rendered, "\n## lint");
+        for f in &findings {
+            let _ = writeln!(rendered, "[{}] {f}\n  {}", f.rule, f.doc);
         }
     }
 
