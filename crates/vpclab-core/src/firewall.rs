@@ -32,8 +32,16 @@ pub struct SgMatch {
 }
 
 /// Find a rule of the interface's groups that allows `p` in direction `dir`.
-/// `None` means no rule allows it: the packet is dropped.
-pub fn security_groups(m: &Model, eni: EniIx, dir: Direction, p: &Packet) -> Option<SgMatch> {
+/// `None` means no rule allows it: the packet is dropped. With `references` false (the
+/// packet came through a middlebox), rules that reference a security group never match
+/// (RA: SG_REFERENCES_NOT_PRESERVED).
+pub fn security_groups(
+    m: &Model,
+    eni: EniIx,
+    dir: Direction,
+    p: &Packet,
+    references: bool,
+) -> Option<SgMatch> {
     let peer = match dir {
         Direction::Ingress => p.src,
         Direction::Egress => p.dst,
@@ -44,7 +52,10 @@ pub fn security_groups(m: &Model, eni: EniIx, dir: Direction, p: &Packet) -> Opt
             Direction::Ingress => &sg.inbound,
             Direction::Egress => &sg.outbound,
         };
-        rules.iter().position(|r| sg_rule_matches(m, r, peer, p)).map(|rule| SgMatch { group: g, rule })
+        rules
+            .iter()
+            .position(|r| (references || matches!(r.peer, SgPeer::Cidr(_))) && sg_rule_matches(m, r, peer, p))
+            .map(|rule| SgMatch { group: g, rule })
     })
 }
 

@@ -190,6 +190,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         side: PathSide::Forward,
         here: None,
         sessions: Vec::new(),
+        middlebox: false,
     };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
@@ -206,6 +207,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
     let mut back = Vec::new();
     if arrived {
         w.side = PathSide::Return;
+        w.middlebox = false;
         let reply = end.packet.reply();
         let home = match end.at {
             At::Interface(eni) => w.send(eni, reply, true),
@@ -452,6 +454,9 @@ struct Walk<'m> {
     here: Option<String>,
     /// Address translations made so far, so replies can be reversed.
     sessions: Vec<Session>,
+    /// Whether the packet on this path has passed through a middlebox (an instance that
+    /// forwarded it): security group references then stop matching.
+    middlebox: bool,
 }
 
 /// One translation by a NAT device: `inside` (address, port) became `outside`.
@@ -690,9 +695,9 @@ impl Walk<'_> {
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
         if !iface.holds_private(p.dst) {
+            self.source_dest_check(eni, Direction::Ingress, p);
             let detail = format!("receives {p} as a next hop: {} is not its own address", p.dst);
             self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Route, detail, p);
-            self.source_dest_check(eni, Direction::Ingress, p);
             return self.forward(eni, p, reply);
         }
         let detail = format!("accepts: {} is its own address", p.dst);
@@ -731,6 +736,7 @@ impl Walk<'_> {
             o.attachment.map(|a| a.1).unwrap_or(0)
         );
         self.hop(Some(Entity::Instance(inst)), None, Action::Route, detail, p);
+        self.middlebox = true;
         self.send(out, p, reply)
     }
 
@@ -879,7 +885,7 @@ impl Walk<'_> {
             self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Allow, detail, p);
             return;
         }
-        match firewall::security_groups(m, eni, dir, &p) {
+        match firewall::security_groups(m, eni, dir, &p, !self.middlebox) {
             Some(hit) => {
                 let sg = &m.security_groups[hit.group.0];
                 let rules = match dir {
@@ -907,13 +913,15 @@ impl Walk<'_> {
                     "add an {what} rule to {} allowing {flow} {word} {peer}/32",
                     m.security_groups[first.0].id
                 );
-                self.explain(
-                    "ENI_SG_RULES_MISMATCH",
-                    Some(Entity::SecurityGroup(first)),
-                    Some(dir),
-                    detail,
-                    Some(fix),
-                );
+                // A group reference that would have matched, but for a middlebox on the way.
+                let lost = self.middlebox && firewall::security_groups(m, eni, dir, &p, true).is_some();
+                let (code, detail) = if lost {
+                    let why = format!("{detail}: the packet passed through a middlebox, so rules that reference security groups no longer match it");
+                    ("SG_REFERENCES_NOT_PRESERVED", why)
+                } else {
+                    ("ENI_SG_RULES_MISMATCH", detail)
+                };
+                self.explain(code, Some(Entity::SecurityGroup(first)), Some(dir), detail, Some(fix));
             }
         }
     }
