@@ -63,6 +63,11 @@ pub struct Model {
     pub elastic_ips: Vec<ElasticIp>,
     pub nat_gateways: Vec<NatGateway>,
     pub peerings: Vec<Peering>,
+    /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
+    /// address, and every interface holding a private address in any VPC.
+    private: BTreeMap<(VpcIx, Ipv4Addr), Holder>,
+    public: BTreeMap<Ipv4Addr, (Holder, Ipv4Addr)>,
+    members: BTreeMap<Ipv4Addr, Vec<EniIx>>,
     by_id: BTreeMap<String, Entity>,
     by_name: BTreeMap<String, Vec<Entity>>,
 }
@@ -330,44 +335,54 @@ impl Model {
         label(id, name)
     }
 
-    /// The interface holding private address `ip`, if any.
+    /// The interface holding private address `ip`, if any (in any VPC).
     pub fn interface_with_private_ip(&self, ip: IpAddr) -> Option<EniIx> {
-        self.interfaces.iter().position(|e| e.holds_private(ip)).map(EniIx)
+        let IpAddr::V4(a) = ip else { return None };
+        self.members.get(&a).and_then(|v| v.first().copied())
     }
 
     /// The interface and private address that public address `ip` maps to, if any.
     pub fn interface_with_public_ip(&self, ip: IpAddr) -> Option<(EniIx, Ipv4Addr)> {
-        let IpAddr::V4(ip) = ip else { return None };
-        self.interfaces.iter().enumerate().find_map(|(i, e)| {
-            e.public_ips.iter().find(|(_, p)| p.address == ip).map(|(private, _)| (EniIx(i), *private))
-        })
+        match self.public_holder(ip) {
+            Some((Holder::Interface(e), private)) => Some((e, private)),
+            _ => None,
+        }
     }
 
     /// What holds private address `ip` in VPC `vpc`: an interface or a NAT gateway.
     pub fn holder(&self, vpc: VpcIx, ip: IpAddr) -> Option<Holder> {
         let IpAddr::V4(a) = ip else { return None };
-        self.interfaces
-            .iter()
-            .position(|e| e.vpc == vpc && e.holds_private(ip))
-            .map(|i| Holder::Interface(EniIx(i)))
-            .or_else(|| {
-                self.nat_gateways
-                    .iter()
-                    .position(|n| n.vpc == vpc && n.private_ip == a)
-                    .map(|i| Holder::NatGateway(NatIx(i)))
-            })
+        self.private.get(&(vpc, a)).copied()
     }
 
     /// What public address `ip` belongs to (an interface's or a NAT gateway's Elastic IP),
     /// with the private address it maps to.
     pub fn public_holder(&self, ip: IpAddr) -> Option<(Holder, Ipv4Addr)> {
         let IpAddr::V4(a) = ip else { return None };
-        self.interface_with_public_ip(ip).map(|(e, p)| (Holder::Interface(e), p)).or_else(|| {
-            self.nat_gateways
-                .iter()
-                .position(|n| n.elastic_ip.as_ref().is_some_and(|(_, eip)| *eip == a))
-                .map(|i| (Holder::NatGateway(NatIx(i)), self.nat_gateways[i].private_ip))
-        })
+        self.public.get(&a).copied()
+    }
+
+    /// Rebuild the address indexes from the interfaces and NAT gateways. Called by the
+    /// builder whenever it adds addresses, so lookups stay logarithmic in analyses.
+    fn reindex_addresses(&mut self) {
+        self.private.clear();
+        self.public.clear();
+        self.members.clear();
+        for (i, e) in self.interfaces.iter().enumerate() {
+            for a in e.private_ips() {
+                self.private.entry((e.vpc, a)).or_insert(Holder::Interface(EniIx(i)));
+                self.members.entry(a).or_default().push(EniIx(i));
+            }
+            for (private, p) in &e.public_ips {
+                self.public.entry(p.address).or_insert((Holder::Interface(EniIx(i)), *private));
+            }
+        }
+        for (i, n) in self.nat_gateways.iter().enumerate() {
+            self.private.entry((n.vpc, n.private_ip)).or_insert(Holder::NatGateway(NatIx(i)));
+            if let Some((_, eip)) = &n.elastic_ip {
+                self.public.entry(*eip).or_insert((Holder::NatGateway(NatIx(i)), n.private_ip));
+            }
+        }
     }
 
     /// The active peering connection between two VPCs, if any.
@@ -382,7 +397,10 @@ impl Model {
 
     /// Whether `ip` is a private address of an interface in security group `sg`.
     pub fn is_member_address(&self, sg: SgIx, ip: IpAddr) -> bool {
-        self.interfaces.iter().any(|e| e.security_groups.contains(&sg) && e.holds_private(ip))
+        let IpAddr::V4(a) = ip else { return false };
+        self.members
+            .get(&a)
+            .is_some_and(|v| v.iter().any(|e| self.interfaces[e.0].security_groups.contains(&sg)))
     }
 }
 
@@ -1283,6 +1301,7 @@ impl<'t> Builder<'t> {
                 private_ip,
                 elastic_ip,
             });
+            self.m.reindex_addresses();
         }
     }
 
@@ -1498,6 +1517,7 @@ impl<'t> Builder<'t> {
                 );
             }
         }
+        self.m.reindex_addresses();
     }
 
     fn elastic_ips(&mut self) {
@@ -1564,6 +1584,7 @@ impl<'t> Builder<'t> {
             eip.association = Some((eix, private));
             self.m.elastic_ips.push(eip);
         }
+        self.m.reindex_addresses();
     }
 
     fn instance_limits(&mut self) {
