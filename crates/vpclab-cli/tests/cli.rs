@@ -172,3 +172,40 @@ fn cidr_reports_size_usable_and_reserved() {
     let out = vpclab(&["cidr", "10.0.0.0/28"]);
     assert!(text(&out.stdout).contains("aws usable  11"));
 }
+
+#[test]
+fn lint_reports_advice_and_always_exits_0() {
+    let ex = example();
+    let p = ex.to_str().unwrap_or_default();
+    // The three-tier example follows the advice: nothing to report.
+    let out = vpclab(&["lint", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "no findings\n");
+    let out = vpclab(&["lint", p, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out), serde_json::json!([]));
+
+    let dir = std::env::temp_dir().join(format!("vpclab-cli-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let idle = dir.join("idle.json");
+    let topo = r#"{"format":1,"vpcs":[{"id":"vpc-1","cidr_blocks":["10.0.0.0/16"]}],
+        "elastic_ips":[{"id":"eipalloc-1","name":"old","public_ip":"198.51.100.7"}]}"#;
+    std::fs::write(&idle, topo).unwrap_or_default();
+    let out = vpclab(&["lint", idle.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with(
+            "warning: Elastic IP \"old\" (association): 198.51.100.7 is allocated but associated with nothing"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = vpclab(&["lint", idle.to_str().unwrap_or_default(), "--json"]);
+    let v = json(&out);
+    assert_eq!(v[0]["rule"], "idle-elastic-ip");
+    assert_eq!(v[0]["entity"], "eipalloc-1");
+    assert_eq!(v[0]["field"], "association");
+    assert!(v[0]["doc"].as_str().unwrap_or_default().starts_with("https://docs.aws.amazon.com/"));
+    assert_eq!(vpclab(&["lint", "/nonexistent.json"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -61,11 +61,51 @@ pub fn port_classes(m: &Model) -> Vec<u16> {
     cuts.into_iter().filter_map(|c| u16::try_from(c).ok()).collect()
 }
 
+/// The port classes of just the filters a flow between two endpoints meets. Routing never
+/// looks at ports and a denied filter does not end a trace, so one trace of each protocol
+/// finds every security group and ACL any port of it can meet.
+fn path_port_classes(m: &Model, traces: &[Trace]) -> Vec<u16> {
+    let mut cuts: BTreeSet<u32> = BTreeSet::from([0]);
+    let mut add = |r: PortRange| {
+        cuts.insert(u32::from(r.first()));
+        cuts.insert(u32::from(r.last()) + 1);
+    };
+    for h in traces.iter().flat_map(|t| t.forward.iter().chain(&t.back)) {
+        match h.kind {
+            crate::Kind::SecurityGroup => {
+                if let Some(crate::model::Entity::NetworkInterface(e)) = m.entity(&h.location) {
+                    for g in &m.interfaces[e.0].security_groups {
+                        let g = &m.security_groups[g.0];
+                        g.inbound.iter().chain(&g.outbound).for_each(|r| add(r.ports));
+                    }
+                }
+            }
+            crate::Kind::NetworkAcl => {
+                if let Some(crate::model::Entity::NetworkAcl(a)) = m.entity(&h.component) {
+                    let a = &m.network_acls[a.0];
+                    a.inbound.iter().chain(&a.outbound).for_each(|r| add(r.ports));
+                }
+            }
+            _ => {}
+        }
+    }
+    cuts.into_iter().filter_map(|c| u16::try_from(c).ok()).collect()
+}
+
 /// Which protocols and ports reach `to` from `from` (TCP, UDP and ICMP).
 ///
 /// Errors only when the endpoints cannot be resolved.
 pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError> {
-    let classes = port_classes(m);
+    let probe = |protocol| Query {
+        from: from.into(),
+        to: to.into(),
+        protocol,
+        port: Some(0),
+        from_ip: None,
+        src_port: None,
+    };
+    let probes = [reach(m, &probe(Protocol::Tcp))?, reach(m, &probe(Protocol::Udp))?];
+    let classes = path_port_classes(m, &probes);
     let mut protocols = Vec::new();
     for protocol in [Protocol::Tcp, Protocol::Udp, Protocol::Icmp] {
         let ask = |port: Option<u16>| {
@@ -96,13 +136,11 @@ pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError>
     Ok(PortsAnswer { from: from.into(), to: to.into(), protocols })
 }
 
-/// One cell of the matrix.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Cell {
-    pub from: String,
-    pub to: String,
+/// A distinct answer in the matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
     pub reachable: bool,
-    /// The trace's one-line summary (what blocks first, when blocked).
+    /// What blocks first, by code and component (`reachable` when nothing does).
     pub summary: String,
 }
 
@@ -113,45 +151,150 @@ pub struct Matrix {
     pub port: Option<u16>,
     /// The rows and columns, in order: every instance, then every unattached interface.
     pub endpoints: Vec<Candidate>,
-    /// Row-major: `cells[i * n + j]` is from `endpoints[i]` to `endpoints[j]`; the diagonal
-    /// is omitted (`None`).
-    pub cells: Vec<Option<Cell>>,
+    /// The distinct answers; cells point into this list.
+    pub answers: Vec<Answer>,
+    /// Row-major: `cells[i * n + j]` is the index in `answers` for `endpoints[i]` to
+    /// `endpoints[j]`; the diagonal is `None`.
+    pub cells: Vec<Option<u32>>,
+}
+
+impl Matrix {
+    /// The answer from endpoint `i` to endpoint `j`.
+    pub fn get(&self, i: usize, j: usize) -> Option<&Answer> {
+        let n = self.endpoints.len();
+        self.cells.get(i * n + j).copied().flatten().and_then(|k| self.answers.get(k as usize))
+    }
 }
 
 /// Every instance (and unattached interface) to every other, for one protocol and port.
+///
+/// Endpoints that the network cannot tell apart share their answers: same subnet, same
+/// security groups, same kind of addresses, and the same membership in every CIDR block any
+/// rule or route of the model names. One trace per pair of such classes decides every pair
+/// of their members (tested against the one-trace-per-pair answer).
 pub fn matrix(m: &Model, protocol: Protocol, port: Option<u16>) -> Result<Matrix, QueryError> {
-    let endpoints: Vec<Candidate> = endpoint::candidates(m)
+    let endpoints = matrix_endpoints(m);
+    let classes = classes(m, &endpoints);
+    let n = endpoints.len();
+    let mut by_classes: std::collections::BTreeMap<(usize, usize), u32> = std::collections::BTreeMap::new();
+    let mut answers: Vec<Answer> = Vec::new();
+    let mut cells = Vec::with_capacity(n * n);
+    for (i, a) in endpoints.iter().enumerate() {
+        for (j, b) in endpoints.iter().enumerate() {
+            if i == j {
+                cells.push(None);
+                continue;
+            }
+            let key = (classes[i], classes[j]);
+            let k = match by_classes.get(&key) {
+                Some(k) => *k,
+                None => {
+                    let (reachable, summary) = cell(m, &a.id, &b.id, protocol, port)?;
+                    let answer = Answer { reachable, summary };
+                    let k = match answers.iter().position(|x| *x == answer) {
+                        Some(k) => k,
+                        None => {
+                            answers.push(answer);
+                            answers.len() - 1
+                        }
+                    };
+                    let k = u32::try_from(k).unwrap_or(u32::MAX);
+                    by_classes.insert(key, k);
+                    k
+                }
+            };
+            cells.push(Some(k));
+        }
+    }
+    Ok(Matrix { protocol, port, endpoints, answers, cells })
+}
+
+fn matrix_endpoints(m: &Model) -> Vec<Candidate> {
+    endpoint::candidates(m)
         .into_iter()
         .filter(|c| {
             m.instances.iter().any(|x| x.id == c.id)
                 || m.interfaces.iter().any(|e| e.id == c.id && e.attachment.is_none())
         })
-        .collect();
-    let mut cells = Vec::with_capacity(endpoints.len() * endpoints.len());
-    for a in &endpoints {
-        for b in &endpoints {
-            if a.id == b.id {
-                cells.push(None);
-                continue;
-            }
-            let q =
-                Query { from: a.id.clone(), to: b.id.clone(), protocol, port, from_ip: None, src_port: None };
-            let cell = match reach(m, &q) {
-                Ok(t) => {
-                    Cell { from: a.id.clone(), to: b.id.clone(), reachable: t.reachable, summary: t.summary }
-                }
-                Err(QueryError::SameInterface) => Cell {
-                    from: a.id.clone(),
-                    to: b.id.clone(),
-                    reachable: true,
-                    summary: "same interface".into(),
-                },
-                Err(e) => return Err(e),
+        .collect()
+}
+
+/// One matrix cell's verdict and a summary that names components, not addresses, so it
+/// holds for every member of the classes.
+fn cell(
+    m: &Model,
+    from: &str,
+    to: &str,
+    protocol: Protocol,
+    port: Option<u16>,
+) -> Result<(bool, String), QueryError> {
+    let q = Query { from: from.into(), to: to.into(), protocol, port, from_ip: None, src_port: None };
+    match reach(m, &q) {
+        Ok(t) => {
+            let summary = match t.explanations.first() {
+                None if t.reachable => "reachable".to_string(),
+                None => "not reachable".to_string(),
+                Some(e) => format!("{} at {} {}", e.code, e.kind, e.label),
             };
-            cells.push(Some(cell));
+            Ok((t.reachable, summary))
+        }
+        Err(QueryError::SameInterface) => Ok((true, "same interface".into())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The equivalence class of each endpoint (see [`matrix`]); endpoints the signature cannot
+/// vouch for (instances with several interfaces, interfaces with several addresses) get a
+/// class of their own.
+fn classes(m: &Model, endpoints: &[Candidate]) -> Vec<usize> {
+    let mut cidrs: BTreeSet<ipnet::IpNet> = BTreeSet::new();
+    for g in &m.security_groups {
+        for r in g.inbound.iter().chain(&g.outbound) {
+            if let crate::model::SgPeer::Cidr(c) = r.peer {
+                cidrs.insert(c);
+            }
         }
     }
-    Ok(Matrix { protocol, port, endpoints, cells })
+    for a in &m.network_acls {
+        cidrs.extend(a.inbound.iter().chain(&a.outbound).map(|r| r.cidr));
+    }
+    for t in &m.route_tables {
+        cidrs.extend(t.routes.iter().map(|r| r.destination));
+    }
+    let cidrs: Vec<ipnet::IpNet> = cidrs.into_iter().collect();
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let eni = match m.entity(&c.id) {
+                Some(crate::model::Entity::Instance(x)) => match m.instances[x.0].interfaces.as_slice() {
+                    [e] => Some(*e),
+                    _ => None,
+                },
+                Some(crate::model::Entity::NetworkInterface(e)) => Some(e),
+                _ => None,
+            };
+            let signature = match eni.map(|e| &m.interfaces[e.0]) {
+                Some(e) if e.secondary_ips.is_empty() && e.public_ips.len() <= 1 => {
+                    let ip = std::net::IpAddr::V4(e.primary_ip);
+                    let inside: Vec<usize> =
+                        cidrs.iter().enumerate().filter(|(_, c)| c.contains(&ip)).map(|(k, _)| k).collect();
+                    format!(
+                        "{}|{:?}|{}|{}|{}|{inside:?}",
+                        e.subnet.0,
+                        e.security_groups,
+                        e.public_ips.len(),
+                        e.source_dest_check,
+                        e.attachment.is_some()
+                    )
+                }
+                _ => format!("unique:{i}"),
+            };
+            let next = seen.len();
+            *seen.entry(signature).or_insert(next)
+        })
+        .collect()
 }
 
 /// One interface reachable from the internet.
@@ -238,17 +381,57 @@ mod tests {
         let Ok(x) = x else { unreachable!("{x:?}") };
         let n = x.endpoints.len();
         assert_eq!(n, 4);
-        let reachable: Vec<(String, String)> = x
-            .cells
-            .iter()
-            .flatten()
-            .filter(|c| c.reachable)
-            .map(|c| (c.from.clone(), c.to.clone()))
-            .collect();
+        let mut reachable: Vec<(String, String)> = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                if x.get(i, j).is_some_and(|a| a.reachable) {
+                    reachable.push((x.endpoints[i].id.clone(), x.endpoints[j].id.clone()));
+                }
+            }
+        }
         assert_eq!(
             reachable,
             [("i-web1".to_string(), "i-app".to_string()), ("i-web2".into(), "i-app".into())]
         );
+    }
+
+    /// The one-trace-per-pair answer the class-based matrix must equal.
+    fn naive(m: &Model, protocol: Protocol, port: Option<u16>) -> Vec<Option<(bool, String)>> {
+        let e = matrix_endpoints(m);
+        let mut out = Vec::new();
+        for a in &e {
+            for b in &e {
+                out.push(if a.id == b.id { None } else { cell(m, &a.id, &b.id, protocol, port).ok() });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn class_matrix_equals_the_naive_one() {
+        let synthetic = crate::synth::topology(crate::synth::Scale {
+            vpcs: 3,
+            subnets_per_vpc: 3,
+            instances_per_subnet: 3,
+            extra_rules_per_group: 4,
+        });
+        for t in [crate::examples::three_tier(), synthetic] {
+            let m = model::build(&t).0;
+            for (protocol, port) in [
+                (Protocol::Tcp, Some(443)),
+                (Protocol::Tcp, Some(8080)),
+                (Protocol::Udp, Some(10_002)),
+                (Protocol::Icmp, None),
+            ] {
+                let fast = matrix(&m, protocol, port);
+                let Ok(fast) = fast else { unreachable!("{fast:?}") };
+                let n = fast.endpoints.len();
+                let fast: Vec<Option<(bool, String)>> = (0..n * n)
+                    .map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone())))
+                    .collect();
+                assert_eq!(fast, naive(&m, protocol, port), "{protocol} {port:?}");
+            }
+        }
     }
 
     proptest! {

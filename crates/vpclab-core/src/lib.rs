@@ -5,7 +5,8 @@
 //! - [`topology`]: what users edit, save and share (serde, versioned, AWS nouns);
 //! - [`model`]: the topology validated and resolved, plus [`Diagnostic`]s;
 //! - analyses on the model: [`route`] lookup, [`firewall`] evaluation, [`trace`]
-//!   (reachability of one flow, both directions, every blocker).
+//!   (reachability of one flow, both directions, every blocker), [`lint`] (advice on a
+//!   configuration AWS accepts: open admin ports, idle addresses, unreachable rules).
 //!
 //! Alongside: [`cidr`] arithmetic, [`examples`] (built-in topologies) and [`layout`] (the
 //! geometry of the diagram, so every front end draws the same picture).
@@ -23,6 +24,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod cidr;
 pub mod diagnostic;
 pub mod endpoint;
@@ -30,12 +32,14 @@ pub mod examples;
 pub mod exhaustive;
 pub mod firewall;
 pub mod flowlog;
+pub mod import;
 pub mod instance_types;
 pub mod layout;
 pub mod lint;
 pub mod model;
 pub mod packet;
 pub mod route;
+pub mod synth;
 pub mod topology;
 pub mod trace;
 

@@ -886,7 +886,13 @@ impl<'t> Builder<'t> {
                     ),
                     Some(sx) => {
                         if let Some(prev) = assoc.insert(sx, ix) {
-                            let msg = format!("subnet {s:?} is already associated with network ACL {:?}; a subnet has exactly one", self.m.network_acls[prev.0].id);
+                            let other =
+                                self.m.network_acls.get(prev.0).map_or(a.id.as_str(), |x| x.id.as_str());
+                            let msg = if prev == ix {
+                                format!("subnet {s:?} is listed twice")
+                            } else {
+                                format!("subnet {s:?} is already associated with network ACL {other:?}; a subnet has exactly one")
+                            };
                             self.err(Kind::NetworkAcl, &a.id, name, field, msg);
                             assoc.insert(sx, prev);
                         }
@@ -1016,7 +1022,13 @@ impl<'t> Builder<'t> {
                     ),
                     Some(sx) => {
                         if let Some(prev) = assoc.insert(sx, ix) {
-                            let msg = format!("subnet {s:?} is already associated with route table {:?}; a subnet has exactly one", self.m.route_tables[prev.0].id);
+                            let other =
+                                self.m.route_tables.get(prev.0).map_or(r.id.as_str(), |x| x.id.as_str());
+                            let msg = if prev == ix {
+                                format!("subnet {s:?} is listed twice")
+                            } else {
+                                format!("subnet {s:?} is already associated with route table {other:?}; a subnet has exactly one")
+                            };
                             self.err(Kind::RouteTable, &r.id, name, field, msg);
                             assoc.insert(sx, prev);
                         }
@@ -1100,7 +1112,12 @@ impl<'t> Builder<'t> {
                 self.err(Kind::RouteTable, &r.id, name, field, msg);
                 continue;
             }
-            let target = self.route_target(r, i, vpc, &route.target);
+            let target = if route.blackhole {
+                // As AWS shows it: the route stays, in state blackhole, and drops traffic.
+                Target::Blackhole(route.target.clone())
+            } else {
+                self.route_target(r, i, vpc, &route.target)
+            };
             if self.m.vpcs[vpc.0].cidrs.iter().any(|c| c.contains(&d)) {
                 // Middlebox routing: a subnet's exact range to an appliance or NAT gateway
                 // (vpc/latest/userguide/route-table-options.html#route-tables-middlebox).
@@ -1301,7 +1318,11 @@ impl<'t> Builder<'t> {
                 private_ip,
                 elastic_ip,
             });
-            self.m.reindex_addresses();
+            let n = &self.m.nat_gateways[nix.0];
+            self.m.private.entry((n.vpc, n.private_ip)).or_insert(Holder::NatGateway(nix));
+            if let Some((_, eip)) = &n.elastic_ip {
+                self.m.public.entry(*eip).or_insert((Holder::NatGateway(nix), n.private_ip));
+            }
         }
     }
 

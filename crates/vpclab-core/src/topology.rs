@@ -126,12 +126,16 @@ pub struct RouteTable {
     pub routes: Vec<Route>,
 }
 
-/// A route: destination CIDR to a target, named by id (`igw-…`) or `local`.
+/// A route: destination CIDR to a target, named by id (`igw-…`, `nat-…`, `eni-…`, `i-…`,
+/// `pcx-…`) or `local`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub destination: IpNet,
     pub target: String,
+    /// AWS's `blackhole` state: the target was deleted, and matching traffic is dropped.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blackhole: bool,
 }
 
 /// An internet gateway, attached to at most one VPC.

@@ -97,3 +97,55 @@ fn collect_scalars<'a>(v: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde
         scalar => out.push(scalar),
     }
 }
+
+/// The merged-form AWS sample, if the shared snapshots are next to the repository.
+fn bastion_snapshot() -> Option<String> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/aws-snapshots/bastion.json");
+    std::fs::read_to_string(path).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Replace one JSON scalar of an AWS snapshot: ids, states, addresses, protocols, ports
+    /// and flags go wrong in turn. Importing reports issues and never panics, and what it
+    /// imports goes through the whole engine. Skipped when the snapshot is absent.
+    #[test]
+    fn mutated_aws_snapshots_never_panic(pick in any::<prop::sample::Index>(), value in prop_oneof![
+        Just(serde_json::json!("")),
+        Just(serde_json::json!("garbage")),
+        Just(serde_json::json!("0.0.0.0/0")),
+        Just(serde_json::json!("172.16.0.0/24")),
+        Just(serde_json::json!("172.16.0.10")),
+        Just(serde_json::json!("::/0")),
+        Just(serde_json::json!("local")),
+        Just(serde_json::json!("igw-00d838edb398943d9")),
+        Just(serde_json::json!("vpc-060e7d1b44d5ee109")),
+        Just(serde_json::json!("eni-0a814da4ac98e8223")),
+        Just(serde_json::json!("sg-0ea36ce6c532d0090")),
+        Just(serde_json::json!("nat_gateway")),
+        Just(serde_json::json!("disassociated")),
+        Just(serde_json::json!("-1")),
+        Just(serde_json::json!(-1)),
+        Just(serde_json::json!(32767)),
+        Just(serde_json::json!(70000)),
+        Just(serde_json::json!(1.5)),
+        Just(serde_json::json!(true)),
+        Just(serde_json::json!(null)),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+    ]) {
+        let Some(text) = bastion_snapshot() else { return Ok(()) };
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let mut slots = Vec::new();
+        collect_scalars(&mut v, &mut slots);
+        if !slots.is_empty() {
+            *slots.swap_remove(pick.index(slots.len())) = value;
+        }
+        let file = vpclab_core::import::SnapshotFile { path: "bastion.json".into(), text: v.to_string() };
+        if let Ok((t, _)) = vpclab_core::import::import(&[file]) {
+            exercise(&t.to_json_pretty());
+        }
+    }
+}
