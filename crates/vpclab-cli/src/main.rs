@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vpclab_core::{cidr, import, lint, model, trace, Protocol, Severity, Topology};
+use vpclab_core::{cidr, exhaustive, import, lint, model, trace, Protocol, Severity, Topology};
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +66,32 @@ enum Command {
     },
     /// Advice on a topology AWS accepts: open admin ports, idle addresses, unreachable rules.
     Lint {
+        input: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every protocol and port range on which A reaches B (computed on sets of packets).
+    Ports {
+        input: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The all-pairs reachability matrix of instances for one protocol and port.
+    Matrix {
+        input: PathBuf,
+        #[arg(long, default_value = "tcp")]
+        protocol: Protocol,
+        #[arg(long)]
+        port: Option<u16>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every interface reachable from the internet, on which ports, through which path.
+    Exposure {
         input: PathBuf,
         #[arg(long)]
         json: bool,
@@ -152,6 +178,72 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ports { input, from, to, json } => {
+            let (m, _) = model::build(&load(&input)?);
+            let a = exhaustive::ports(&m, &from, &to).map_err(|e| e.to_string())?;
+            if json {
+                println!("{}", to_json(&a)?);
+            } else {
+                for p in &a.protocols {
+                    let what = if !p.reachable {
+                        "none".to_string()
+                    } else if p.protocol.has_ports() {
+                        p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                    } else {
+                        "reachable".to_string()
+                    };
+                    println!("{:<5} {what}", p.protocol.to_string());
+                }
+            }
+            let any = a.protocols.iter().any(|p| p.reachable);
+            Ok(if any { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Matrix { input, protocol, port, json } => {
+            let (m, _) = model::build(&load(&input)?);
+            let x = exhaustive::matrix(&m, protocol, port).map_err(|e| e.to_string())?;
+            if json {
+                println!("{}", to_json(&x)?);
+            } else {
+                print_matrix(&x);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Exposure { input, json } => {
+            let (m, _) = model::build(&load(&input)?);
+            let x = exhaustive::exposure(&m);
+            if json {
+                println!("{}", to_json(&x)?);
+            } else if x.is_empty() {
+                println!("nothing is reachable from the internet");
+            } else {
+                for e in &x {
+                    let ports: Vec<String> = e
+                        .ports
+                        .protocols
+                        .iter()
+                        .filter(|p| p.reachable)
+                        .map(|p| {
+                            if p.protocol.has_ports() {
+                                format!(
+                                    "{} {}",
+                                    p.protocol,
+                                    p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                                )
+                            } else {
+                                p.protocol.to_string()
+                            }
+                        })
+                        .collect();
+                    let path = e
+                        .example
+                        .as_ref()
+                        .map(|t| t.forward.iter().map(|h| h.label.as_str()).collect::<Vec<_>>().join(" → "))
+                        .unwrap_or_default();
+                    println!("{} at {}: {}\n  path: {path}", e.label, e.public_ip, ports.join("; "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { snapshot } => {
             let files = snapshot_files(&snapshot)?;
             let (t, issues) = import::import(&files).map_err(|e| format!("{}: {e}", snapshot.display()))?;
@@ -164,6 +256,26 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
 
 /// A vpclab topology file, or an AWS snapshot: a directory of `aws ec2 describe-*` output or
 /// one JSON file of their keys (no `"format"`). A snapshot's import issues go to stderr.
+/// The matrix as a grid: rows are sources, columns destinations, ✓ reachable, · not.
+fn print_matrix(x: &exhaustive::Matrix) {
+    let n = x.endpoints.len();
+    let what = match x.port {
+        Some(p) => format!("{} {p}", x.protocol),
+        None => x.protocol.to_string(),
+    };
+    println!("reachability matrix for {what} (row → column; ✓ reachable, · not):");
+    for (i, e) in x.endpoints.iter().enumerate() {
+        let row: String = (0..n)
+            .map(|j| match x.get(i, j) {
+                None => '-',
+                Some(a) if a.reachable => '✓',
+                Some(_) => '·',
+            })
+            .collect();
+        println!("  {:>3} {row}  {}", i + 1, e.label);
+    }
+}
+
 fn load(path: &Path) -> Result<Topology, String> {
     if !path.is_dir() {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -209,3 +209,37 @@ fn lint_reports_advice_and_always_exits_0() {
     assert_eq!(vpclab(&["lint", "/nonexistent.json"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ports_matrix_and_exposure_answer_for_every_packet_at_once() {
+    let ex = example();
+    let p = ex.to_str().unwrap_or_default();
+    let out = vpclab(&["ports", p, "--from", "app", "--to", "db", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["protocols"][0]["protocol"], "tcp");
+    assert_eq!(v["protocols"][0]["ports"], serde_json::json!(["5432"]));
+    assert_eq!(v["protocols"][1]["reachable"], false);
+    // Nothing reaches the database from the web tier: exit 1.
+    assert_eq!(vpclab(&["ports", p, "--from", "web-1", "--to", "db"]).status.code(), Some(1));
+
+    let out = vpclab(&["matrix", p, "--port", "8080", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let n = v["endpoints"].as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(n, 4);
+    let reachable: Vec<(usize, usize)> = (0..n * n)
+        .filter(|k| {
+            let idx = &v["cells"][k];
+            idx.as_u64().is_some_and(|a| v["answers"][a as usize]["reachable"] == true)
+        })
+        .map(|k| (k / n, k % n))
+        .collect();
+    assert_eq!(reachable, [(0, 2), (1, 2)], "web-1 and web-2 reach the app on 8080, nothing else does");
+
+    let out = vpclab(&["exposure", p]);
+    assert_eq!(out.status.code(), Some(0));
+    let t = text(&out.stdout);
+    assert!(t.contains("eni-web1 at 203.0.113.10: tcp 443"), "{t}");
+    assert!(!t.contains("app"), "{t}");
+}
