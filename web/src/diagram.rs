@@ -97,5 +97,6 @@ fn kind_class(k: NodeKind) -> &'static str {
         NodeKind::NetworkInterface => "eni",
         NodeKind::NatGateway => "nat",
         NodeKind::Peering => "pcx",
+        NodeKind::TransitGateway => "tgw",
     }
 }

@@ -33,6 +33,9 @@ pub enum Kind {
     NetworkAcl,
     NatGateway,
     VpcPeeringConnection,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
     /// A host on the internet (an endpoint, not a resource).
     Internet,
 }
@@ -53,6 +56,9 @@ impl Kind {
             Kind::NetworkAcl => "network ACL",
             Kind::NatGateway => "NAT gateway",
             Kind::VpcPeeringConnection => "peering connection",
+            Kind::TransitGateway => "transit gateway",
+            Kind::TransitGatewayAttachment => "transit gateway attachment",
+            Kind::TransitGatewayRouteTable => "transit gateway route table",
             Kind::Internet => "internet",
         }
     }

@@ -71,6 +71,7 @@ pub enum NodeKind {
     NetworkInterface,
     NatGateway,
     Peering,
+    TransitGateway,
 }
 
 /// A line between two boxes, by key, with the points it is drawn through.
@@ -187,6 +188,7 @@ pub fn layout(m: &Model) -> Diagram {
     }
     let mut d = Diagram { width, height: bottom + MARGIN, nodes, links };
     peerings(m, &mut d);
+    transit_gateways(m, &mut d);
     route_links(&mut d);
     d
 }
@@ -226,6 +228,47 @@ fn peerings(m: &Model, d: &mut Diagram) {
             points: vec![(bx, bbot), (bx, mid), (cx + w / 2.0, mid)],
         });
         d.height = d.height.max(y + 30.0 + MARGIN);
+    }
+}
+
+/// Transit gateways as boxes under the VPCs, each joined to the VPCs it attaches; the
+/// attachments are keyed by their ids so traces can light them.
+fn transit_gateways(m: &Model, d: &mut Diagram) {
+    for (k, g) in m.transit_gateways.iter().enumerate() {
+        let atts: Vec<_> = m.tgw_attachments.iter().filter(|a| a.tgw.0 == k).collect();
+        let xs: Vec<(f64, f64, &str)> = atts
+            .iter()
+            .filter_map(|a| d.node(&m.vpcs[a.vpc.0].id).map(|n| (n.x + n.w / 2.0, n.y + n.h, a.id.as_str())))
+            .collect();
+        let (Some(min), Some(max)) =
+            (xs.iter().map(|x| x.0).min_by(f64::total_cmp), xs.iter().map(|x| x.0).max_by(f64::total_cmp))
+        else {
+            continue;
+        };
+        let y = d.height + 10.0;
+        let w = (max - min + 200.0).max(220.0);
+        let x = (min + max) / 2.0 - w / 2.0;
+        d.nodes.push(Node {
+            key: g.id.clone(),
+            component: g.id.clone(),
+            kind: NodeKind::TransitGateway,
+            label: format!("transit gateway {}", label(&g.id, g.name.as_deref())),
+            detail: String::new(),
+            x,
+            y,
+            w,
+            h: 34.0,
+            public: false,
+        });
+        for (ax, bottom, att) in xs {
+            // Each attachment is a link from the VPC down to the gateway, keyed by its id.
+            d.links.push(Link {
+                from: att.to_string(),
+                to: g.id.clone(),
+                points: vec![(ax, bottom), (ax, y)],
+            });
+        }
+        d.height = y + 34.0 + MARGIN;
     }
 }
 
@@ -409,6 +452,7 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
         Kind::NetworkInterface => Some(NodeKind::NetworkInterface),
         Kind::NatGateway => Some(NodeKind::NatGateway),
         Kind::VpcPeeringConnection => Some(NodeKind::Peering),
+        Kind::TransitGateway => Some(NodeKind::TransitGateway),
         _ => None,
     }
 }

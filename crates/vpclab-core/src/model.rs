@@ -31,7 +31,9 @@ macro_rules! index_types {
         pub struct $name(pub usize);
     )*};
 }
-index_types!(VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx);
+index_types!(
+    VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx
+);
 
 /// Any entity of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,6 +48,9 @@ pub enum Entity {
     NetworkAcl(AclIx),
     NatGateway(NatIx),
     Peering(PcxIx),
+    TransitGateway(TgwIx),
+    TgwAttachment(TgwAttIx),
+    TgwRouteTable(TgwRtIx),
 }
 
 /// The validated network.
@@ -63,6 +68,9 @@ pub struct Model {
     pub elastic_ips: Vec<ElasticIp>,
     pub nat_gateways: Vec<NatGateway>,
     pub peerings: Vec<Peering>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub tgw_attachments: Vec<TgwAttachment>,
+    pub tgw_route_tables: Vec<TgwRouteTable>,
     /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
     /// address, and every interface holding a private address in any VPC.
     private: BTreeMap<(VpcIx, Ipv4Addr), Holder>,
@@ -125,6 +133,7 @@ pub enum Target {
     /// an appliance, a NAT instance, a firewall.
     Interface(EniIx),
     Peering(PcxIx),
+    TransitGateway(TgwIx),
     /// The target does not exist (any more): AWS marks such routes `blackhole`.
     Blackhole(String),
 }
@@ -164,6 +173,46 @@ impl Peering {
             None
         }
     }
+}
+
+/// A transit gateway.
+#[derive(Debug, Clone)]
+pub struct TransitGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub security_group_referencing: bool,
+}
+
+/// A VPC attachment of a transit gateway.
+#[derive(Debug, Clone)]
+pub struct TgwAttachment {
+    pub id: String,
+    pub name: Option<String>,
+    pub tgw: TgwIx,
+    pub vpc: VpcIx,
+    /// One subnet per Availability Zone.
+    pub subnets: Vec<SubnetIx>,
+    /// The route table it is associated with (where traffic it brings in is routed).
+    pub route_table: Option<TgwRtIx>,
+}
+
+/// A transit gateway route table with its static and propagated routes.
+#[derive(Debug, Clone)]
+pub struct TgwRouteTable {
+    pub id: String,
+    pub name: Option<String>,
+    pub tgw: TgwIx,
+    pub routes: Vec<TgwRoute>,
+}
+
+/// A transit gateway route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwRoute {
+    pub destination: IpNet,
+    /// `None`: a blackhole.
+    pub attachment: Option<TgwAttIx>,
+    /// Propagated from an attachment's VPC CIDRs (static routes win ties).
+    pub propagated: bool,
 }
 
 /// What holds a private address in a VPC.
@@ -326,6 +375,21 @@ impl Model {
             Entity::Peering(i) => {
                 (&self.peerings[i.0].id, self.peerings[i.0].name.as_deref(), Kind::VpcPeeringConnection)
             }
+            Entity::TransitGateway(i) => (
+                &self.transit_gateways[i.0].id,
+                self.transit_gateways[i.0].name.as_deref(),
+                Kind::TransitGateway,
+            ),
+            Entity::TgwAttachment(i) => (
+                &self.tgw_attachments[i.0].id,
+                self.tgw_attachments[i.0].name.as_deref(),
+                Kind::TransitGatewayAttachment,
+            ),
+            Entity::TgwRouteTable(i) => (
+                &self.tgw_route_tables[i.0].id,
+                self.tgw_route_tables[i.0].name.as_deref(),
+                Kind::TransitGatewayRouteTable,
+            ),
         }
     }
 
@@ -423,6 +487,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.interfaces();
     b.elastic_ips();
     b.nat_gateways();
+    b.transit_gateways();
     b.route_tables();
     b.instance_limits();
     b.index();
@@ -1164,6 +1229,12 @@ impl<'t> Builder<'t> {
                 [_] => (None, Some(format!("instance {target:?} is in another VPC"))),
                 _ => (None, Some(format!("instance {target:?} has several network interfaces: a route must name one of them (eni-…)"))),
             }
+        } else if let Some(t) = m.transit_gateways.iter().position(|t| t.id == target) {
+            if m.tgw_attachments.iter().any(|a| a.tgw == TgwIx(t) && a.vpc == vpc) {
+                (Some(Target::TransitGateway(TgwIx(t))), None)
+            } else {
+                (None, Some(format!("VPC {vpc_id:?} has no attachment to transit gateway {target:?}")))
+            }
         } else if let Some(p) = m.peerings.iter().position(|p| p.id == target) {
             if m.peerings[p].other(vpc).is_some() {
                 (Some(Target::Peering(PcxIx(p))), None)
@@ -1177,6 +1248,193 @@ impl<'t> Builder<'t> {
             self.err(Kind::RouteTable, &r.id, name, field, msg);
         }
         resolved.unwrap_or_else(|| Target::Blackhole(target.to_string()))
+    }
+
+    /// Transit gateways, their route tables and VPC attachments; then each table's routes:
+    /// static ones, and the propagated CIDRs of the attachments that propagate to it.
+    fn transit_gateways(&mut self) {
+        let t = self.t;
+        for g in &t.transit_gateways {
+            self.m.transit_gateways.push(TransitGateway {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                security_group_referencing: g.security_group_referencing,
+            });
+        }
+        let tgw_ix = |m: &Model, id: &str| m.transit_gateways.iter().position(|g| g.id == id).map(TgwIx);
+        let mut defaults: BTreeMap<TgwIx, TgwRtIx> = BTreeMap::new();
+        for r in &t.transit_gateway_route_tables {
+            let Some(g) = tgw_ix(&self.m, &r.transit_gateway) else {
+                let msg = format!("transit gateway {:?} does not exist", r.transit_gateway);
+                self.err(Kind::TransitGatewayRouteTable, &r.id, r.name.as_deref(), "transit_gateway", msg);
+                continue;
+            };
+            let ix = TgwRtIx(self.m.tgw_route_tables.len());
+            if r.default && defaults.insert(g, ix).is_some() {
+                let msg = "the transit gateway already has a default route table";
+                self.err(Kind::TransitGatewayRouteTable, &r.id, r.name.as_deref(), "default", msg);
+            }
+            self.m.tgw_route_tables.push(TgwRouteTable {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                tgw: g,
+                routes: Vec::new(),
+            });
+        }
+        let rt_ix = |m: &Model, g: TgwIx, id: &str| {
+            m.tgw_route_tables.iter().position(|r| r.id == id && r.tgw == g).map(TgwRtIx)
+        };
+        let mut propagations: Vec<(TgwAttIx, Vec<TgwRtIx>)> = Vec::new();
+        for a in &t.transit_gateway_attachments {
+            let name = a.name.as_deref();
+            let kind = Kind::TransitGatewayAttachment;
+            let Some(g) = tgw_ix(&self.m, &a.transit_gateway) else {
+                self.err(
+                    kind,
+                    &a.id,
+                    name,
+                    "transit_gateway",
+                    format!("transit gateway {:?} does not exist", a.transit_gateway),
+                );
+                continue;
+            };
+            let Some(vpc) = self.vpc_ix(&a.vpc) else {
+                self.err(kind, &a.id, name, "vpc", format!("VPC {:?} does not exist", a.vpc));
+                continue;
+            };
+            if self.m.tgw_attachments.iter().any(|x| x.tgw == g && x.vpc == vpc) {
+                let msg = format!("VPC {:?} is already attached to this transit gateway", a.vpc);
+                self.err(kind, &a.id, name, "vpc", msg);
+                continue;
+            }
+            let mut subnets: Vec<SubnetIx> = Vec::new();
+            for (i, s) in a.subnets.iter().enumerate() {
+                let field = format!("subnets[{i}]");
+                match self.subnet_ix(s) {
+                    None => self.err(kind, &a.id, name, field, format!("subnet {s:?} does not exist")),
+                    Some(sx) if self.m.subnets[sx.0].vpc != vpc => {
+                        self.err(kind, &a.id, name, field, format!("subnet {s:?} is not in VPC {:?}", a.vpc))
+                    }
+                    Some(sx) if subnets.iter().any(|o| self.m.subnets[o.0].az == self.m.subnets[sx.0].az) => {
+                        let msg = format!("a VPC attachment has one subnet per Availability Zone; {s:?} is a second one in {}", self.m.subnets[sx.0].az);
+                        self.err(kind, &a.id, name, field, msg);
+                    }
+                    Some(sx) => subnets.push(sx),
+                }
+            }
+            if subnets.is_empty() {
+                self.err(
+                    kind,
+                    &a.id,
+                    name,
+                    "subnets",
+                    "a VPC attachment needs a subnet in at least one Availability Zone",
+                );
+            }
+            let gw = &t.transit_gateways.iter().find(|x| x.id == a.transit_gateway);
+            let route_table = match &a.route_table {
+                Some(r) => match rt_ix(&self.m, g, r) {
+                    Some(x) => Some(x),
+                    None => {
+                        let msg = format!(
+                            "route table {r:?} is not a route table of transit gateway {:?}",
+                            a.transit_gateway
+                        );
+                        self.err(kind, &a.id, name, "route_table", msg);
+                        None
+                    }
+                },
+                None if gw.is_some_and(|x| x.default_route_table_association) => defaults.get(&g).copied(),
+                None => None,
+            };
+            let props = match &a.propagations {
+                Some(list) => {
+                    let mut out = Vec::new();
+                    for (i, r) in list.iter().enumerate() {
+                        match rt_ix(&self.m, g, r) {
+                            Some(x) => out.push(x),
+                            None => {
+                                let msg = format!(
+                                    "route table {r:?} is not a route table of transit gateway {:?}",
+                                    a.transit_gateway
+                                );
+                                self.err(kind, &a.id, name, format!("propagations[{i}]"), msg);
+                            }
+                        }
+                    }
+                    out
+                }
+                None if gw.is_some_and(|x| x.default_route_table_propagation) => {
+                    defaults.get(&g).copied().into_iter().collect()
+                }
+                None => Vec::new(),
+            };
+            let ix = TgwAttIx(self.m.tgw_attachments.len());
+            propagations.push((ix, props));
+            self.m.tgw_attachments.push(TgwAttachment {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                tgw: g,
+                vpc,
+                subnets,
+                route_table,
+            });
+        }
+        // Static routes, then propagated ones (a static route wins a tie, so it is kept).
+        for (ri, r) in t.transit_gateway_route_tables.iter().enumerate() {
+            let Some(rx) = self.m.tgw_route_tables.iter().position(|x| x.id == r.id).map(TgwRtIx) else {
+                continue;
+            };
+            let _ = ri;
+            let g = self.m.tgw_route_tables[rx.0].tgw;
+            let mut routes = Vec::new();
+            for (i, route) in r.routes.iter().enumerate() {
+                let field = format!("routes[{i}]");
+                let attachment = match (&route.attachment, route.blackhole) {
+                    (_, true) => None,
+                    (None, false) => {
+                        let msg = "a static route needs an attachment, or blackhole: true";
+                        self.err(Kind::TransitGatewayRouteTable, &r.id, r.name.as_deref(), field, msg);
+                        continue;
+                    }
+                    (Some(a), false) => {
+                        match self.m.tgw_attachments.iter().position(|x| x.id == *a && x.tgw == g) {
+                            Some(x) => Some(TgwAttIx(x)),
+                            None => {
+                                let msg =
+                                    format!("attachment {a:?} is not an attachment of this transit gateway");
+                                self.err(
+                                    Kind::TransitGatewayRouteTable,
+                                    &r.id,
+                                    r.name.as_deref(),
+                                    format!("{field}.attachment"),
+                                    msg,
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                if routes.iter().any(|x: &TgwRoute| x.destination == route.destination) {
+                    let msg = format!("{} appears twice", route.destination);
+                    self.err(Kind::TransitGatewayRouteTable, &r.id, r.name.as_deref(), field, msg);
+                    continue;
+                }
+                routes.push(TgwRoute { destination: route.destination, attachment, propagated: false });
+            }
+            self.m.tgw_route_tables[rx.0].routes = routes;
+        }
+        for (a, tables) in propagations {
+            let cidrs = self.m.vpcs[self.m.tgw_attachments[a.0].vpc.0].cidrs.clone();
+            for rt in tables {
+                for c in &cidrs {
+                    let routes = &mut self.m.tgw_route_tables[rt.0].routes;
+                    if !routes.iter().any(|x| x.destination == *c) {
+                        routes.push(TgwRoute { destination: *c, attachment: Some(a), propagated: true });
+                    }
+                }
+            }
+        }
     }
 
     fn peerings(&mut self) {
@@ -1649,6 +1907,9 @@ impl<'t> Builder<'t> {
         all.extend((0..m.network_acls.len()).map(|i| Entity::NetworkAcl(AclIx(i))));
         all.extend((0..m.nat_gateways.len()).map(|i| Entity::NatGateway(NatIx(i))));
         all.extend((0..m.peerings.len()).map(|i| Entity::Peering(PcxIx(i))));
+        all.extend((0..m.transit_gateways.len()).map(|i| Entity::TransitGateway(TgwIx(i))));
+        all.extend((0..m.tgw_attachments.len()).map(|i| Entity::TgwAttachment(TgwAttIx(i))));
+        all.extend((0..m.tgw_route_tables.len()).map(|i| Entity::TgwRouteTable(TgwRtIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);
             let (id, name) = (id.to_string(), name.map(str::to_string));

@@ -53,6 +53,12 @@ pub struct Topology {
     pub nat_gateways: Vec<NatGateway>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpc_peering_connections: Vec<VpcPeeringConnection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateways: Vec<TransitGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateway_route_tables: Vec<TransitGatewayRouteTable>,
     /// Where the editor drew each resource, by id. Not part of the network.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub layout: BTreeMap<String, Position>,
@@ -347,6 +353,73 @@ fn is_active(s: &String) -> bool {
     s == "active"
 }
 
+/// A transit gateway: a regional router between attached VPCs
+/// (vpc/latest/tgw/how-transit-gateways-work.html).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGateway {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New attachments are associated with the default route table (AWS default: on).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub default_route_table_association: bool,
+    /// New attachments propagate to the default route table (AWS default: on).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub default_route_table_propagation: bool,
+    /// Security group rules may reference groups across this gateway (AWS default: off).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub security_group_referencing: bool,
+}
+
+/// A VPC attachment: one subnet per Availability Zone where the gateway has an interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayAttachment {
+    /// `tgw-attach-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub transit_gateway: String,
+    pub vpc: String,
+    pub subnets: Vec<String>,
+    /// The associated transit gateway route table; omitted: the gateway's default one, if
+    /// default association is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table: Option<String>,
+    /// The route tables this attachment propagates its VPC's CIDRs to; omitted: the default
+    /// one, if default propagation is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagations: Option<Vec<String>>,
+}
+
+/// A transit gateway route table: static routes here, propagated ones from attachments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayRouteTable {
+    /// `tgw-rtb-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub transit_gateway: String,
+    /// The gateway's default association and propagation table.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<TransitGatewayRoute>,
+}
+
+/// A static transit gateway route: to an attachment, or a blackhole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayRoute {
+    pub destination: IpNet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blackhole: bool,
+}
+
 /// Why a topology document could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -382,6 +455,9 @@ impl Topology {
             network_acls: Vec::new(),
             nat_gateways: Vec::new(),
             vpc_peering_connections: Vec::new(),
+            transit_gateways: Vec::new(),
+            transit_gateway_attachments: Vec::new(),
+            transit_gateway_route_tables: Vec::new(),
             layout: BTreeMap::new(),
         }
     }

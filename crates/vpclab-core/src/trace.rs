@@ -29,7 +29,9 @@ use crate::diagnostic::{label, Kind};
 use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
 use crate::firewall::{self, Direction};
 use crate::flowlog;
-use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, VpcIx};
+use crate::model::{
+    EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, TgwAttIx, TgwIx, VpcIx,
+};
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
 
@@ -190,7 +192,8 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         side: PathSide::Forward,
         here: None,
         sessions: Vec::new(),
-        middlebox: false,
+        refs: Refs::Preserved,
+        via_tgw: false,
     };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
@@ -207,7 +210,8 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
     let mut back = Vec::new();
     if arrived {
         w.side = PathSide::Return;
-        w.middlebox = false;
+        w.refs = Refs::Preserved;
+        w.via_tgw = false;
         let reply = end.packet.reply();
         let home = match end.at {
             At::Interface(eni) => w.send(eni, reply, true),
@@ -454,9 +458,21 @@ struct Walk<'m> {
     here: Option<String>,
     /// Address translations made so far, so replies can be reversed.
     sessions: Vec<Session>,
-    /// Whether the packet on this path has passed through a middlebox (an instance that
-    /// forwarded it): security group references then stop matching.
-    middlebox: bool,
+    /// Whether security group references still match the packet on this path: not after a
+    /// middlebox (an instance that forwarded it), nor across a transit gateway without
+    /// security group referencing.
+    refs: Refs,
+    /// Whether the packet on this path came through a transit gateway (NAT gateways then
+    /// translate it even though its source is outside their VPC).
+    via_tgw: bool,
+}
+
+/// Whether security group rules that reference groups can match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refs {
+    Preserved,
+    AfterMiddlebox,
+    NotAcrossTgw,
 }
 
 /// One translation by a NAT device: `inside` (address, port) became `outside`.
@@ -599,8 +615,97 @@ impl Walk<'_> {
                 self.arrive(e, p, reply, crossed)
             }
             Target::Peering(x) => self.peering(x, s.vpc, p, reply),
+            Target::TransitGateway(g) => self.transit_gateway(g, subnet, p, reply),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
         }
+    }
+
+    /// Into transit gateway `g` from `subnet`, through the VPC's attachment in the subnet's
+    /// Availability Zone, routed by the attachment's associated route table, and out into the
+    /// destination attachment's subnet, whose route table then forwards it
+    /// (vpc/latest/tgw/how-transit-gateways-work.html, tgw-nacls.html).
+    fn transit_gateway(&mut self, g: TgwIx, subnet: SubnetIx, p: Packet, reply: bool) -> End {
+        // Its hops are drawn at the gateway.
+        let id = self.m.transit_gateways[g.0].id.clone();
+        match self.at(&id, |w| w.through_tgw(g, subnet, p)) {
+            Some(exit) => self.leave_subnet(exit, p, reply),
+            None => self.end(At::Nowhere, p, true),
+        }
+    }
+
+    /// The gateway's part of [`Walk::transit_gateway`]: the subnet the packet leaves it into.
+    fn through_tgw(&mut self, g: TgwIx, subnet: SubnetIx, p: Packet) -> Option<SubnetIx> {
+        let m = self.m;
+        let s = &m.subnets[subnet.0];
+        let ax = m.tgw_attachments.iter().position(|a| a.tgw == g && a.vpc == s.vpc).map(TgwAttIx)?;
+        let att = &m.tgw_attachments[ax.0];
+        let e = Some(Entity::TgwAttachment(ax));
+        let Some(entry) = att.subnets.iter().copied().find(|x| m.subnets[x.0].az == s.az) else {
+            let msg = format!(
+                "attachment {} has no subnet in {}, so traffic from {} cannot reach the transit gateway",
+                label(&att.id, att.name.as_deref()),
+                s.az,
+                label(&s.id, s.name.as_deref())
+            );
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            let fix = format!("add a subnet in {} to attachment {}", s.az, att.id);
+            self.explain("TGW_ROUTE_AZ_RESTRICTION", e, None, msg, Some(fix));
+            return None;
+        };
+        if entry != subnet {
+            // The attachment subnet's ACL sees traffic entering the gateway on its way in.
+            self.network_acl(entry, Direction::Ingress, p);
+        }
+        let detail = format!("enters transit gateway {} in {}", m.transit_gateways[g.0].id, s.az);
+        self.hop(e, Some(Direction::Ingress), Action::Route, detail, p);
+        let Some(rt) = att.route_table else {
+            let msg = format!("attachment {} is associated with no transit gateway route table", att.id);
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            let fix = format!("associate {} with a transit gateway route table", att.id);
+            self.explain("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", e, None, msg, Some(fix));
+            return None;
+        };
+        let table = &m.tgw_route_tables[rt.0];
+        let rte = Some(Entity::TgwRouteTable(rt));
+        // Longest prefix; at equal length a static route beats a propagated one.
+        let best = table
+            .routes
+            .iter()
+            .filter(|r| r.destination.contains(&p.dst))
+            .max_by_key(|r| (r.destination.prefix_len(), !r.propagated));
+        let Some(r) = best else {
+            let msg = format!(
+                "transit gateway route table {} has no route to {}",
+                label(&table.id, table.name.as_deref()),
+                p.dst
+            );
+            self.hop(rte, None, Action::Drop, msg.clone(), p);
+            let fix =
+                format!("propagate the destination's attachment to {}, or add a static route", table.id);
+            self.explain("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT", rte, None, msg, Some(fix));
+            return None;
+        };
+        let Some(out) = r.attachment else {
+            let msg = format!("the route {} in {} is a blackhole", r.destination, table.id);
+            self.hop(rte, None, Action::Drop, msg.clone(), p);
+            self.explain("TGW_RTB_BAD_STATE_ROUTE", rte, None, msg, None);
+            return None;
+        };
+        let o = &m.tgw_attachments[out.0];
+        let how = if r.propagated { "propagated" } else { "static" };
+        self.hop(rte, None, Action::Route, format!("{} → {} ({how})", r.destination, o.id), p);
+        // The gateway stays in the Availability Zone the traffic came from when it can.
+        let exit = o.subnets.iter().copied().find(|x| m.subnets[x.0].az == s.az).or_?;
+        let detail = format!(
+            "leaves the transit gateway into {}",
+            label(&m.subnets[exit.0].id, m.subnets[exit.0].name.as_deref())
+        );
+        self.hop(Some(Entity::TgwAttachment(out)), Some(Direction::Egress), Action::Route, detail, p);
+        if !m.transit_gateways[g.0].security_group_referencing {
+            self.refs = Refs::NotAcrossTgw;
+        }
+        self.via_tgw = true;
+        Some(exit)
     }
 
     /// Deliver to whatever holds `p.dst` in `vpc`; `from` is the subnet the packet comes
@@ -656,6 +761,7 @@ impl Walk<'_> {
             Target::NatGateway(n) => m.nat_gateways[n.0].id.clone(),
             Target::Interface(e) => m.interfaces[e.0].id.clone(),
             Target::Peering(x) => m.peerings[x.0].id.clone(),
+            Target::TransitGateway(g) => m.transit_gateways[g.0].id.clone(),
             Target::Blackhole(t) => {
                 let detail = format!("{} → {t} (blackhole: the target does not exist)", r.destination);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
@@ -736,7 +842,7 @@ impl Walk<'_> {
             o.attachment.map(|a| a.1).unwrap_or(0)
         );
         self.hop(Some(Entity::Instance(inst)), None, Action::Route, detail, p);
-        self.middlebox = true;
+        self.refs = Refs::AfterMiddlebox;
         self.send(out, p, reply)
     }
 
@@ -802,7 +908,7 @@ impl Walk<'_> {
             self.explain("PROTOCOL_RESTRICTION", e, None, msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        if !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
+        if !self.via_tgw && !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
             let msg = format!(
                 "a NAT gateway translates only traffic from its own VPC, not from {} (peering, VPN and Direct Connect cannot use it)",
                 p.src
@@ -885,7 +991,7 @@ impl Walk<'_> {
             self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Allow, detail, p);
             return;
         }
-        match firewall::security_groups(m, eni, dir, &p, !self.middlebox) {
+        match firewall::security_groups(m, eni, dir, &p, self.refs == Refs::Preserved) {
             Some(hit) => {
                 let sg = &m.security_groups[hit.group.0];
                 let rules = match dir {
@@ -914,12 +1020,18 @@ impl Walk<'_> {
                     m.security_groups[first.0].id
                 );
                 // A group reference that would have matched, but for a middlebox on the way.
-                let lost = self.middlebox && firewall::security_groups(m, eni, dir, &p, true).is_some();
-                let (code, detail) = if lost {
-                    let why = format!("{detail}: the packet passed through a middlebox, so rules that reference security groups no longer match it");
-                    ("SG_REFERENCES_NOT_PRESERVED", why)
-                } else {
-                    ("ENI_SG_RULES_MISMATCH", detail)
+                let lost = self.refs != Refs::Preserved
+                    && firewall::security_groups(m, eni, dir, &p, true).is_some();
+                let (code, detail) = match (lost, self.refs) {
+                    (true, Refs::AfterMiddlebox) => (
+                        "SG_REFERENCES_NOT_PRESERVED",
+                        format!("{detail}: the packet passed through a middlebox, so rules that reference security groups no longer match it"),
+                    ),
+                    (true, _) => (
+                        "SG_REFERENCING_SUPPORT",
+                        format!("{detail}: the transit gateway does not have security group referencing on, so rules that reference groups do not match across it"),
+                    ),
+                    (false, _) => ("ENI_SG_RULES_MISMATCH", detail),
                 };
                 self.explain(code, Some(Entity::SecurityGroup(first)), Some(dir), detail, Some(fix));
             }
