@@ -695,7 +695,12 @@ impl Walk<'_> {
         let how = if r.propagated { "propagated" } else { "static" };
         self.hop(rte, None, Action::Route, format!("{} → {} ({how})", r.destination, o.id), p);
         // The gateway stays in the Availability Zone the traffic came from when it can.
-        let exit = o.subnets.iter().copied().find(|x| m.subnets[x.0].az == s.az).or_?;
+        let exit = o
+            .subnets
+            .iter()
+            .copied()
+            .find(|x| m.subnets[x.0].az == s.az)
+            .or_else(|| o.subnets.first().copied())?;
         let detail = format!(
             "leaves the transit gateway into {}",
             label(&m.subnets[exit.0].id, m.subnets[exit.0].name.as_deref())
