@@ -54,7 +54,7 @@ pub fn diagram_view(p: &Props) -> Html {
                 if n.key == p.from || n.key == p.to { class.push("endpoint"); }
                 let rx = match n.kind { NodeKind::Internet => 24.0, NodeKind::NetworkInterface => 4.0, _ => 8.0 };
                 let text_y = match n.kind {
-                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet | NodeKind::NatGateway => n.y + n.h / 2.0 + 4.0,
+                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet | NodeKind::NatGateway | NodeKind::GatewayEndpoint => n.y + n.h / 2.0 + 4.0,
                     _ => n.y + 18.0,
                 };
                 let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
@@ -66,7 +66,7 @@ pub fn diagram_view(p: &Props) -> Html {
                             { &n.label }
                             if inline_detail { <tspan class="detail" dx="8">{ &n.detail }</tspan> }
                         </text>
-                        if !inline_detail && !n.detail.is_empty() && !matches!(n.kind, NodeKind::InternetGateway | NodeKind::Internet) {
+                        if !inline_detail && !n.detail.is_empty() && !matches!(n.kind, NodeKind::InternetGateway | NodeKind::Internet | NodeKind::GatewayEndpoint) {
                             <text x={(n.x + 8.0).to_string()} y={(text_y + 15.0).to_string()} class="detail">{ &n.detail }</text>
                         }
                     </g>
@@ -98,5 +98,6 @@ fn kind_class(k: NodeKind) -> &'static str {
         NodeKind::NatGateway => "nat",
         NodeKind::Peering => "pcx",
         NodeKind::TransitGateway => "tgw",
+        NodeKind::GatewayEndpoint => "vpce",
     }
 }

@@ -41,7 +41,7 @@ fn a_snapshot_directory_is_accepted_by_check_with_warnings_on_stderr() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.lines().all(|l| l.starts_with("vpclab: warning: ")), "{err}");
-    assert!(err.contains("NAT gateway"), "{err}");
+    assert!(err.contains("load balancer"), "{err}");
     assert!(err.lines().count() <= 21, "at most 20 issues and a count: {err}");
 }
 

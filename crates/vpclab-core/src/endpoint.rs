@@ -48,6 +48,19 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(by_address(m, ip));
     }
+    // `s3` and `dynamodb`: an address of the service, from a gateway endpoint's prefix list.
+    let service = text.to_ascii_lowercase();
+    if service == "s3" || service == "dynamodb" {
+        let ip = m
+            .gateway_endpoints
+            .iter()
+            .find(|e| e.service == service)
+            .and_then(|e| e.prefix_list.1.first())
+            .map(|c| host(*c));
+        if let Some(ip) = ip {
+            return Ok(Endpoint::Internet { ip: Some(ip), via: None });
+        }
+    }
     let entity = match m.entity(text) {
         Some(e) => e,
         None => by_name(m, field, text)?,
@@ -84,6 +97,14 @@ fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, Endpoin
             let ids = many.iter().map(|e| m.describe(*e).0.to_string()).collect::<Vec<_>>().join(", ");
             Err(EndpointError::Ambiguous { field, name: text.to_string(), ids })
         }
+    }
+}
+
+/// The tenth address of a block: a plausible host in it.
+fn host(c: ipnet::IpNet) -> IpAddr {
+    match c.network() {
+        IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(10))),
+        IpAddr::V6(a) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(a).wrapping_add(10))),
     }
 }
 

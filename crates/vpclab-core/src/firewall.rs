@@ -54,15 +54,18 @@ pub fn security_groups(
         };
         rules
             .iter()
-            .position(|r| (references || matches!(r.peer, SgPeer::Cidr(_))) && sg_rule_matches(m, r, peer, p))
+            .position(|r| {
+                (references || !matches!(r.peer, SgPeer::Group(_))) && sg_rule_matches(m, r, peer, p)
+            })
             .map(|rule| SgMatch { group: g, rule })
     })
 }
 
 fn sg_rule_matches(m: &Model, r: &SgRule, peer: IpAddr, p: &Packet) -> bool {
-    let peer_ok = match r.peer {
+    let peer_ok = match &r.peer {
         SgPeer::Cidr(c) => c.contains(&peer),
-        SgPeer::Group(g) => m.is_member_address(g, peer),
+        SgPeer::Group(g) => m.is_member_address(*g, peer),
+        SgPeer::PrefixList(_, cidrs) => cidrs.iter().any(|c| c.contains(&peer)),
     };
     peer_ok && r.protocol.matches(p.protocol) && ports_match(r.protocol, r.ports, p.dst_port)
 }
@@ -98,9 +101,10 @@ fn acl_rule_matches(r: &AclRule, peer: IpAddr, p: &Packet) -> bool {
 
 /// A security group rule as the console would show it: `tcp 443 from 0.0.0.0/0`.
 pub fn describe_sg_rule(m: &Model, r: &SgRule, dir: Direction) -> String {
-    let peer = match r.peer {
+    let peer = match &r.peer {
         SgPeer::Cidr(c) => c.to_string(),
         SgPeer::Group(g) => m.security_groups[g.0].id.clone(),
+        SgPeer::PrefixList(id, _) => id.clone(),
     };
     let word = match dir {
         Direction::Ingress => "from",

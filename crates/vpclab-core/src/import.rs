@@ -15,7 +15,7 @@
 //! - an **error** when the input is malformed (bad JSON, a missing id, a field of the wrong
 //!   type, an unparsable address); the object or rule is skipped;
 //! - a **warning** when the input is fine but names something the topology format does not
-//!   model yet (NAT gateways, peering, transit gateways, IPv6, …); it is skipped too.
+//!   model yet (transit gateways, VPN, endpoints, IPv6, …); it is skipped too.
 //!
 //! [`ImportError`] is only for "nothing usable at all": no file is JSON, or none holds a key
 //! of the layout. The result is deterministic: every list is sorted by id.
@@ -30,8 +30,9 @@ use std::net::Ipv4Addr;
 use crate::diagnostic::Severity;
 use crate::packet::{PortRange, Protocol};
 use crate::topology::{
-    AclAction, AclEntry, Attachment, EipAssociation, ElasticIp, Instance, InternetGateway, NetworkAcl,
-    NetworkInterface, Route, RouteTable, SecurityGroup, SgRule, Subnet, Topology, Vpc,
+    AclAction, AclEntry, Attachment, Connectivity, EipAssociation, ElasticIp, Instance, InternetGateway,
+    NatGateway, NetworkAcl, NetworkInterface, Route, RouteTable, SecurityGroup, SgRule, Subnet, Topology,
+    Vpc, VpcPeeringConnection,
 };
 
 /// One file of a snapshot, already read by the caller.
@@ -140,9 +141,9 @@ const KEYS: &[KeySpec] = &[
     modelled("Addresses", "AllocationId"),
     modelled("SecurityGroups", "GroupId"),
     modelled("NetworkAcls", "NetworkAclId"),
+    modelled("NatGateways", "NatGatewayId"),
+    modelled("VpcPeeringConnections", "VpcPeeringConnectionId"),
     skipped("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId", "egress-only internet gateways"),
-    skipped("NatGateways", "NatGatewayId", "NAT gateways"),
-    skipped("VpcPeeringConnections", "VpcPeeringConnectionId", "VPC peering connections"),
     skipped("TransitGateways", "TransitGatewayId", "transit gateways"),
     skipped("TransitGatewayAttachments", "TransitGatewayAttachmentId", "transit gateway attachments"),
     skipped("TransitGatewayVpcAttachments", "TransitGatewayAttachmentId", "transit gateway VPC attachments"),
@@ -581,8 +582,26 @@ struct Known {
     instances: BTreeSet<String>,
     /// Interfaces imported.
     interfaces: BTreeSet<String>,
-    /// Interfaces skipped because a managed component owns them: id to that component.
-    managed: BTreeMap<String, &'static str>,
+    /// Interfaces skipped because a managed component owns them: id to why, e.g. `part of a
+    /// Lambda function, not modelled yet`.
+    managed: BTreeMap<String, String>,
+    /// NAT gateways imported.
+    nat_gateways: BTreeSet<String>,
+    /// The interfaces of the NAT gateways imported: interface id to NAT gateway id.
+    nat_interfaces: BTreeMap<String, String>,
+    /// The Elastic IP allocations of the public NAT gateways imported.
+    nat_eips: BTreeSet<String>,
+    /// Peering connections imported.
+    peerings: BTreeSet<String>,
+    /// Pairs of VPCs (in order) joined by an active peering connection imported.
+    peered: BTreeSet<(String, String)>,
+    /// The interfaces imported for each instance, by device index.
+    instance_interfaces: BTreeMap<String, Vec<(u32, String)>>,
+}
+
+/// Two VPC ids in order, as [`Known::peered`] holds them.
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.min(b).to_string(), a.max(b).to_string())
 }
 
 fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
@@ -600,14 +619,38 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
     t.region = region(s, files, is);
     t.vpcs = s.items("Vpcs").filter_map(|x| vpc(x, is)).collect();
     t.subnets = s.items("Subnets").filter_map(|x| subnet(x, is)).collect();
-    t.route_tables = s.items("RouteTables").filter_map(|x| route_table(x, is)).collect();
     t.internet_gateways = s.items("InternetGateways").filter_map(|x| internet_gateway(x, is)).collect();
     infer_internet_gateways(&mut t, s, is);
+    t.vpc_peering_connections = peerings(s, &t, is);
+    k.peerings = t.vpc_peering_connections.iter().map(|p| p.id.clone()).collect();
+    k.peered = t
+        .vpc_peering_connections
+        .iter()
+        .filter(|p| p.status == "active")
+        .map(|p| pair(&p.requester_vpc, &p.accepter_vpc))
+        .collect();
+    let mut nat_publics = BTreeMap::new();
+    for x in s.items("NatGateways") {
+        let Some((n, interfaces, public)) = nat_gateway(x, &t, is) else { continue };
+        k.nat_interfaces.extend(interfaces.into_iter().map(|e| (e, n.id.clone())));
+        k.nat_eips.extend(n.elastic_ip.clone());
+        nat_publics.insert(n.id.clone(), public);
+        t.nat_gateways.push(n);
+    }
     t.instances = s.instances.values().filter_map(|x| instance(x, is)).collect();
     k.instances = t.instances.iter().map(|x| x.id.clone()).collect();
     t.network_interfaces = interfaces(s, &mut k, is);
     keep_connected_instances(&mut t, s, &mut k, is);
+    for e in &t.network_interfaces {
+        if let Some(a) = &e.attachment {
+            k.instance_interfaces.entry(a.instance.clone()).or_default().push((a.device_index, e.id.clone()));
+        }
+    }
+    k.instance_interfaces.values_mut().for_each(|v| v.sort());
     t.elastic_ips = s.items("Addresses").filter_map(|x| elastic_ip(x, &k, is)).collect();
+    nat_elastic_ips(&mut t, s, &nat_publics, is);
+    k.nat_gateways = t.nat_gateways.iter().map(|n| n.id.clone()).collect();
+    t.route_tables = s.items("RouteTables").filter_map(|x| route_table(x, &k, is)).collect();
     t.security_groups = s.items("SecurityGroups").filter_map(|x| security_group(x, &k, is)).collect();
     t.network_acls = s.items("NetworkAcls").filter_map(|x| network_acl(x, is)).collect();
     for spec in KEYS {
@@ -752,7 +795,7 @@ fn subnet(x: &Item<'_>, is: &mut Issues) -> Option<Subnet> {
 
 /// `Main: true` makes the main table; `SubnetId` is an explicit association. Gateway
 /// (edge) associations are not in the format.
-fn route_table(x: &Item<'_>, is: &mut Issues) -> Option<RouteTable> {
+fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
     let mut cx = x.cx(is);
     let vpc = cx.req_str(x.v, "", "VpcId", "route table")?;
     let mut main = false;
@@ -777,7 +820,7 @@ fn route_table(x: &Item<'_>, is: &mut Issues) -> Option<RouteTable> {
         }
     }
     let routes =
-        cx.list(x.v, "", "Routes").iter().enumerate().filter_map(|(i, r)| route(&mut cx, i, r)).collect();
+        cx.list(x.v, "", "Routes").iter().enumerate().filter_map(|(i, r)| route(&mut cx, i, r, k)).collect();
     Some(RouteTable {
         id: x.id.clone(),
         name: cx.name_tag(x.v),
@@ -788,13 +831,18 @@ fn route_table(x: &Item<'_>, is: &mut Issues) -> Option<RouteTable> {
     })
 }
 
-/// Route target fields of `describe-route-tables` other than `GatewayId`, with the
-/// component each names. None of them is in the format yet.
-const UNMODELLED_TARGETS: &[(&str, &str)] = &[
+/// Route target fields of `describe-route-tables` other than `GatewayId` that the format
+/// models, with the component each names. AWS names both the instance and its interface for a
+/// route to an instance: the interface comes first, being exact.
+const MODELLED_TARGETS: &[(&str, &str)] = &[
     ("NatGatewayId", "NAT gateway"),
-    ("InstanceId", "instance"),
     ("NetworkInterfaceId", "network interface"),
+    ("InstanceId", "instance"),
     ("VpcPeeringConnectionId", "VPC peering connection"),
+];
+
+/// Route target fields that are not in the format yet, with the component each names.
+const UNMODELLED_TARGETS: &[(&str, &str)] = &[
     ("TransitGatewayId", "transit gateway"),
     ("EgressOnlyInternetGatewayId", "egress-only internet gateway"),
     ("LocalGatewayId", "local gateway"),
@@ -813,8 +861,9 @@ fn gateway_kind(id: &str) -> &'static str {
 }
 
 /// One route. The implicit `local` routes are dropped (the model adds them); routes to an
-/// internet gateway are kept; every other target or destination kind is warned about.
-fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value) -> Option<Route> {
+/// internet gateway, a NAT gateway, an interface, an instance or a peering connection are
+/// kept; every other target or destination kind is warned about.
+fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, k: &Known) -> Option<Route> {
     let path = format!("Routes[{i}]");
     if !r.is_object() {
         cx.wrong_type(path, "an object", r);
@@ -828,34 +877,46 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value) -> Option<Route> {
     if gateway == Some("local") {
         return None;
     }
-    let unmodelled = match gateway {
-        Some(g) if g.starts_with("igw-") => None,
-        Some(g) => Some(("GatewayId", gateway_kind(g), g)),
+    // The field naming the target, the component it is and its id.
+    let (key, kind, target) = match gateway {
+        Some(g) if g.starts_with("igw-") => ("GatewayId", "internet gateway", g),
+        Some(g) => {
+            let kind = gateway_kind(g);
+            let msg = format!("route to {shown} via {kind} {g} skipped: {kind}s are not modelled yet");
+            cx.warn(join(&path, "GatewayId"), msg);
+            return None;
+        }
         None => {
-            let found = UNMODELLED_TARGETS
+            if let Some(found) = MODELLED_TARGETS
                 .iter()
-                .find_map(|(k, kind)| cx.opt_str(r, &path, k).map(|id| (*k, *kind, id)));
-            if found.is_none() {
+                .find_map(|(k, kind)| cx.opt_str(r, &path, k).map(|id| (*k, *kind, id)))
+            {
+                found
+            } else if let Some((key, kind, id)) = UNMODELLED_TARGETS
+                .iter()
+                .find_map(|(k, kind)| cx.opt_str(r, &path, k).map(|id| (*k, *kind, id)))
+            {
+                let msg = format!("route to {shown} via {kind} {id} skipped: {kind}s are not modelled yet");
+                cx.warn(join(&path, key), msg);
+                return None;
+            } else {
                 cx.warn(path, format!("route to {shown} has no target vpclab knows; skipped"));
                 return None;
             }
-            found
         }
     };
-    if let Some((key, kind, id)) = unmodelled {
-        cx.warn(
-            join(&path, key),
-            format!("route to {shown} via {kind} {id} skipped: {kind}s are not modelled yet"),
-        );
-        return None;
-    }
-    let target = gateway?;
     match (dest_v4, dest_v6, dest_pl) {
         (Some(d), ..) => {
             let destination = cx.cidr(join(&path, "DestinationCidrBlock"), d, "route")?;
             // AWS keeps a route whose target was deleted, in state blackhole.
-            let blackhole = cx.opt_str(r, &path, "State") == Some("blackhole");
-            Some(Route { destination, target: target.to_string(), blackhole })
+            let mut blackhole = cx.opt_str(r, &path, "State") == Some("blackhole");
+            let (target, missing) = route_target(cx, &join(&path, key), key, target, k);
+            if let Some(why) = missing.filter(|_| !blackhole) {
+                let msg = format!("route to {d} via {kind} {target} imported as blackhole: {why}");
+                cx.warn(join(&path, key), msg);
+                blackhole = true;
+            }
+            Some(Route { destination, target, blackhole })
         }
         (None, Some(d), _) => {
             let msg = format!("route to {d} via {target} skipped: IPv6 routes are not modelled yet");
@@ -872,6 +933,41 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value) -> Option<Route> {
             None
         }
     }
+}
+
+/// A route target as the topology names it, and why it is not in the imported topology, if
+/// it is not: the route then drops traffic, as a dangling reference would.
+fn route_target(
+    cx: &mut Cx<'_, '_>,
+    field: &str,
+    key: &str,
+    id: &str,
+    k: &Known,
+) -> (String, Option<String>) {
+    let missing = match key {
+        "NatGatewayId" if !k.nat_gateways.contains(id) => {
+            Some("the NAT gateway was not imported (not in the snapshot, or not available)".to_string())
+        }
+        "NetworkInterfaceId" if !k.interfaces.contains(id) => Some(match k.managed.get(id) {
+            Some(why) => format!("the interface is {why}"),
+            None => "the interface was not imported".to_string(),
+        }),
+        "VpcPeeringConnectionId" if !k.peerings.contains(id) => {
+            Some("the peering connection was not imported".to_string())
+        }
+        "InstanceId" => match k.instance_interfaces.get(id).map(Vec::as_slice).unwrap_or_default() {
+            [] => Some("the instance was not imported".to_string()),
+            [_] => None,
+            // AWS only routes to an instance with one interface; a hand-written snapshot may not say which.
+            [(_, eth0), ..] => {
+                let msg = format!("instance {id} has several interfaces: the route is imported to its primary interface {eth0}");
+                cx.warn(field, msg);
+                return (eth0.clone(), None);
+            }
+        },
+        _ => None,
+    };
+    (id.to_string(), missing)
 }
 
 /// Attached only when the first attachment is `available` (or `attached`, the state some
@@ -919,6 +1015,187 @@ fn infer_internet_gateways(t: &mut Topology, s: &Snapshot<'_>, is: &mut Issues) 
     t.internet_gateways.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
+/// Peering connections between two VPCs of the snapshot, with their status. One whose other
+/// side is in another account or region (not in the snapshot) is skipped: the format needs both
+/// VPCs. AWS refuses overlapping blocks and allows one connection per pair of VPCs, but lists a
+/// deleted or failed connection for a while next to its replacement: the active one is kept.
+fn peerings(s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Vec<VpcPeeringConnection> {
+    let blocks = |id: &str| t.vpcs.iter().find(|v| v.id == id).map(|v| v.cidr_blocks.as_slice());
+    let mut found: Vec<(&Item<'_>, VpcPeeringConnection)> = Vec::new();
+    for x in s.items("VpcPeeringConnections") {
+        let mut cx = x.cx(is);
+        let side = |cx: &mut Cx<'_, '_>, key: &str| {
+            let info = x.v.get(key).unwrap_or(&Value::Null);
+            cx.req_str(info, key, "VpcId", "peering connection").map(str::to_string)
+        };
+        let (requester, accepter) = (side(&mut cx, "RequesterVpcInfo"), side(&mut cx, "AccepterVpcInfo"));
+        let (Some(requester), Some(accepter)) = (requester, accepter) else { continue };
+        let status = x.v.get("Status").and_then(|st| cx.opt_str(st, "Status", "Code")).unwrap_or("active");
+        let absent: Vec<(&str, &str)> = [("RequesterVpcInfo", &requester), ("AccepterVpcInfo", &accepter)]
+            .into_iter()
+            .filter(|(_, v)| blocks(v).is_none())
+            .map(|(key, v)| (key, v.as_str()))
+            .collect();
+        if let Some((key, _)) = absent.first() {
+            let which = match absent.as_slice() {
+                [(_, v)] => format!("VPC {v} is"),
+                _ => format!("VPCs {requester} and {accepter} are"),
+            };
+            let msg = format!(
+                "{which} not in the snapshot (another account or region); peering connection skipped"
+            );
+            cx.warn(join(key, "VpcId"), msg);
+            continue;
+        }
+        let overlap = blocks(&requester).unwrap_or_default().iter().find_map(|a| {
+            blocks(&accepter)
+                .unwrap_or_default()
+                .iter()
+                .find(|b| crate::cidr::overlaps(*a, **b))
+                .map(|b| (a, b))
+        });
+        if requester == accepter || overlap.is_some() {
+            let why = match overlap {
+                Some((a, b)) => format!("the VPCs' blocks overlap ({a} and {b}), which AWS refuses"),
+                None => "a VPC cannot peer with itself".to_string(),
+            };
+            cx.warn("AccepterVpcInfo.VpcId", format!("{why} (status {status}); peering connection skipped"));
+            continue;
+        }
+        let name = cx.name_tag(x.v);
+        let p = VpcPeeringConnection {
+            id: x.id.clone(),
+            name,
+            requester_vpc: requester,
+            accepter_vpc: accepter,
+            status: status.to_string(),
+        };
+        found.push((x, p));
+    }
+    found.sort_by_key(|(_, p)| p.status != "active");
+    let mut pairs: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (x, p) in found {
+        let key = pair(&p.requester_vpc, &p.accepter_vpc);
+        if let Some(other) = pairs.get(&key) {
+            let msg = format!(
+                "VPCs {} and {} are already joined by peering connection {other} (one per pair); this one ({}) is skipped",
+                key.0, key.1, p.status
+            );
+            x.cx(is).warn("AccepterVpcInfo.VpcId", msg);
+            continue;
+        }
+        pairs.insert(key, p.id.clone());
+        kept.push(p);
+    }
+    kept.sort_by(|a, b| a.id.cmp(&b.id));
+    kept
+}
+
+/// A NAT gateway that is `available` or `pending` (deleted and failed ones stay listed for a
+/// while), from its first address. Also returns its interfaces, which are not imported (the
+/// gateway holds its address itself), and the public address of its Elastic IP.
+fn nat_gateway(
+    x: &Item<'_>,
+    t: &Topology,
+    is: &mut Issues,
+) -> Option<(NatGateway, Vec<String>, Option<Ipv4Addr>)> {
+    let mut cx = x.cx(is);
+    if let Some(state) = cx.opt_str(x.v, "", "State").filter(|s| !matches!(*s, "available" | "pending")) {
+        cx.warn("State", format!("the NAT gateway is {state}; skipped"));
+        return None;
+    }
+    let subnet = cx.req_str(x.v, "", "SubnetId", "NAT gateway")?;
+    let connectivity = match cx.opt_str(x.v, "", "ConnectivityType") {
+        None | Some("public") => Connectivity::Public,
+        Some("private") => Connectivity::Private,
+        Some(other) => {
+            let msg = format!("{other:?} is neither public nor private; NAT gateway skipped");
+            cx.error("ConnectivityType", msg);
+            return None;
+        }
+    };
+    let addresses = cx.list(x.v, "", "NatGatewayAddresses");
+    let mut interfaces = Vec::new();
+    for (i, a) in addresses.iter().enumerate() {
+        let at = format!("NatGatewayAddresses[{i}]");
+        if let Some(e) = cx.opt_str(a, &at, "NetworkInterfaceId") {
+            interfaces.push(e.to_string());
+        }
+        if i > 0 {
+            let ip = a.get("PrivateIp").and_then(Value::as_str).unwrap_or("?");
+            let msg = format!("secondary address {ip} of the NAT gateway is not modelled yet; skipped");
+            cx.warn(join(&at, "PrivateIp"), msg);
+        }
+    }
+    let first = addresses.first().unwrap_or(&Value::Null);
+    let at = "NatGatewayAddresses[0]";
+    let private_ip = match cx.opt_str(first, at, "PrivateIp") {
+        Some(p) => Some(cx.ipv4(join(at, "PrivateIp"), p, "NAT gateway")?),
+        None => None,
+    };
+    if !t.subnets.iter().any(|s| s.id == subnet) {
+        cx.warn("SubnetId", format!("subnet {subnet} was not imported; NAT gateway skipped"));
+        return None;
+    }
+    let (elastic_ip, public_ip) = match connectivity {
+        Connectivity::Private => (None, None),
+        Connectivity::Public => {
+            let Some(alloc) = cx.opt_str(first, at, "AllocationId") else {
+                let msg = "a public NAT gateway without an Elastic IP allocation; skipped";
+                cx.warn(join(at, "AllocationId"), msg);
+                return None;
+            };
+            let public = match cx.opt_str(first, at, "PublicIp") {
+                Some(p) => cx.ipv4(join(at, "PublicIp"), p, "public address"),
+                None => None,
+            };
+            (Some(alloc.to_string()), public)
+        }
+    };
+    let n = NatGateway {
+        id: x.id.clone(),
+        name: cx.name_tag(x.v),
+        subnet: subnet.to_string(),
+        connectivity,
+        private_ip,
+        elastic_ip,
+    };
+    Some((n, interfaces, public_ip))
+}
+
+/// The Elastic IP of a public NAT gateway must be in `elastic_ips`, idle, for the model to
+/// attach it. When `Addresses` lacks it (a partial snapshot), it is made from the address the
+/// NAT gateway reports; without one the NAT gateway cannot be modelled and is skipped.
+fn nat_elastic_ips(
+    t: &mut Topology,
+    s: &Snapshot<'_>,
+    publics: &BTreeMap<String, Option<Ipv4Addr>>,
+    is: &mut Issues,
+) {
+    let mut drop = BTreeSet::new();
+    for n in &t.nat_gateways {
+        let Some(alloc) = &n.elastic_ip else { continue };
+        if t.elastic_ips.iter().any(|e| e.id == *alloc) {
+            continue;
+        }
+        match publics.get(&n.id).copied().flatten() {
+            Some(public_ip) => {
+                t.elastic_ips.push(ElasticIp { id: alloc.clone(), name: None, public_ip, association: None })
+            }
+            None => {
+                if let Some(x) = s.get("NatGateways", &n.id) {
+                    let msg = format!("Elastic IP {alloc} is neither in the snapshot nor given with its public address; NAT gateway skipped");
+                    x.cx(is).warn("NatGatewayAddresses[0].AllocationId", msg);
+                }
+                drop.insert(n.id.clone());
+            }
+        }
+    }
+    t.nat_gateways.retain(|n| !drop.contains(&n.id));
+    t.elastic_ips.sort_by(|a, b| a.id.cmp(&b.id));
+}
+
 /// A terminated instance is still listed for an hour but has no network presence.
 fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
     let mut cx = x.cx(is);
@@ -934,7 +1211,6 @@ fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
 /// The managed component an `InterfaceType` other than `interface` belongs to.
 fn interface_owner(kind: &str) -> &'static str {
     match kind {
-        "nat_gateway" => "a NAT gateway",
         "network_load_balancer" => "a network load balancer",
         "gateway_load_balancer" => "a gateway load balancer",
         "gateway_load_balancer_endpoint" => "a gateway load balancer endpoint",
@@ -993,11 +1269,19 @@ fn interface(
     parent: Option<&str>,
     k: &mut Known,
 ) -> Option<NetworkInterface> {
+    if let Some(nat) = k.nat_interfaces.get(id) {
+        // The NAT gateway holds the address itself: nothing is lost.
+        let why = format!("part of NAT gateway {nat}, whose first address only is modelled");
+        k.managed.insert(id.to_string(), why);
+        return None;
+    }
     if let Some(kind) = cx.opt_str(v, path, "InterfaceType").filter(|t| *t != "interface") {
-        let owner = interface_owner(kind);
-        k.managed.insert(id.to_string(), owner);
-        let msg = format!("the interface (type {kind}) is part of {owner}, not modelled yet; skipped");
-        cx.warn(join(path, "InterfaceType"), msg);
+        let why = match kind {
+            "nat_gateway" => "part of a NAT gateway that was not imported".to_string(),
+            _ => format!("part of {}, not modelled yet", interface_owner(kind)),
+        };
+        cx.warn(join(path, "InterfaceType"), format!("the interface (type {kind}) is {why}; skipped"));
+        k.managed.insert(id.to_string(), why);
         return None;
     }
     let subnet = cx.req_str(v, path, "SubnetId", "interface");
@@ -1153,14 +1437,16 @@ fn keep_connected_instances(t: &mut Topology, s: &Snapshot<'_>, k: &mut Known, i
     t.instances.retain(|x| !lonely.contains(&x.id));
 }
 
-/// An Elastic IP and the private address it maps to. One associated with an interface
-/// that was not imported (a NAT gateway's, say) is skipped with it.
+/// An Elastic IP and the private address it maps to. A NAT gateway's is imported idle: the
+/// model attaches it to the NAT gateway. One associated with another interface that was not
+/// imported (a load balancer's, say) is skipped with it.
 fn elastic_ip(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<ElasticIp> {
     let mut cx = x.cx(is);
     let public = cx.req_str(x.v, "", "PublicIp", "Elastic IP")?;
     let public_ip = cx.ipv4("PublicIp".into(), public, "Elastic IP")?;
     let association = match cx.opt_str(x.v, "", "NetworkInterfaceId") {
         None => None,
+        Some(eni) if k.nat_eips.contains(&x.id) && k.nat_interfaces.contains_key(eni) => None,
         Some(eni) if k.interfaces.contains(eni) => {
             let private_ip = match cx.opt_str(x.v, "", "PrivateIpAddress") {
                 Some(p) => Some(cx.ipv4("PrivateIpAddress".into(), p, "Elastic IP")?),
@@ -1170,9 +1456,7 @@ fn elastic_ip(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<ElasticIp> {
         }
         Some(eni) => {
             let msg = match k.managed.get(eni) {
-                Some(owner) => format!(
-                    "associated with interface {eni}, which is part of {owner}, not modelled yet; skipped"
-                ),
+                Some(why) => format!("associated with interface {eni}, which is {why}; skipped"),
                 None => format!("associated with interface {eni}, which was not imported; skipped"),
             };
             cx.warn("NetworkInterfaceId", msg);
@@ -1236,9 +1520,11 @@ fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> 
             let Some(id) = cx.req_str(g, &at, "GroupId", "rule") else { continue };
             let description = cx.opt_str(g, &at, "Description");
             match k.sg_vpc.get(id) {
-                Some(v) if v == vpc => out.push(rule(id.to_string(), description)),
+                Some(v) if v == vpc || k.peered.contains(&pair(v, vpc)) => {
+                    out.push(rule(id.to_string(), description))
+                }
                 Some(v) => {
-                    let msg = format!("rule referencing security group {id} of VPC {v} skipped: references across VPCs need VPC peering, which is not modelled yet");
+                    let msg = format!("rule referencing security group {id} of VPC {v} skipped: references across VPCs need an active VPC peering connection between them");
                     cx.warn(join(&at, "GroupId"), msg);
                 }
                 None => {
@@ -1433,6 +1719,12 @@ mod tests {
                "Instances": [{"InstanceId": id, "InstanceType": ty, "State": {"Name": "running"}}]})
     }
 
+    fn peering_json(id: &str, requester: &str, accepter: &str, status: &str) -> Value {
+        json!({"VpcPeeringConnectionId": id, "Status": {"Code": status, "Message": status},
+               "RequesterVpcInfo": {"VpcId": requester, "OwnerId": "111"},
+               "AccepterVpcInfo": {"VpcId": accepter, "OwnerId": "222"}})
+    }
+
     fn group_json(id: &str, name: &str) -> Value {
         json!({"GroupId": id, "GroupName": name, "VpcId": "vpc-1", "Description": "d",
                "IpPermissions": [], "IpPermissionsEgress": []})
@@ -1520,26 +1812,6 @@ mod tests {
     fn routes_to_unmodelled_targets_are_skipped_with_a_warning_naming_the_component() {
         let cases = [
             (
-                json!({"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"}),
-                "NatGatewayId",
-                "NAT gateway",
-            ),
-            (
-                json!({"DestinationCidrBlock": "0.0.0.0/0", "NetworkInterfaceId": "eni-1"}),
-                "NetworkInterfaceId",
-                "network interface",
-            ),
-            (
-                json!({"DestinationCidrBlock": "0.0.0.0/0", "InstanceId": "i-1", "NetworkInterfaceId": "eni-1"}),
-                "InstanceId",
-                "instance",
-            ),
-            (
-                json!({"DestinationCidrBlock": "10.9.0.0/16", "VpcPeeringConnectionId": "pcx-1"}),
-                "VpcPeeringConnectionId",
-                "VPC peering connection",
-            ),
-            (
                 json!({"DestinationCidrBlock": "10.9.0.0/16", "TransitGatewayId": "tgw-1"}),
                 "TransitGatewayId",
                 "transit gateway",
@@ -1568,6 +1840,21 @@ mod tests {
                 json!({"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1"}),
                 "DestinationIpv6CidrBlock",
                 "IPv6",
+            ),
+            (
+                json!({"DestinationIpv6CidrBlock": "::/0", "NatGatewayId": "nat-1"}),
+                "DestinationIpv6CidrBlock",
+                "IPv6",
+            ),
+            (
+                json!({"DestinationPrefixListId": "pl-1", "VpcPeeringConnectionId": "pcx-1"}),
+                "DestinationPrefixListId",
+                "prefix-list",
+            ),
+            (
+                json!({"DestinationCidrBlock": "10.9.0.0/16", "LocalGatewayId": "lgw-1"}),
+                "LocalGatewayId",
+                "local gateway",
             ),
         ];
         for (route, field, component) in cases {
@@ -1695,7 +1982,7 @@ mod tests {
                            "NetworkInterfaceId": "eni-nat", "PrivateIpAddress": "10.0.1.5"}]}));
         assert!(t.network_interfaces.is_empty() && t.elastic_ips.is_empty());
         let i = issue(&issues, "eni-nat", "InterfaceType");
-        assert!(i.message.contains("is part of a NAT gateway, not modelled yet"), "{}", i.message);
+        assert!(i.message.contains("is part of a NAT gateway that was not imported"), "{}", i.message);
         assert!(issue(&issues, "eni-fn", "InterfaceType").message.contains("Lambda function"));
         assert!(issue(&issues, "eipalloc-1", "NetworkInterfaceId").message.contains("NAT gateway"));
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
@@ -1854,17 +2141,18 @@ mod tests {
     fn unmodelled_resources_get_one_warning_each_and_unknown_keys_are_ignored() {
         let (t, issues) = run(json!({
             "Vpcs": [vpc_json()],
-            "NatGateways": [{"NatGatewayId": "nat-1"}, {"NatGatewayId": "nat-2"}],
-            "VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1"}],
+            "EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1"},
+                                           {"EgressOnlyInternetGatewayId": "eigw-2"}],
+            "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
             "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
             "LoadBalancers": [{"LoadBalancerArn": "arn:lb"}],
             "AvailabilityZones": [{"ZoneName": "us-east-1a"}],
             "DBInstances": [{"DBInstanceIdentifier": "db"}]}));
         assert_eq!(t.vpcs.len(), 1);
         let objects: Vec<&str> = issues.iter().map(|i| i.object.as_str()).collect();
-        assert_eq!(objects, vec!["nat-1", "nat-2", "pcx-1", "tgw-1", "arn:lb"]);
-        let i = issue(&issues, "nat-1", "NatGateways");
-        assert_eq!(i.message, "NAT gateways are not modelled yet; skipped");
+        assert_eq!(objects, vec!["eigw-1", "eigw-2", "tgw-1", "vgw-1", "arn:lb"]);
+        let i = issue(&issues, "eigw-1", "EgressOnlyInternetGateways");
+        assert_eq!(i.message, "egress-only internet gateways are not modelled yet; skipped");
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
     }
 
@@ -1872,9 +2160,11 @@ mod tests {
     fn objects_seen_in_several_files_are_merged_by_id_first_wins() {
         let mut renamed = vpc_json();
         renamed["Tags"] = tags("second");
-        let a = json!({"Vpcs": [vpc_json()], "VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1"}]});
+        let a = json!({"Vpcs": [vpc_json()], "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
+                       "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "active")]});
         let b = json!({"Vpcs": [renamed, {"VpcId": "vpc-0", "CidrBlock": "10.9.0.0/16"}],
-                       "VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1"}]});
+                       "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
+                       "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "deleted")]});
         let (t, issues) = run_files(&[
             file("accounts/1/us-east-1/Vpcs.json", &a),
             file("accounts/2/us-east-1/Vpcs.json", &b),
@@ -1882,8 +2172,10 @@ mod tests {
         let ids: Vec<&str> = t.vpcs.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(ids, vec!["vpc-0", "vpc-1"], "sorted by id, no duplicate");
         assert_eq!(t.vpcs[1].name.as_deref(), Some("main"), "the first file wins");
-        assert_eq!(issues.len(), 1, "one warning for the peering connection seen twice: {issues:#?}");
+        assert_eq!(issues.len(), 1, "one warning for the transit gateway seen twice: {issues:#?}");
         assert_eq!(issues[0].file, "accounts/1/us-east-1/Vpcs.json");
+        assert_eq!(t.vpc_peering_connections.len(), 1, "the peering connection seen from both sides");
+        assert_eq!(t.vpc_peering_connections[0].status, "active", "the first file wins");
     }
 
     #[test]
@@ -1961,6 +2253,320 @@ mod tests {
         let whole =
             ImportIssue { severity: Severity::Error, object: String::new(), field: String::new(), ..i };
         assert_eq!(whole.to_string(), "error: routes.json: route skipped");
+    }
+
+    fn nat_json(id: &str, state: &str, address: Value) -> Value {
+        json!({"NatGatewayId": id, "State": state, "SubnetId": "subnet-a", "VpcId": "vpc-1",
+               "ConnectivityType": "public", "NatGatewayAddresses": [address]})
+    }
+
+    fn nat_interface_json(id: &str, address: &str) -> Value {
+        json!({"NetworkInterfaceId": id, "SubnetId": "subnet-a", "InterfaceType": "nat_gateway",
+               "PrivateIpAddress": address, "Description": "Interface for NAT Gateway",
+               "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": address,
+                                       "Association": {"PublicIp": "54.0.0.9", "IpOwnerId": "amazon"}}]})
+    }
+
+    #[test]
+    fn nat_gateways_take_their_first_address_and_their_elastic_ip_is_imported_idle() {
+        let mut public = nat_json(
+            "nat-1",
+            "available",
+            json!({"AllocationId": "eipalloc-1", "NetworkInterfaceId": "eni-nat", "PrivateIp": "10.0.1.5",
+                   "PublicIp": "54.0.0.9", "IsPrimary": true}),
+        );
+        public["Tags"] = tags("nat-a");
+        let mut private = nat_json("nat-2", "pending", json!({"PrivateIp": "10.0.1.6"}));
+        private["ConnectivityType"] = json!("private");
+        let mut unset =
+            nat_json("nat-3", "available", json!({"AllocationId": "eipalloc-3", "PublicIp": "54.0.0.3"}));
+        unset["ConnectivityType"] = Value::Null;
+        let (t, issues) = run(json!({
+            "Subnets": [subnet_json("subnet-a", "10.0.1.0/24")],
+            "NatGateways": [public, private, unset,
+                            nat_json("nat-4", "deleted", json!({"PrivateIp": "10.0.1.7"})),
+                            nat_json("nat-5", "failed", json!({}))],
+            "NetworkInterfaces": [nat_interface_json("eni-nat", "10.0.1.5")],
+            "Addresses": [{"AllocationId": "eipalloc-1", "PublicIp": "54.0.0.9", "Tags": tags("nat-eip"),
+                           "NetworkInterfaceId": "eni-nat", "PrivateIpAddress": "10.0.1.5"}]}));
+        let nat = |id: &str, name: Option<&str>, connectivity, address: Option<&str>, eip: Option<&str>| {
+            NatGateway {
+                id: id.into(),
+                name: name.map(str::to_string),
+                subnet: "subnet-a".into(),
+                connectivity,
+                private_ip: address.map(ip),
+                elastic_ip: eip.map(str::to_string),
+            }
+        };
+        assert_eq!(
+            t.nat_gateways,
+            vec![
+                nat("nat-1", Some("nat-a"), Connectivity::Public, Some("10.0.1.5"), Some("eipalloc-1")),
+                nat("nat-2", None, Connectivity::Private, Some("10.0.1.6"), None),
+                nat("nat-3", None, Connectivity::Public, None, Some("eipalloc-3")),
+            ]
+        );
+        assert!(t.network_interfaces.is_empty(), "the NAT gateway holds its interface's address");
+        assert_eq!(
+            t.elastic_ips,
+            vec![
+                ElasticIp {
+                    id: "eipalloc-1".into(),
+                    name: Some("nat-eip".into()),
+                    public_ip: ip("54.0.0.9"),
+                    association: None
+                },
+                ElasticIp {
+                    id: "eipalloc-3".into(),
+                    name: None,
+                    public_ip: ip("54.0.0.3"),
+                    association: None
+                },
+            ],
+            "the NAT gateway's Elastic IP is idle, and made from the NAT gateway when Addresses lacks it"
+        );
+        assert_eq!(issues.len(), 2, "{issues:#?}");
+        assert!(issue(&issues, "nat-4", "State").message.contains("deleted"));
+        assert!(issue(&issues, "nat-5", "State").message.contains("failed"));
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn nat_gateways_that_cannot_be_modelled_are_skipped_with_a_warning() {
+        let mut subnetless =
+            nat_json("nat-3", "available", json!({"AllocationId": "eipalloc-3", "PublicIp": "54.0.0.3"}));
+        subnetless["SubnetId"] = json!("subnet-elsewhere");
+        let mut secondary = nat_json("nat-4", "available", json!({"PrivateIp": "10.0.1.8"}));
+        secondary["ConnectivityType"] = json!("private");
+        secondary["NatGatewayAddresses"] =
+            json!([{"PrivateIp": "10.0.1.8"}, {"PrivateIp": "10.0.1.9", "NetworkInterfaceId": "eni-n4"}]);
+        let (t, issues) = run(json!({
+            "Subnets": [subnet_json("subnet-a", "10.0.1.0/24")],
+            "NatGateways": [nat_json("nat-1", "available", json!({"PrivateIp": "10.0.1.5"})),
+                            nat_json("nat-2", "available", json!({"AllocationId": "eipalloc-2"})),
+                            subnetless, secondary]}));
+        let ids: Vec<&str> = t.nat_gateways.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, vec!["nat-4"]);
+        assert!(t.elastic_ips.is_empty());
+        assert!(issue(&issues, "nat-1", "NatGatewayAddresses[0].AllocationId")
+            .message
+            .contains("Elastic IP"));
+        assert!(issue(&issues, "nat-2", "NatGatewayAddresses[0].AllocationId")
+            .message
+            .contains("eipalloc-2"));
+        assert!(issue(&issues, "nat-3", "SubnetId").message.contains("subnet-elsewhere"));
+        assert!(issue(&issues, "nat-4", "NatGatewayAddresses[1].PrivateIp").message.contains("10.0.1.9"));
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    }
+
+    fn two_vpcs() -> Vec<Value> {
+        vec![vpc_json(), json!({"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"})]
+    }
+
+    #[test]
+    fn peering_connections_between_vpcs_of_the_snapshot_keep_their_status() {
+        let mut named = peering_json("pcx-1", "vpc-1", "vpc-2", "active");
+        named["Tags"] = tags("app-to-shared");
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"},
+                     {"VpcId": "vpc-3", "CidrBlock": "10.2.0.0/16"}],
+            "VpcPeeringConnections": [named, peering_json("pcx-2", "vpc-3", "vpc-1", "pending-acceptance")]}));
+        assert!(issues.is_empty(), "{issues:#?}");
+        assert_eq!(
+            t.vpc_peering_connections,
+            vec![
+                VpcPeeringConnection {
+                    id: "pcx-1".into(),
+                    name: Some("app-to-shared".into()),
+                    requester_vpc: "vpc-1".into(),
+                    accepter_vpc: "vpc-2".into(),
+                    status: "active".into(),
+                },
+                VpcPeeringConnection {
+                    id: "pcx-2".into(),
+                    name: None,
+                    requester_vpc: "vpc-3".into(),
+                    accepter_vpc: "vpc-1".into(),
+                    status: "pending-acceptance".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn peering_connections_the_model_cannot_hold_are_skipped_with_a_warning() {
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"},
+                     {"VpcId": "vpc-9", "CidrBlock": "10.0.0.0/20"}],
+            "VpcPeeringConnections": [
+                peering_json("pcx-0", "vpc-1", "vpc-2", "deleted"),
+                peering_json("pcx-1", "vpc-2", "vpc-1", "active"),
+                peering_json("pcx-2", "vpc-1", "vpc-other-account", "active"),
+                peering_json("pcx-3", "vpc-gone", "vpc-elsewhere", "deleted"),
+                peering_json("pcx-4", "vpc-1", "vpc-9", "failed"),
+                {"VpcPeeringConnectionId": "pcx-5", "RequesterVpcInfo": {"VpcId": "vpc-1"}}]}));
+        let ids: Vec<&str> = t.vpc_peering_connections.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["pcx-1"], "the active one of a pair wins");
+        assert!(issue(&issues, "pcx-0", "AccepterVpcInfo.VpcId").message.contains("pcx-1"));
+        let i = issue(&issues, "pcx-2", "AccepterVpcInfo.VpcId");
+        assert!(i.message.contains("VPC vpc-other-account is not in the snapshot"), "{}", i.message);
+        let i = issue(&issues, "pcx-3", "RequesterVpcInfo.VpcId");
+        assert!(i.message.contains("VPCs vpc-gone and vpc-elsewhere are not"), "{}", i.message);
+        assert!(issue(&issues, "pcx-4", "AccepterVpcInfo.VpcId").message.contains("overlap"));
+        assert_eq!(issue(&issues, "pcx-5", "AccepterVpcInfo.VpcId").severity, Severity::Error);
+        assert_eq!(issues.iter().filter(|i| i.severity == Severity::Warning).count(), 4, "{issues:#?}");
+    }
+
+    #[test]
+    fn routes_to_nat_gateways_interfaces_instances_and_peerings_are_imported() {
+        let mut two = reservation_json("i-2", "t3.large");
+        two["Instances"][0]["InstanceId"] = json!("i-2");
+        let mut eth1 = interface_json("eni-2b", "i-2", "10.0.1.21");
+        eth1["Attachment"]["DeviceIndex"] = json!(1);
+        let (t, issues) = run(json!({
+            "Vpcs": two_vpcs(),
+            "Subnets": [subnet_json("subnet-a", "10.0.1.0/24")],
+            "NatGateways": [nat_json("nat-1", "available", json!({"AllocationId": "eipalloc-1",
+                                      "PublicIp": "54.0.0.9", "PrivateIp": "10.0.1.5"}))],
+            "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-2", "active")],
+            "Reservations": [reservation_json("i-1", "t3.micro"), two],
+            "NetworkInterfaces": [interface_json("eni-1", "i-1", "10.0.1.10"),
+                                  interface_json("eni-2a", "i-2", "10.0.1.20"), eth1],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "active"},
+                {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1", "State": "active"},
+                {"DestinationCidrBlock": "192.168.0.0/16", "InstanceId": "i-1", "InstanceOwnerId": "1",
+                 "NetworkInterfaceId": "eni-1", "State": "active"},
+                {"DestinationCidrBlock": "172.16.0.0/16", "NetworkInterfaceId": "eni-2b", "State": "active"},
+                {"DestinationCidrBlock": "172.17.0.0/16", "InstanceId": "i-1", "State": "active"},
+                {"DestinationCidrBlock": "172.18.0.0/16", "InstanceId": "i-2", "State": "active"}]}]}));
+        let routes: Vec<(String, &str, bool)> = t.route_tables[0]
+            .routes
+            .iter()
+            .map(|r| (r.destination.to_string(), r.target.as_str(), r.blackhole))
+            .collect();
+        let expected = [
+            ("0.0.0.0/0", "nat-1"),
+            ("10.1.0.0/16", "pcx-1"),
+            ("192.168.0.0/16", "eni-1"),
+            ("172.16.0.0/16", "eni-2b"),
+            ("172.17.0.0/16", "i-1"),
+            ("172.18.0.0/16", "eni-2a"),
+        ];
+        assert_eq!(routes, expected.map(|(d, t)| (d.to_string(), t, false)));
+        assert_eq!(issues.len(), 1, "{issues:#?}");
+        let i = issue(&issues, "rtb-1", "Routes[5].InstanceId");
+        assert!(i.message.contains("primary interface eni-2a"), "{}", i.message);
+    }
+
+    #[test]
+    fn a_route_to_a_target_not_imported_becomes_a_blackhole_and_blackholes_stay() {
+        let mut nat_eni = interface_json("eni-nat", "i-none", "10.0.1.5");
+        nat_eni["InterfaceType"] = json!("gateway_load_balancer_endpoint");
+        nat_eni["Attachment"] = Value::Null;
+        let (t, issues) = run(json!({
+            "NetworkInterfaces": [nat_eni],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-gone", "State": "active"},
+                {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-x", "State": "active"},
+                {"DestinationCidrBlock": "10.2.0.0/16", "NetworkInterfaceId": "eni-nat", "State": "active"},
+                {"DestinationCidrBlock": "10.3.0.0/16", "InstanceId": "i-gone", "State": "active"},
+                {"DestinationCidrBlock": "10.4.0.0/16", "NatGatewayId": "nat-deleted", "State": "blackhole"},
+                {"DestinationCidrBlock": "10.5.0.0/16", "GatewayId": "igw-gone", "State": "blackhole"}]}]}));
+        let routes: Vec<(&str, bool)> =
+            t.route_tables[0].routes.iter().map(|r| (r.target.as_str(), r.blackhole)).collect();
+        assert_eq!(
+            routes,
+            vec![
+                ("nat-gone", true),
+                ("pcx-x", true),
+                ("eni-nat", true),
+                ("i-gone", true),
+                ("nat-deleted", true),
+                ("igw-gone", true)
+            ]
+        );
+        for (field, what) in [
+            ("Routes[0].NatGatewayId", "NAT gateway"),
+            ("Routes[1].VpcPeeringConnectionId", "peering connection"),
+            ("Routes[2].NetworkInterfaceId", "gateway load balancer endpoint"),
+            ("Routes[3].InstanceId", "instance"),
+        ] {
+            let i = issue(&issues, "rtb-1", field);
+            assert_eq!(i.severity, Severity::Warning);
+            assert!(i.message.contains("imported as blackhole") && i.message.contains(what), "{}", i.message);
+        }
+        assert_eq!(issues.len(), 5, "no warning for routes AWS already shows as blackhole: {issues:#?}");
+    }
+
+    #[test]
+    fn group_references_across_an_active_peering_are_imported() {
+        let mut g = group_json("sg-a", "a");
+        g["IpPermissions"] = json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                      "UserIdGroupPairs": [{"GroupId": "sg-peer", "VpcId": "vpc-2",
+                                                            "VpcPeeringConnectionId": "pcx-1"},
+                                                           {"GroupId": "sg-pending"}]}]);
+        let mut peer = group_json("sg-peer", "peer");
+        peer["VpcId"] = json!("vpc-2");
+        let mut pending = group_json("sg-pending", "pending");
+        pending["VpcId"] = json!("vpc-3");
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"},
+                     {"VpcId": "vpc-3", "CidrBlock": "10.2.0.0/16"}],
+            "VpcPeeringConnections": [peering_json("pcx-1", "vpc-2", "vpc-1", "active"),
+                                      peering_json("pcx-2", "vpc-1", "vpc-3", "pending-acceptance")],
+            "SecurityGroups": [g, peer, pending]}));
+        let peers: Vec<&str> = t.security_groups[0].inbound.iter().map(|r| r.peer.as_str()).collect();
+        assert_eq!(peers, vec!["sg-peer"]);
+        assert_eq!(issues.len(), 1, "{issues:#?}");
+        assert!(issue(&issues, "sg-a", "IpPermissions[0].UserIdGroupPairs[1].GroupId")
+            .message
+            .contains("active VPC peering"));
+    }
+
+    /// NAT gateways, peering and the routes and rules that use them build a clean model.
+    #[test]
+    fn nat_gateways_and_peering_build_a_clean_model() {
+        let mut web = group_json("sg-web", "web");
+        web["IpPermissions"] = json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                        "UserIdGroupPairs": [{"GroupId": "sg-shared"}]}]);
+        let mut shared = group_json("sg-shared", "shared");
+        shared["VpcId"] = json!("vpc-2");
+        let mut b = subnet_json("subnet-b", "10.1.1.0/24");
+        b["VpcId"] = json!("vpc-2");
+        let mut nat_eni = nat_interface_json("eni-nat", "10.0.1.5");
+        nat_eni["PrivateIpAddresses"][0]["Association"]["AllocationId"] = json!("eipalloc-1");
+        let (t, issues) = run(json!({
+            "Vpcs": two_vpcs(),
+            "Subnets": [subnet_json("subnet-a", "10.0.1.0/24"), b],
+            "InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"State": "available", "VpcId": "vpc-1"}]}],
+            "NatGateways": [nat_json("nat-1", "available", json!({"AllocationId": "eipalloc-1",
+                                      "NetworkInterfaceId": "eni-nat", "PrivateIp": "10.0.1.5", "PublicIp": "54.0.0.9"}))],
+            "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-2", "active")],
+            "RouteTables": [
+                {"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+                 "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
+                            {"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1"}]},
+                {"RouteTableId": "rtb-2", "VpcId": "vpc-1", "Associations": [{"SubnetId": "subnet-a"}],
+                 "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"},
+                            {"DestinationCidrBlock": "192.168.0.0/16", "InstanceId": "i-1",
+                             "NetworkInterfaceId": "eni-1"}]},
+                {"RouteTableId": "rtb-3", "VpcId": "vpc-2", "Associations": [{"Main": true}],
+                 "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "VpcPeeringConnectionId": "pcx-1"}]}],
+            "SecurityGroups": [web, shared],
+            "Reservations": [reservation_json("i-1", "t3.micro")],
+            "NetworkInterfaces": [interface_json("eni-1", "i-1", "10.0.1.10"), nat_eni],
+            "Addresses": [{"AllocationId": "eipalloc-1", "PublicIp": "54.0.0.9", "NetworkInterfaceId": "eni-nat",
+                           "PrivateIpAddress": "10.0.1.5", "AssociationId": "eipassoc-1"}]}));
+        assert!(issues.is_empty(), "{issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.nat_gateways[0].elastic_ip, Some(("eipalloc-1".to_string(), ip("54.0.0.9"))));
+        assert_eq!(m.peerings.len(), 1);
+        let web = m.security_groups.iter().find(|g| g.id == "sg-web");
+        let peer = web.and_then(|g| g.inbound.first()).map(|r| &r.peer);
+        assert!(matches!(peer, Some(crate::model::SgPeer::Group(_))), "{peer:?}");
     }
 
     /// A small but complete snapshot builds a model without error diagnostics.

@@ -72,6 +72,7 @@ pub enum NodeKind {
     NatGateway,
     Peering,
     TransitGateway,
+    GatewayEndpoint,
 }
 
 /// A line between two boxes, by key, with the points it is drawn through.
@@ -160,6 +161,21 @@ pub fn layout(m: &Model) -> Diagram {
                 public: false,
             });
             igw_keys.push(gw.id.clone());
+        }
+        // Gateway endpoints sit on the VPC's top edge too, at its right.
+        for (k, e) in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi).enumerate() {
+            nodes.push(Node {
+                key: e.id.clone(),
+                component: e.id.clone(),
+                kind: NodeKind::GatewayEndpoint,
+                label: format!("{} endpoint", e.service.to_uppercase()),
+                detail: label(&e.id, e.name.as_deref()),
+                x: x + vpc_w - (IGW_W + 16.0) * (k as f64 + 1.0),
+                y: VPC_TOP - IGW_H / 2.0,
+                w: IGW_W,
+                h: IGW_H,
+                public: false,
+            });
         }
         let _ = vi;
         x += vpc_w + 40.0;
@@ -453,6 +469,7 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
         Kind::NatGateway => Some(NodeKind::NatGateway),
         Kind::VpcPeeringConnection => Some(NodeKind::Peering),
         Kind::TransitGateway => Some(NodeKind::TransitGateway),
+        Kind::VpcEndpoint => Some(NodeKind::GatewayEndpoint),
         _ => None,
     }
 }

@@ -141,9 +141,9 @@ fn admin_port_open_to_world(m: &Model, rule: &'static str, service: &str, port: 
             if !(world && admits) {
                 continue;
             }
-            let peer = match r.peer {
+            let peer = match &r.peer {
                 SgPeer::Cidr(c) => c.to_string(),
-                SgPeer::Group(_) => String::new(),
+                SgPeer::Group(_) | SgPeer::PrefixList(..) => String::new(),
             };
             out.push(finding(
                 rule,

@@ -32,7 +32,7 @@ macro_rules! index_types {
     )*};
 }
 index_types!(
-    VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx
+    VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx, VpceIx
 );
 
 /// Any entity of the model.
@@ -51,6 +51,7 @@ pub enum Entity {
     TransitGateway(TgwIx),
     TgwAttachment(TgwAttIx),
     TgwRouteTable(TgwRtIx),
+    GatewayEndpoint(VpceIx),
 }
 
 /// The validated network.
@@ -71,6 +72,7 @@ pub struct Model {
     pub transit_gateways: Vec<TransitGateway>,
     pub tgw_attachments: Vec<TgwAttachment>,
     pub tgw_route_tables: Vec<TgwRouteTable>,
+    pub gateway_endpoints: Vec<GatewayEndpoint>,
     /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
     /// address, and every interface holding a private address in any VPC.
     private: BTreeMap<(VpcIx, Ipv4Addr), Holder>,
@@ -134,6 +136,7 @@ pub enum Target {
     Interface(EniIx),
     Peering(PcxIx),
     TransitGateway(TgwIx),
+    GatewayEndpoint(VpceIx),
     /// The target does not exist (any more): AWS marks such routes `blackhole`.
     Blackhole(String),
 }
@@ -173,6 +176,18 @@ impl Peering {
             None
         }
     }
+}
+
+/// A gateway VPC endpoint and the service address ranges it leads to.
+#[derive(Debug, Clone)]
+pub struct GatewayEndpoint {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+    /// The short service name: `s3` or `dynamodb`.
+    pub service: String,
+    /// The service's prefix list: id and CIDR blocks.
+    pub prefix_list: (String, Vec<IpNet>),
 }
 
 /// A transit gateway.
@@ -308,6 +323,8 @@ pub enum SgPeer {
     Cidr(IpNet),
     /// Matches the private addresses of the interfaces in that group.
     Group(SgIx),
+    /// A prefix list (`pl-…`): any of its CIDR blocks.
+    PrefixList(String, Vec<IpNet>),
 }
 
 #[derive(Debug, Clone)]
@@ -384,6 +401,11 @@ impl Model {
                 &self.tgw_attachments[i.0].id,
                 self.tgw_attachments[i.0].name.as_deref(),
                 Kind::TransitGatewayAttachment,
+            ),
+            Entity::GatewayEndpoint(i) => (
+                &self.gateway_endpoints[i.0].id,
+                self.gateway_endpoints[i.0].name.as_deref(),
+                Kind::VpcEndpoint,
             ),
             Entity::TgwRouteTable(i) => (
                 &self.tgw_route_tables[i.0].id,
@@ -488,6 +510,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.elastic_ips();
     b.nat_gateways();
     b.transit_gateways();
+    b.gateway_endpoints();
     b.route_tables();
     b.instance_limits();
     b.index();
@@ -879,6 +902,8 @@ impl<'t> Builder<'t> {
                     continue;
                 }
                 SgPeer::Cidr(c)
+            } else if let Some(pl) = self.t.prefix_lists.iter().find(|x| x.id == r.peer) {
+                SgPeer::PrefixList(pl.id.clone(), pl.cidrs.clone())
             } else if let Some(s) = self.sg_ix(&r.peer) {
                 let other = self.m.security_groups[s.0].vpc;
                 if other != vpc && self.m.peering_between(vpc, other).is_none() {
@@ -888,7 +913,10 @@ impl<'t> Builder<'t> {
                 }
                 SgPeer::Group(s)
             } else {
-                let msg = format!("{:?} is neither a CIDR block nor an existing security group", r.peer);
+                let msg = format!(
+                    "{:?} is neither a CIDR block, a prefix list nor an existing security group",
+                    r.peer
+                );
                 self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                 continue;
             };
@@ -1100,7 +1128,24 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
-            let routes = self.routes(r, vpc);
+            let mut routes = self.routes(r, vpc);
+            // Each gateway endpoint associated with this table adds its prefix list's routes.
+            for (v, e) in self.m.gateway_endpoints.iter().enumerate() {
+                let associated =
+                    self.t.vpc_endpoints.iter().any(|x| x.id == e.id && x.route_tables.contains(&r.id));
+                if !associated {
+                    continue;
+                }
+                for c in &e.prefix_list.1 {
+                    if !routes.iter().any(|x| x.destination == *c) {
+                        routes.push(Route {
+                            destination: *c,
+                            target: Target::GatewayEndpoint(VpceIx(v)),
+                            implicit: true,
+                        });
+                    }
+                }
+            }
             self.m.route_tables.push(RouteTable {
                 id: r.id.clone(),
                 name: r.name.clone(),
@@ -1434,6 +1479,70 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
+        }
+    }
+
+    /// Gateway endpoints (S3, DynamoDB) and the prefix lists they route to. Interface
+    /// endpoints are not modelled yet.
+    fn gateway_endpoints(&mut self) {
+        let t = self.t;
+        for e in &t.vpc_endpoints {
+            let (name, kind) = (e.name.as_deref(), Kind::VpcEndpoint);
+            if e.endpoint_type != "gateway" {
+                let msg = format!(
+                    "{:?} endpoints are not modelled yet; only gateway endpoints (S3, DynamoDB) are",
+                    e.endpoint_type
+                );
+                self.err(kind, &e.id, name, "type", msg);
+                continue;
+            }
+            let Some(vpc) = self.vpc_ix(&e.vpc) else {
+                self.err(kind, &e.id, name, "vpc", format!("VPC {:?} does not exist", e.vpc));
+                continue;
+            };
+            let service = e.service.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+            if service != "s3" && service != "dynamodb" {
+                let msg = format!("gateway endpoints exist for s3 and dynamodb only, not {:?}", e.service);
+                self.err(kind, &e.id, name, "service", msg);
+                continue;
+            }
+            let full = format!("com.amazonaws.{}.{service}", t.region);
+            let prefix_list = match t.prefix_lists.iter().find(|p| p.name == full || p.name == service) {
+                Some(p) => (p.id.clone(), p.cidrs.clone()),
+                None => {
+                    let (id, cidrs) = illustrative_prefix_list(&service);
+                    let shown = cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                    let msg = format!("no prefix list named {full:?} in the topology: using vpclab's illustrative ranges for {service} ({shown}); the real ones come from `aws ec2 describe-prefix-lists`");
+                    self.warn(kind, &e.id, name, "service", msg);
+                    (id, cidrs)
+                }
+            };
+            for (i, r) in e.route_tables.iter().enumerate() {
+                match t.route_tables.iter().find(|x| x.id == *r) {
+                    None => self.err(
+                        kind,
+                        &e.id,
+                        name,
+                        format!("route_tables[{i}]"),
+                        format!("route table {r:?} does not exist"),
+                    ),
+                    Some(x) if x.vpc != e.vpc => self.err(
+                        kind,
+                        &e.id,
+                        name,
+                        format!("route_tables[{i}]"),
+                        format!("route table {r:?} is in another VPC"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            self.m.gateway_endpoints.push(GatewayEndpoint {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                vpc,
+                service,
+                prefix_list,
+            });
         }
     }
 
@@ -1910,6 +2019,7 @@ impl<'t> Builder<'t> {
         all.extend((0..m.transit_gateways.len()).map(|i| Entity::TransitGateway(TgwIx(i))));
         all.extend((0..m.tgw_attachments.len()).map(|i| Entity::TgwAttachment(TgwAttIx(i))));
         all.extend((0..m.tgw_route_tables.len()).map(|i| Entity::TgwRouteTable(TgwRtIx(i))));
+        all.extend((0..m.gateway_endpoints.len()).map(|i| Entity::GatewayEndpoint(VpceIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);
             let (id, name) = (id.to_string(), name.map(str::to_string));
@@ -1919,6 +2029,16 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// Illustrative service ranges (us-east-1, as AWS published them) for hand-built topologies
+/// that do not carry the prefix list; the model warns whenever it uses them.
+fn illustrative_prefix_list(service: &str) -> (String, Vec<IpNet>) {
+    let cidrs: &[&str] = match service {
+        "s3" => &["52.216.0.0/15", "54.231.0.0/16", "3.5.0.0/19"],
+        _ => &["52.94.0.0/22", "52.119.224.0/20"],
+    };
+    (format!("pl-{service}"), cidrs.iter().filter_map(|c| c.parse().ok()).collect())
 }
 
 /// The first usable address of `net` that nothing in `vpc` holds.

@@ -54,6 +54,12 @@ pub struct Topology {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpc_peering_connections: Vec<VpcPeeringConnection>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// AWS-managed prefix lists (`aws ec2 describe-prefix-lists`): the address ranges of
+    /// services such as S3 and DynamoDB.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixList>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<TransitGateway>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
@@ -353,6 +359,45 @@ fn is_active(s: &String) -> bool {
     s == "active"
 }
 
+/// A VPC endpoint. Gateway endpoints (S3, DynamoDB) add a route from the service's prefix
+/// list to themselves in each associated route table
+/// (vpc/latest/privatelink/gateway-endpoints.html).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpoint {
+    /// `vpce-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+    /// `s3`, `dynamodb`, or the full name (`com.amazonaws.us-east-1.s3`).
+    pub service: String,
+    /// `gateway` (default) or `interface`.
+    #[serde(default = "gateway", skip_serializing_if = "is_gateway", rename = "type")]
+    pub endpoint_type: String,
+    /// Route tables the gateway endpoint's routes are added to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<String>,
+}
+
+fn gateway() -> String {
+    "gateway".to_string()
+}
+
+fn is_gateway(s: &String) -> bool {
+    s == "gateway"
+}
+
+/// A prefix list: a named set of CIDR blocks (`pl-…`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixList {
+    pub id: String,
+    /// The service name for AWS-managed lists, e.g. `com.amazonaws.us-east-1.s3`.
+    pub name: String,
+    pub cidrs: Vec<IpNet>,
+}
+
 /// A transit gateway: a regional router between attached VPCs
 /// (vpc/latest/tgw/how-transit-gateways-work.html).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -455,6 +500,8 @@ impl Topology {
             network_acls: Vec::new(),
             nat_gateways: Vec::new(),
             vpc_peering_connections: Vec::new(),
+            vpc_endpoints: Vec::new(),
+            prefix_lists: Vec::new(),
             transit_gateways: Vec::new(),
             transit_gateway_attachments: Vec::new(),
             transit_gateway_route_tables: Vec::new(),

@@ -31,6 +31,7 @@ use crate::firewall::{self, Direction};
 use crate::flowlog;
 use crate::model::{
     EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, TgwAttIx, TgwIx, VpcIx,
+    VpceIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -216,6 +217,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         let home = match end.at {
             At::Interface(eni) => w.send(eni, reply, true),
             At::Internet(via) => w.internet(via, reply, true, true),
+            At::Service(v) => w.gateway_endpoint_in(v, reply, true),
             At::Nowhere => end,
         };
         back = std::mem::take(&mut w.hops);
@@ -396,7 +398,7 @@ impl Goal {
     fn met_by(&self, end: &End) -> bool {
         match (*self, end.at) {
             (Goal::Interface(a), At::Interface(b)) => a == b,
-            (Goal::Internet(None), At::Internet(_)) => true,
+            (Goal::Internet(None), At::Internet(_) | At::Service(_)) => true,
             (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
             _ => false,
         }
@@ -446,6 +448,8 @@ struct End {
 enum At {
     Interface(EniIx),
     Internet(Option<IgwIx>),
+    /// An AWS service (S3, DynamoDB) reached through a gateway endpoint.
+    Service(VpceIx),
     Nowhere,
 }
 
@@ -616,6 +620,7 @@ impl Walk<'_> {
             }
             Target::Peering(x) => self.peering(x, s.vpc, p, reply),
             Target::TransitGateway(g) => self.transit_gateway(g, subnet, p, reply),
+            Target::GatewayEndpoint(v) => self.gateway_endpoint_out(v, p),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
         }
     }
@@ -713,6 +718,42 @@ impl Walk<'_> {
         Some(exit)
     }
 
+    /// Out through gateway endpoint `v` to its service, privately: no translation, TCP and
+    /// ICMP only, and only for traffic from the VPC itself
+    /// (vpc/latest/privatelink/gateway-endpoints.html).
+    fn gateway_endpoint_out(&mut self, v: VpceIx, p: Packet) -> End {
+        let m = self.m;
+        let e = Some(Entity::GatewayEndpoint(v));
+        let ep = &m.gateway_endpoints[v.0];
+        if !matches!(p.protocol, Protocol::Tcp | Protocol::Icmp) {
+            let msg = format!("a gateway endpoint carries only TCP and ICMP echo, not {}", p.protocol);
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("VPCE_GATEWAY_PROTOCOL_RESTRICTION", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        if self.via_tgw || !m.vpcs[ep.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
+            let msg = format!(
+                "a gateway endpoint serves only its own VPC, not traffic from {} (peering, VPN, transit gateway)",
+                p.src
+            );
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("VPCE_GATEWAY_SOURCE_NOT_IN_VPC", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        let detail = format!("to the {} service at {}, privately: no address translation", ep.service, p.dst);
+        self.hop(e, Some(Direction::Egress), Action::Accept, detail, p);
+        self.end(At::Service(v), p, false)
+    }
+
+    /// The service's reply, back through gateway endpoint `v` into its VPC.
+    fn gateway_endpoint_in(&mut self, v: VpceIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let ep = &m.gateway_endpoints[v.0];
+        let detail = format!("the {} service at {} answers through the endpoint", ep.service, p.src);
+        self.hop(Some(Entity::GatewayEndpoint(v)), Some(Direction::Ingress), Action::Send, detail, p);
+        self.deliver_in_vpc(ep.vpc, p, reply, None)
+    }
+
     /// Deliver to whatever holds `p.dst` in `vpc`; `from` is the subnet the packet comes
     /// from (`None`: from outside the VPC), which decides whether ACLs are crossed.
     fn deliver_in_vpc(&mut self, vpc: VpcIx, p: Packet, reply: bool, from: Option<SubnetIx>) -> End {
@@ -767,6 +808,10 @@ impl Walk<'_> {
             Target::Interface(e) => m.interfaces[e.0].id.clone(),
             Target::Peering(x) => m.peerings[x.0].id.clone(),
             Target::TransitGateway(g) => m.transit_gateways[g.0].id.clone(),
+            Target::GatewayEndpoint(v) => {
+                let e = &m.gateway_endpoints[v.0];
+                format!("{} (prefix list {})", e.id, e.prefix_list.0)
+            }
             Target::Blackhole(t) => {
                 let detail = format!("{} → {t} (blackhole: the target does not exist)", r.destination);
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
