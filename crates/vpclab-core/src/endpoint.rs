@@ -28,6 +28,10 @@ pub enum Endpoint {
 /// RFC 5737 reserves for documentation, so it is clearly nobody's real host.
 pub const DEFAULT_INTERNET_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 10));
 
+/// The IPv6 counterpart: 2001:db8::10, from the documentation prefix of RFC 3849.
+pub const DEFAULT_INTERNET_HOST_V6: IpAddr =
+    IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10));
+
 /// Why an endpoint could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {

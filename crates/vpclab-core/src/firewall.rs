@@ -32,15 +32,17 @@ pub struct SgMatch {
 }
 
 /// Find a rule of the interface's groups that allows `p` in direction `dir`.
-/// `None` means no rule allows it: the packet is dropped. With `references` false (the
-/// packet came through a middlebox), rules that reference a security group never match
-/// (RA: SG_REFERENCES_NOT_PRESERVED).
+/// `None` means no rule allows it: the packet is dropped. `references(g)` says whether a
+/// rule that references group `g` may match at all on this packet's path: not after a
+/// middlebox (RA: SG_REFERENCES_NOT_PRESERVED), across a transit gateway only when it has
+/// security group referencing on and only inbound (SG_REFERENCING_SUPPORT); the trace
+/// decides, since it knows the path.
 pub fn security_groups(
     m: &Model,
     eni: EniIx,
     dir: Direction,
     p: &Packet,
-    references: bool,
+    references: &dyn Fn(SgIx) -> bool,
 ) -> Option<SgMatch> {
     let peer = match dir {
         Direction::Ingress => p.src,
@@ -55,7 +57,11 @@ pub fn security_groups(
         rules
             .iter()
             .position(|r| {
-                (references || !matches!(r.peer, SgPeer::Group(_))) && sg_rule_matches(m, r, peer, p)
+                let usable = match r.peer {
+                    SgPeer::Group(target) => references(target),
+                    _ => true,
+                };
+                usable && sg_rule_matches(m, r, peer, p)
             })
             .map(|rule| SgMatch { group: g, rule })
     })

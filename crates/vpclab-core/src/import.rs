@@ -747,7 +747,7 @@ fn vpc(x: &Item<'_>, is: &mut Issues) -> Option<Vpc> {
         return None;
     }
     warn_ipv6_blocks(&mut cx, x.v, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlockState");
-    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks })
+    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block: None })
 }
 
 /// One warning per associated IPv6 block: the format is IPv4 only.
@@ -789,6 +789,7 @@ fn subnet(x: &Item<'_>, is: &mut Issues) -> Option<Subnet> {
         vpc: vpc.to_string(),
         availability_zone: az.to_string(),
         cidr_block: cidr,
+        ipv6_cidr_block: None,
         map_public_ip_on_launch: map_public,
     })
 }
@@ -1305,6 +1306,7 @@ fn interface(
         subnet: subnet.to_string(),
         private_ip: primary,
         secondary_private_ips: secondary,
+        ipv6_addresses: Vec::new(),
         public_ip,
         security_groups: groups.into_iter().collect(),
         source_dest_check: cx.opt_bool(v, path, "SourceDestCheck").unwrap_or(true),

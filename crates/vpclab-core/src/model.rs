@@ -32,7 +32,8 @@ macro_rules! index_types {
     )*};
 }
 index_types!(
-    VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx, VpceIx
+    VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx, VpceIx,
+    EigwIx
 );
 
 /// Any entity of the model.
@@ -52,6 +53,7 @@ pub enum Entity {
     TgwAttachment(TgwAttIx),
     TgwRouteTable(TgwRtIx),
     GatewayEndpoint(VpceIx),
+    EgressOnlyGateway(EigwIx),
 }
 
 /// The validated network.
@@ -62,6 +64,7 @@ pub struct Model {
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
     pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_gateways: Vec<EgressOnlyGateway>,
     pub instances: Vec<Instance>,
     pub interfaces: Vec<Interface>,
     pub security_groups: Vec<SecurityGroup>,
@@ -75,9 +78,9 @@ pub struct Model {
     pub gateway_endpoints: Vec<GatewayEndpoint>,
     /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
     /// address, and every interface holding a private address in any VPC.
-    private: BTreeMap<(VpcIx, Ipv4Addr), Holder>,
-    public: BTreeMap<Ipv4Addr, (Holder, Ipv4Addr)>,
-    members: BTreeMap<Ipv4Addr, Vec<EniIx>>,
+    private: BTreeMap<(VpcIx, IpAddr), Holder>,
+    public: BTreeMap<IpAddr, (Holder, IpAddr)>,
+    members: BTreeMap<IpAddr, Vec<EniIx>>,
     by_id: BTreeMap<String, Entity>,
     by_name: BTreeMap<String, Vec<Entity>>,
 }
@@ -87,11 +90,21 @@ pub struct Vpc {
     pub id: String,
     pub name: Option<String>,
     pub cidrs: Vec<IpNet>,
+    /// The IPv6 block, if the VPC has one.
+    pub ipv6: Option<IpNet>,
     pub subnets: Vec<SubnetIx>,
     pub main_route_table: RtIx,
     pub default_acl: AclIx,
     pub default_sg: SgIx,
     pub internet_gateway: Option<IgwIx>,
+    pub egress_only_gateway: Option<EigwIx>,
+}
+
+impl Vpc {
+    /// Every block of the VPC: the IPv4 ones and the IPv6 one.
+    pub fn blocks(&self) -> impl Iterator<Item = IpNet> + '_ {
+        self.cidrs.iter().copied().chain(self.ipv6)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +114,7 @@ pub struct Subnet {
     pub vpc: VpcIx,
     pub az: String,
     pub cidr: IpNet,
+    pub ipv6: Option<IpNet>,
     pub map_public_ip_on_launch: bool,
     pub route_table: RtIx,
     pub acl: AclIx,
@@ -130,6 +144,7 @@ pub struct Route {
 pub enum Target {
     Local,
     InternetGateway(IgwIx),
+    EgressOnlyGateway(EigwIx),
     NatGateway(NatIx),
     /// A network interface (given as `eni-…`, or as a single-interface instance `i-…`):
     /// an appliance, a NAT instance, a firewall.
@@ -237,6 +252,14 @@ pub enum Holder {
     NatGateway(NatIx),
 }
 
+/// An egress-only internet gateway (IPv6 only, outbound-initiated only).
+#[derive(Debug, Clone)]
+pub struct EgressOnlyGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: VpcIx,
+}
+
 #[derive(Debug, Clone)]
 pub struct InternetGateway {
     pub id: String,
@@ -263,6 +286,7 @@ pub struct Interface {
     pub vpc: VpcIx,
     pub primary_ip: Ipv4Addr,
     pub secondary_ips: Vec<Ipv4Addr>,
+    pub ipv6_ips: Vec<std::net::Ipv6Addr>,
     /// Public IPv4 per private IPv4 (auto-assigned or Elastic), used by the IGW's 1:1 NAT.
     pub public_ips: BTreeMap<Ipv4Addr, PublicIp>,
     pub security_groups: Vec<SgIx>,
@@ -286,6 +310,19 @@ impl Interface {
 
     pub fn holds_private(&self, ip: IpAddr) -> bool {
         matches!(ip, IpAddr::V4(a) if self.private_ips().any(|p| p == a))
+    }
+
+    /// Whether `ip` is one of its own addresses: a private IPv4 or an IPv6 address.
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(_) => self.holds_private(ip),
+            IpAddr::V6(a) => self.ipv6_ips.contains(&a),
+        }
+    }
+
+    /// Its addresses inside the VPC: private IPv4s and IPv6s (not public IPv4s).
+    pub fn own_addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        self.private_ips().map(IpAddr::V4).chain(self.ipv6_ips.iter().copied().map(IpAddr::V6))
     }
 }
 
@@ -402,6 +439,11 @@ impl Model {
                 self.tgw_attachments[i.0].name.as_deref(),
                 Kind::TransitGatewayAttachment,
             ),
+            Entity::EgressOnlyGateway(i) => (
+                &self.egress_only_gateways[i.0].id,
+                self.egress_only_gateways[i.0].name.as_deref(),
+                Kind::EgressOnlyInternetGateway,
+            ),
             Entity::GatewayEndpoint(i) => (
                 &self.gateway_endpoints[i.0].id,
                 self.gateway_endpoints[i.0].name.as_deref(),
@@ -423,12 +465,11 @@ impl Model {
 
     /// The interface holding private address `ip`, if any (in any VPC).
     pub fn interface_with_private_ip(&self, ip: IpAddr) -> Option<EniIx> {
-        let IpAddr::V4(a) = ip else { return None };
-        self.members.get(&a).and_then(|v| v.first().copied())
+        self.members.get(&ip).and_then(|v| v.first().copied())
     }
 
     /// The interface and private address that public address `ip` maps to, if any.
-    pub fn interface_with_public_ip(&self, ip: IpAddr) -> Option<(EniIx, Ipv4Addr)> {
+    pub fn interface_with_public_ip(&self, ip: IpAddr) -> Option<(EniIx, IpAddr)> {
         match self.public_holder(ip) {
             Some((Holder::Interface(e), private)) => Some((e, private)),
             _ => None,
@@ -437,15 +478,13 @@ impl Model {
 
     /// What holds private address `ip` in VPC `vpc`: an interface or a NAT gateway.
     pub fn holder(&self, vpc: VpcIx, ip: IpAddr) -> Option<Holder> {
-        let IpAddr::V4(a) = ip else { return None };
-        self.private.get(&(vpc, a)).copied()
+        self.private.get(&(vpc, ip)).copied()
     }
 
     /// What public address `ip` belongs to (an interface's or a NAT gateway's Elastic IP),
     /// with the private address it maps to.
-    pub fn public_holder(&self, ip: IpAddr) -> Option<(Holder, Ipv4Addr)> {
-        let IpAddr::V4(a) = ip else { return None };
-        self.public.get(&a).copied()
+    pub fn public_holder(&self, ip: IpAddr) -> Option<(Holder, IpAddr)> {
+        self.public.get(&ip).copied()
     }
 
     /// Rebuild the address indexes from the interfaces and NAT gateways. Called by the
@@ -455,20 +494,35 @@ impl Model {
         self.public.clear();
         self.members.clear();
         for (i, e) in self.interfaces.iter().enumerate() {
-            for a in e.private_ips() {
+            for a in e.own_addresses() {
                 self.private.entry((e.vpc, a)).or_insert(Holder::Interface(EniIx(i)));
                 self.members.entry(a).or_default().push(EniIx(i));
             }
             for (private, p) in &e.public_ips {
-                self.public.entry(p.address).or_insert((Holder::Interface(EniIx(i)), *private));
+                let entry = (Holder::Interface(EniIx(i)), IpAddr::V4(*private));
+                self.public.entry(IpAddr::V4(p.address)).or_insert(entry);
+            }
+            // IPv6 addresses are globally routable: each is its own public address.
+            for a in &e.ipv6_ips {
+                self.public.entry(IpAddr::V6(*a)).or_insert((Holder::Interface(EniIx(i)), IpAddr::V6(*a)));
             }
         }
         for (i, n) in self.nat_gateways.iter().enumerate() {
-            self.private.entry((n.vpc, n.private_ip)).or_insert(Holder::NatGateway(NatIx(i)));
+            self.private.entry((n.vpc, IpAddr::V4(n.private_ip))).or_insert(Holder::NatGateway(NatIx(i)));
             if let Some((_, eip)) = &n.elastic_ip {
-                self.public.entry(*eip).or_insert((Holder::NatGateway(NatIx(i)), n.private_ip));
+                let entry = (Holder::NatGateway(NatIx(i)), IpAddr::V4(n.private_ip));
+                self.public.entry(IpAddr::V4(*eip)).or_insert(entry);
             }
         }
+    }
+
+    /// Whether two VPCs are attached to one transit gateway that has security group
+    /// referencing on (inbound rules only; vpc/latest/tgw/tgw-transit-gateways.html).
+    pub fn tgw_referencing_between(&self, a: VpcIx, b: VpcIx) -> bool {
+        self.transit_gateways.iter().enumerate().any(|(g, t)| {
+            t.security_group_referencing
+                && [a, b].iter().all(|v| self.tgw_attachments.iter().any(|x| x.tgw.0 == g && x.vpc == *v))
+        })
     }
 
     /// The active peering connection between two VPCs, if any.
@@ -478,14 +532,13 @@ impl Model {
 
     /// The VPC whose CIDRs contain `ip`, if any.
     pub fn vpc_containing(&self, ip: IpAddr) -> Option<VpcIx> {
-        self.vpcs.iter().position(|v| v.cidrs.iter().any(|c| c.contains(&ip))).map(VpcIx)
+        self.vpcs.iter().position(|v| v.blocks().any(|c| c.contains(&ip))).map(VpcIx)
     }
 
     /// Whether `ip` is a private address of an interface in security group `sg`.
     pub fn is_member_address(&self, sg: SgIx, ip: IpAddr) -> bool {
-        let IpAddr::V4(a) = ip else { return false };
         self.members
-            .get(&a)
+            .get(&ip)
             .is_some_and(|v| v.iter().any(|e| self.interfaces[e.0].security_groups.contains(&sg)))
     }
 }
@@ -502,14 +555,15 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.vpcs();
     b.subnets();
     b.gateways();
+    b.egress_only_gateways();
     b.peerings();
+    b.transit_gateways();
     b.security_groups();
     b.network_acls();
     b.instances();
     b.interfaces();
     b.elastic_ips();
     b.nat_gateways();
-    b.transit_gateways();
     b.gateway_endpoints();
     b.route_tables();
     b.instance_limits();
@@ -669,16 +723,38 @@ impl<'t> Builder<'t> {
                 }
                 cidrs.push(*c);
             }
+            let ipv6 = match v.ipv6_cidr_block {
+                None => None,
+                Some(IpNet::V4(c)) => {
+                    self.err(Kind::Vpc, &v.id, name, "ipv6_cidr_block", format!("{c} is not an IPv6 block"));
+                    None
+                }
+                Some(c) if c.trunc() != c => {
+                    let msg = format!("{c} has host bits set; did you mean {}?", c.trunc());
+                    self.err(Kind::Vpc, &v.id, name, "ipv6_cidr_block", msg);
+                    None
+                }
+                Some(c) if !(44..=60).contains(&c.prefix_len()) || c.prefix_len() % 4 != 0 => {
+                    let msg = format!(
+                        "{c}: a VPC's IPv6 block is /44 to /60 in steps of 4 (Amazon provides a /56)"
+                    );
+                    self.err(Kind::Vpc, &v.id, name, "ipv6_cidr_block", msg);
+                    None
+                }
+                Some(c) => Some(c),
+            };
             // Defaults are filled in once tables and groups are known.
             self.m.vpcs.push(Vpc {
                 id: v.id.clone(),
                 name: v.name.clone(),
                 cidrs,
+                ipv6,
                 subnets: Vec::new(),
                 main_route_table: RtIx(usize::MAX),
                 default_acl: AclIx(usize::MAX),
                 default_sg: SgIx(usize::MAX),
                 internet_gateway: None,
+                egress_only_gateway: None,
             });
         }
     }
@@ -755,6 +831,39 @@ impl<'t> Builder<'t> {
                 );
                 self.warn(Kind::Subnet, &s.id, name, "availability_zone", msg);
             }
+            let ipv6 = match s.ipv6_cidr_block {
+                None => None,
+                Some(v6) => {
+                    let vb = self.m.vpcs[vpc.0].ipv6;
+                    let sibling = self.m.vpcs[vpc.0]
+                        .subnets
+                        .iter()
+                        .filter_map(|i| self.m.subnets[i.0].ipv6.map(|x| (i, x)))
+                        .find(|(_, x)| cidr::overlaps(*x, v6))
+                        .map(|(i, x)| {
+                            (label(&self.m.subnets[i.0].id, self.m.subnets[i.0].name.as_deref()), x)
+                        });
+                    let problem = match vb {
+                        _ if !matches!(v6, IpNet::V6(_)) => Some(format!("{v6} is not an IPv6 block")),
+                        None => Some("the VPC has no IPv6 block".to_string()),
+                        Some(b) if !b.contains(&v6) => {
+                            Some(format!("{v6} is outside the VPC's IPv6 block {b}"))
+                        }
+                        _ if v6.trunc() != v6 => Some(format!("{v6} has host bits set")),
+                        _ if !cidr::valid_subnet_prefix(v6) => {
+                            Some(format!("{v6}: an IPv6 subnet is /44 to /64 in steps of 4 (usually /64)"))
+                        }
+                        _ => sibling.map(|(o, x)| format!("{v6} overlaps subnet {o:?} ({x})")),
+                    };
+                    match problem {
+                        Some(msg) => {
+                            self.err(Kind::Subnet, &s.id, name, "ipv6_cidr_block", msg);
+                            None
+                        }
+                        None => Some(v6),
+                    }
+                }
+            };
             let ix = SubnetIx(self.m.subnets.len());
             self.m.vpcs[vpc.0].subnets.push(ix);
             self.m.subnets.push(Subnet {
@@ -763,6 +872,7 @@ impl<'t> Builder<'t> {
                 vpc,
                 az: s.availability_zone.clone(),
                 cidr: c,
+                ipv6,
                 map_public_ip_on_launch: s.map_public_ip_on_launch,
                 route_table: RtIx(usize::MAX),
                 acl: AclIx(usize::MAX),
@@ -803,6 +913,30 @@ impl<'t> Builder<'t> {
                 },
             };
             self.m.internet_gateways.push(InternetGateway { id: g.id.clone(), name: g.name.clone(), vpc });
+        }
+    }
+
+    fn egress_only_gateways(&mut self) {
+        for g in &self.t.egress_only_internet_gateways {
+            let (name, kind) = (g.name.as_deref(), Kind::EgressOnlyInternetGateway);
+            let Some(vpc) = self.vpc_ix(&g.vpc) else {
+                self.err(kind, &g.id, name, "vpc", format!("VPC {:?} does not exist", g.vpc));
+                continue;
+            };
+            if let Some(other) = self.m.vpcs[vpc.0].egress_only_gateway {
+                let msg = format!(
+                    "VPC {:?} already has egress-only internet gateway {:?}",
+                    g.vpc, self.m.egress_only_gateways[other.0].id
+                );
+                self.err(kind, &g.id, name, "vpc", msg);
+                continue;
+            }
+            self.m.vpcs[vpc.0].egress_only_gateway = Some(EigwIx(self.m.egress_only_gateways.len()));
+            self.m.egress_only_gateways.push(EgressOnlyGateway {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                vpc,
+            });
         }
     }
 
@@ -858,11 +992,14 @@ impl<'t> Builder<'t> {
                             ports: PortRange::ALL,
                             peer: SgPeer::Group(ix),
                         }],
-                        outbound: vec![SgRule {
-                            protocol: Protocol::All,
-                            ports: PortRange::ALL,
-                            peer: SgPeer::Cidr(IpNet::V4(ipnet::Ipv4Net::default())),
-                        }],
+                        outbound: std::iter::once(IpNet::V4(ipnet::Ipv4Net::default()))
+                            .chain(self.m.vpcs[v].ipv6.map(|_| IpNet::V6(ipnet::Ipv6Net::default())))
+                            .map(|c| SgRule {
+                                protocol: Protocol::All,
+                                ports: PortRange::ALL,
+                                peer: SgPeer::Cidr(c),
+                            })
+                            .collect(),
                     });
                     ix
                 }
@@ -906,8 +1043,10 @@ impl<'t> Builder<'t> {
                 SgPeer::PrefixList(pl.id.clone(), pl.cidrs.clone())
             } else if let Some(s) = self.sg_ix(&r.peer) {
                 let other = self.m.security_groups[s.0].vpc;
-                if other != vpc && self.m.peering_between(vpc, other).is_none() {
-                    let msg = format!("security group {:?} is in another VPC; references work only within a VPC or across peering", r.peer);
+                let reachable = self.m.peering_between(vpc, other).is_some()
+                    || (dir == "inbound" && self.m.tgw_referencing_between(vpc, other));
+                if other != vpc && !reachable {
+                    let msg = format!("security group {:?} is in another VPC; references work only within a VPC, across peering, or in inbound rules across a transit gateway with security group referencing on", r.peer);
                     self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                     continue;
                 }
@@ -1004,14 +1143,24 @@ impl<'t> Builder<'t> {
         }
         for v in 0..self.m.vpcs.len() {
             if self.m.vpcs[v].default_acl.0 == usize::MAX {
-                // AWS creates the default ACL with the VPC: rule 100 allows all, both ways.
-                let allow_all = vec![AclRule {
+                // AWS creates the default ACL with the VPC: rule 100 allows all, both ways,
+                // and rule 101 allows all IPv6 when the VPC has an IPv6 block.
+                let mut allow_all = vec![AclRule {
                     number: 100,
                     protocol: Protocol::All,
                     ports: PortRange::ALL,
                     cidr: IpNet::V4(ipnet::Ipv4Net::default()),
                     allow: true,
                 }];
+                if self.m.vpcs[v].ipv6.is_some() {
+                    allow_all.push(AclRule {
+                        number: 101,
+                        protocol: Protocol::All,
+                        ports: PortRange::ALL,
+                        cidr: IpNet::V6(ipnet::Ipv6Net::default()),
+                        allow: true,
+                    });
+                }
                 self.m.vpcs[v].default_acl = AclIx(self.m.network_acls.len());
                 self.m.network_acls.push(NetworkAcl {
                     id: format!("{}-default-acl", self.m.vpcs[v].id),
@@ -1180,9 +1329,8 @@ impl<'t> Builder<'t> {
 
     fn local_routes(&self, vpc: VpcIx) -> Vec<Route> {
         self.m.vpcs[vpc.0]
-            .cidrs
-            .iter()
-            .map(|c| Route { destination: *c, target: Target::Local, implicit: true })
+            .blocks()
+            .map(|c| Route { destination: c, target: Target::Local, implicit: true })
             .collect()
     }
 
@@ -1205,7 +1353,7 @@ impl<'t> Builder<'t> {
                 continue;
             }
             if route.target == "local" {
-                if !self.m.vpcs[vpc.0].cidrs.contains(&d) {
+                if !self.m.vpcs[vpc.0].blocks().any(|c| c == d) {
                     let msg = format!(
                         "a local route must have one of the VPC's CIDR blocks as destination, not {d}"
                     );
@@ -1228,10 +1376,13 @@ impl<'t> Builder<'t> {
             } else {
                 self.route_target(r, i, vpc, &route.target)
             };
-            if self.m.vpcs[vpc.0].cidrs.iter().any(|c| c.contains(&d)) {
+            if self.m.vpcs[vpc.0].blocks().any(|c| c.contains(&d)) {
                 // Middlebox routing: a subnet's exact range to an appliance or NAT gateway
                 // (vpc/latest/userguide/route-table-options.html#route-tables-middlebox).
-                let whole_subnet = self.m.vpcs[vpc.0].subnets.iter().any(|s| self.m.subnets[s.0].cidr == d);
+                let whole_subnet = self.m.vpcs[vpc.0]
+                    .subnets
+                    .iter()
+                    .any(|s| self.m.subnets[s.0].cidr == d || self.m.subnets[s.0].ipv6 == Some(d));
                 let middlebox = matches!(target, Target::NatGateway(_) | Target::Interface(_));
                 if !(whole_subnet && middlebox) {
                     let msg = format!("{d} is inside the VPC's local range: only a subnet's exact range may be routed, and only to a NAT gateway or a network interface");
@@ -1274,6 +1425,12 @@ impl<'t> Builder<'t> {
                 [_] => (None, Some(format!("instance {target:?} is in another VPC"))),
                 _ => (None, Some(format!("instance {target:?} has several network interfaces: a route must name one of them (eni-…)"))),
             }
+        } else if let Some(g) = m.egress_only_gateways.iter().position(|g| g.id == target) {
+            if m.egress_only_gateways[g].vpc == vpc {
+                (Some(Target::EgressOnlyGateway(EigwIx(g))), None)
+            } else {
+                (None, Some(format!("egress-only internet gateway {target:?} is in another VPC")))
+            }
         } else if let Some(t) = m.transit_gateways.iter().position(|t| t.id == target) {
             if m.tgw_attachments.iter().any(|a| a.tgw == TgwIx(t) && a.vpc == vpc) {
                 (Some(Target::TransitGateway(TgwIx(t))), None)
@@ -1315,7 +1472,7 @@ impl<'t> Builder<'t> {
                 continue;
             };
             let ix = TgwRtIx(self.m.tgw_route_tables.len());
-            if r.default && defaults.insert(g, ix).is_some() {
+            if r.default && *defaults.entry(g).or_insert(ix) != ix {
                 let msg = "the transit gateway already has a default route table";
                 self.err(Kind::TransitGatewayRouteTable, &r.id, r.name.as_deref(), "default", msg);
             }
@@ -1470,7 +1627,7 @@ impl<'t> Builder<'t> {
             self.m.tgw_route_tables[rx.0].routes = routes;
         }
         for (a, tables) in propagations {
-            let cidrs = self.m.vpcs[self.m.tgw_attachments[a.0].vpc.0].cidrs.clone();
+            let cidrs: Vec<IpNet> = self.m.vpcs[self.m.tgw_attachments[a.0].vpc.0].blocks().collect();
             for rt in tables {
                 for c in &cidrs {
                     let routes = &mut self.m.tgw_route_tables[rt.0].routes;
@@ -1686,9 +1843,10 @@ impl<'t> Builder<'t> {
                 elastic_ip,
             });
             let n = &self.m.nat_gateways[nix.0];
-            self.m.private.entry((n.vpc, n.private_ip)).or_insert(Holder::NatGateway(nix));
+            self.m.private.entry((n.vpc, IpAddr::V4(n.private_ip))).or_insert(Holder::NatGateway(nix));
             if let Some((_, eip)) = &n.elastic_ip {
-                self.m.public.entry(*eip).or_insert((Holder::NatGateway(nix), n.private_ip));
+                let entry = (Holder::NatGateway(nix), IpAddr::V4(n.private_ip));
+                self.m.public.entry(IpAddr::V4(*eip)).or_insert(entry);
             }
         }
     }
@@ -1762,6 +1920,25 @@ impl<'t> Builder<'t> {
             }
             if !ok {
                 continue;
+            }
+            let mut ipv6_ips = Vec::new();
+            for (i, a) in e.ipv6_addresses.iter().enumerate() {
+                let field = format!("ipv6_addresses[{i}]");
+                let ip = IpAddr::V6(*a);
+                match self.m.subnets[sx.0].ipv6 {
+                    None => {
+                        let msg = format!("{a}: subnet {slabel:?} has no IPv6 block");
+                        self.err(Kind::NetworkInterface, &e.id, name, field, msg);
+                    }
+                    Some(b) if !b.contains(&ip) => {
+                        self.err(Kind::NetworkInterface, &e.id, name, field, format!("{a} is outside {b}"));
+                    }
+                    Some(b) if cidr::is_reserved(b, ip) => {
+                        let msg = format!("{a} is one of the 5 addresses AWS reserves in {b}");
+                        self.err(Kind::NetworkInterface, &e.id, name, field, msg);
+                    }
+                    Some(_) => ipv6_ips.push(*a),
+                }
             }
             let mut security_groups = Vec::new();
             for (i, g) in e.security_groups.iter().enumerate() {
@@ -1844,6 +2021,7 @@ impl<'t> Builder<'t> {
                 vpc,
                 primary_ip: e.private_ip,
                 secondary_ips: e.secondary_private_ips.clone(),
+                ipv6_ips,
                 public_ips,
                 security_groups,
                 source_dest_check: e.source_dest_check,
@@ -2020,6 +2198,7 @@ impl<'t> Builder<'t> {
         all.extend((0..m.tgw_attachments.len()).map(|i| Entity::TgwAttachment(TgwAttIx(i))));
         all.extend((0..m.tgw_route_tables.len()).map(|i| Entity::TgwRouteTable(TgwRtIx(i))));
         all.extend((0..m.gateway_endpoints.len()).map(|i| Entity::GatewayEndpoint(VpceIx(i))));
+        all.extend((0..m.egress_only_gateways.len()).map(|i| Entity::EgressOnlyGateway(EigwIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);
             let (id, name) = (id.to_string(), name.map(str::to_string));

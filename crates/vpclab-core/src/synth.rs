@@ -49,6 +49,7 @@ pub fn topology(scale: Scale) -> Topology {
     for k in 0..scale.vpcs {
         let vpc = format!("vpc-{k}");
         t.vpcs.push(Vpc {
+            ipv6_cidr_block: None,
             id: vpc.clone(),
             name: Some(format!("vpc{k}")),
             cidr_blocks: vec![net(&format!("10.{k}.0.0/16"))],
@@ -166,6 +167,7 @@ pub fn topology(scale: Scale) -> Topology {
             let subnet = format!("subnet-{k}-{j}");
             let az = ["us-east-1a", "us-east-1b", "us-east-1c"][usize::from(j % 3)];
             t.subnets.push(Subnet {
+                ipv6_cidr_block: None,
                 id: subnet.clone(),
                 name: None,
                 vpc: vpc.clone(),
@@ -186,6 +188,7 @@ pub fn topology(scale: Scale) -> Topology {
                     subnet: subnet.clone(),
                     private_ip: Ipv4Addr::new(10, k, j, 10 + i),
                     secondary_private_ips: Vec::new(),
+                    ipv6_addresses: Vec::new(),
                     public_ip: (j == 0).then(|| Ipv4Addr::new(52, k, j, 10 + i)),
                     security_groups: vec![if j == 0 { web.clone() } else { app.clone() }],
                     source_dest_check: true,

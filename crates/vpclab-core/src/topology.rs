@@ -40,6 +40,8 @@ pub struct Topology {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub internet_gateways: Vec<InternetGateway>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress_only_internet_gateways: Vec<EgressOnlyInternetGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<Instance>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_interfaces: Vec<NetworkInterface>,
@@ -102,6 +104,9 @@ pub struct Vpc {
     pub name: Option<String>,
     /// IPv4 CIDR blocks; the first is the primary one.
     pub cidr_blocks: Vec<IpNet>,
+    /// The IPv6 block (an Amazon-provided /56 in the common case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<IpNet>,
 }
 
 /// A subnet: one CIDR block in one Availability Zone.
@@ -114,6 +119,9 @@ pub struct Subnet {
     pub vpc: String,
     pub availability_zone: String,
     pub cidr_block: IpNet,
+    /// The subnet's IPv6 block (a /64 of the VPC's block in the common case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<IpNet>,
     /// Whether new interfaces get a public IPv4 address (the subnet setting
     /// `MapPublicIpOnLaunch`). Informational: the addresses themselves are on the interfaces.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -162,6 +170,18 @@ pub struct InternetGateway {
     pub vpc: Option<String>,
 }
 
+/// An egress-only internet gateway: IPv6 out, and replies back in; nothing initiated from the
+/// internet (vpc/latest/userguide/egress-only-internet-gateway.html).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EgressOnlyInternetGateway {
+    /// `eigw-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpc: String,
+}
+
 /// An EC2 instance. Its network interfaces point at it (see [`Attachment`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +205,9 @@ pub struct NetworkInterface {
     pub private_ip: Ipv4Addr,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secondary_private_ips: Vec<Ipv4Addr>,
+    /// IPv6 addresses (globally routable: there is no IPv6 NAT).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_addresses: Vec<std::net::Ipv6Addr>,
     /// An auto-assigned public IPv4 address, mapped to the primary private address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Ipv4Addr>,
@@ -493,6 +516,7 @@ impl Topology {
             subnets: Vec::new(),
             route_tables: Vec::new(),
             internet_gateways: Vec::new(),
+            egress_only_internet_gateways: Vec::new(),
             instances: Vec::new(),
             network_interfaces: Vec::new(),
             elastic_ips: Vec::new(),

@@ -26,12 +26,12 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
-use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST};
+use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST, DEFAULT_INTERNET_HOST_V6};
 use crate::firewall::{self, Direction};
 use crate::flowlog;
 use crate::model::{
-    EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SubnetIx, Target, TgwAttIx, TgwIx, VpcIx,
-    VpceIx,
+    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx,
+    TgwIx, VpcIx, VpceIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -74,6 +74,12 @@ pub enum QueryError {
     UnassignedSource(IpAddr),
     #[error("from: NAT gateway {0:?} never initiates connections; it only translates them")]
     NatSource(String),
+    #[error(
+        "{0:?} has no IPv6 address; give an IPv6 address with from_ip / --from-ip, or ask an IPv4 question"
+    )]
+    NoIpv6(String),
+    #[error("from/to: {src} and {dst} are not the same IP version")]
+    FamilyMismatch { src: IpAddr, dst: IpAddr },
     #[error("from: instance {0:?} has no network interface")]
     NoInterface(String),
 }
@@ -178,7 +184,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
     let to = endpoint::resolve(m, "to", &q.to)?;
 
     let source = source(m, from, to, q.from_ip)?;
-    let (dst, goal) = destination(m, &source, to);
+    let (dst, goal) = destination(m, &source, to)?;
     if let (Source::Interface(a, _), Goal::Interface(b)) = (&source, &goal) {
         if a == b {
             return Err(QueryError::SameInterface);
@@ -218,6 +224,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             At::Interface(eni) => w.send(eni, reply, true),
             At::Internet(via) => w.internet(via, reply, true, true),
             At::Service(v) => w.gateway_endpoint_in(v, reply, true),
+            At::EgressOnly(g) => w.eigw_in(g, reply, true),
             At::Nowhere => end,
         };
         back = std::mem::take(&mut w.hops);
@@ -258,20 +265,22 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
 /// Where a flow starts.
 #[derive(Debug, Clone, Copy)]
 enum Source {
-    Interface(EniIx, Ipv4Addr),
+    Interface(EniIx, IpAddr),
     Internet(IpAddr, Option<IgwIx>),
 }
 
 impl Source {
     fn address(&self) -> IpAddr {
         match *self {
-            Source::Interface(_, ip) => IpAddr::V4(ip),
+            Source::Interface(_, ip) => ip,
             Source::Internet(ip, _) => ip,
         }
     }
 }
 
 fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> Result<Source, QueryError> {
+    // An IPv6 destination named by address makes an IPv6 flow.
+    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(to));
     match from {
         Endpoint::Instance(i) => {
             let inst = &m.instances[i.0];
@@ -279,37 +288,35 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
                 return inst
                     .interfaces
                     .iter()
-                    .find(|e| m.interfaces[e.0].holds_private(ip))
-                    .and_then(|&e| v4(ip).map(|a| Source::Interface(e, a)))
+                    .find(|e| m.interfaces[e.0].holds(ip))
+                    .map(|&e| Source::Interface(e, ip))
                     .ok_or_else(|| QueryError::FromIpNotOnSource {
                         ip,
                         endpoint: label(&inst.id, inst.name.as_deref()),
                     });
             }
             let eni = egress_interface(m, i, to).ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
-            Ok(Source::Interface(eni, m.interfaces[eni.0].primary_ip))
+            interface_address(m, eni, v6).map(|a| Source::Interface(eni, a))
         }
         Endpoint::Interface { eni, ip } => {
             let e = &m.interfaces[eni.0];
-            let want = from_ip.or(ip);
-            match want {
-                None => Ok(Source::Interface(eni, e.primary_ip)),
-                Some(ip) if e.holds_private(ip) => v4(ip)
-                    .map(|a| Source::Interface(eni, a))
-                    .ok_or(QueryError::FromIpNotOnSource { ip, endpoint: e.id.clone() }),
+            match from_ip.or(ip) {
+                None => interface_address(m, eni, v6).map(|a| Source::Interface(eni, a)),
+                Some(ip) if e.holds(ip) => Ok(Source::Interface(eni, ip)),
                 Some(ip) => {
                     // A public address names the interface; the packet leaves from the
                     // private address it maps to.
                     let private =
                         e.public_ips.iter().find(|(_, p)| IpAddr::V4(p.address) == ip).map(|(k, _)| *k);
                     private
-                        .map(|a| Source::Interface(eni, a))
+                        .map(|a| Source::Interface(eni, IpAddr::V4(a)))
                         .ok_or(QueryError::FromIpNotOnSource { ip, endpoint: e.id.clone() })
                 }
             }
         }
         Endpoint::Internet { ip, via } => {
-            let ip = from_ip.or(ip).unwrap_or(DEFAULT_INTERNET_HOST);
+            let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
+            let ip = from_ip.or(ip).unwrap_or(default);
             if matches!(to, Endpoint::Internet { .. }) {
                 return Err(QueryError::BothOnInternet);
             }
@@ -320,6 +327,26 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
         }
         Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
         Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
+    }
+}
+
+/// Whether the destination, as named, is an IPv6 address.
+fn wants_ipv6(to: Endpoint) -> bool {
+    match to {
+        Endpoint::Interface { ip: Some(ip), .. }
+        | Endpoint::Internet { ip: Some(ip), .. }
+        | Endpoint::Unassigned(ip) => ip.is_ipv6(),
+        _ => false,
+    }
+}
+
+/// The interface's primary private IPv4, or its first IPv6 address for an IPv6 flow.
+fn interface_address(m: &Model, eni: EniIx, v6: bool) -> Result<IpAddr, QueryError> {
+    let e = &m.interfaces[eni.0];
+    if v6 {
+        e.ipv6_ips.first().map(|a| IpAddr::V6(*a)).ok_or_else(|| QueryError::NoIpv6(e.id.clone()))
+    } else {
+        Ok(IpAddr::V4(e.primary_ip))
     }
 }
 
@@ -356,32 +383,43 @@ enum Goal {
     Unassigned,
 }
 
-fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
+fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal), QueryError> {
     let from_internet = matches!(source, Source::Internet(..));
-    let pick = |eni: EniIx| -> IpAddr {
+    let v6 = source.address().is_ipv6();
+    // From the internet an IPv4 flow is addressed to the public address; IPv6 addresses
+    // are public already.
+    let pick = |eni: EniIx| -> Result<IpAddr, QueryError> {
         let e = &m.interfaces[eni.0];
-        match (from_internet, e.public_ips.get(&e.primary_ip).or_else(|| e.public_ips.values().next())) {
+        if v6 {
+            return interface_address(m, eni, true);
+        }
+        Ok(match (from_internet, e.public_ips.get(&e.primary_ip).or_else(|| e.public_ips.values().next())) {
             (true, Some(p)) => IpAddr::V4(p.address),
             _ => IpAddr::V4(e.primary_ip),
-        }
+        })
     };
-    match to {
+    let (ip, goal) = match to {
         Endpoint::Instance(i) => {
             let ifaces = &m.instances[i.0].interfaces;
             // From the internet, an instance is reached at a public address if it has one.
-            let eni = if from_internet {
+            let eni = if from_internet && !v6 {
                 ifaces.iter().copied().find(|e| !m.interfaces[e.0].public_ips.is_empty())
+            } else if v6 {
+                ifaces.iter().copied().find(|e| !m.interfaces[e.0].ipv6_ips.is_empty())
             } else {
                 None
             }
             .or_else(|| ifaces.first().copied());
             match eni {
-                Some(e) => (pick(e), Goal::Interface(e)),
-                None => (DEFAULT_INTERNET_HOST, Goal::Internet(None)),
+                Some(e) => (pick(e)?, Goal::Interface(e)),
+                None => return Err(QueryError::NoInterface(m.instances[i.0].id.clone())),
             }
         }
-        Endpoint::Interface { eni, ip } => (ip.unwrap_or_else(|| pick(eni)), Goal::Interface(eni)),
-        Endpoint::Internet { ip, via } => (ip.unwrap_or(DEFAULT_INTERNET_HOST), Goal::Internet(via)),
+        Endpoint::Interface { eni, ip } => (ip.map(Ok).unwrap_or_else(|| pick(eni))?, Goal::Interface(eni)),
+        Endpoint::Internet { ip, via } => {
+            let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
+            (ip.unwrap_or(default), Goal::Internet(via))
+        }
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
         Endpoint::NatGateway(n) => {
             let nat = &m.nat_gateways[n.0];
@@ -391,14 +429,18 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> (IpAddr, Goal) {
             };
             (ip, Goal::Unassigned)
         }
+    };
+    if ip.is_ipv6() != v6 {
+        return Err(QueryError::FamilyMismatch { src: source.address(), dst: ip });
     }
+    Ok((ip, goal))
 }
 
 impl Goal {
     fn met_by(&self, end: &End) -> bool {
         match (*self, end.at) {
             (Goal::Interface(a), At::Interface(b)) => a == b,
-            (Goal::Internet(None), At::Internet(_) | At::Service(_)) => true,
+            (Goal::Internet(None), At::Internet(_) | At::Service(_) | At::EgressOnly(_)) => true,
             (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
             _ => false,
         }
@@ -450,6 +492,8 @@ enum At {
     Internet(Option<IgwIx>),
     /// An AWS service (S3, DynamoDB) reached through a gateway endpoint.
     Service(VpceIx),
+    /// The internet, reached over IPv6 through an egress-only internet gateway.
+    EgressOnly(EigwIx),
     Nowhere,
 }
 
@@ -564,7 +608,7 @@ impl Walk<'_> {
     fn send(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
-        let own = iface.holds_private(p.src);
+        let own = iface.holds(p.src);
         if own {
             if let Some((inst, dev)) = iface.attachment {
                 let verb = if reply { "replies" } else { "sends" };
@@ -598,7 +642,7 @@ impl Walk<'_> {
             self.explain("ROUTING_LOOP", Some(Entity::Subnet(subnet)), None, msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        if s.cidr.contains(&p.dst) {
+        if s.cidr.contains(&p.dst) || s.ipv6.is_some_and(|b| b.contains(&p.dst)) {
             // Within a subnet, the packet goes straight to its destination.
             return self.deliver_in_vpc(s.vpc, p, reply, Some(subnet));
         }
@@ -621,6 +665,7 @@ impl Walk<'_> {
             Target::Peering(x) => self.peering(x, s.vpc, p, reply),
             Target::TransitGateway(g) => self.transit_gateway(g, subnet, p, reply),
             Target::GatewayEndpoint(v) => self.gateway_endpoint_out(v, p),
+            Target::EgressOnlyGateway(g) => self.eigw_out(g, p, reply),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
         }
     }
@@ -657,10 +702,9 @@ impl Walk<'_> {
             self.explain("TGW_ROUTE_AZ_RESTRICTION", e, None, msg, Some(fix));
             return None;
         };
-        if entry != subnet {
-            // The attachment subnet's ACL sees traffic entering the gateway on its way in.
-            self.network_acl(entry, Direction::Ingress, p);
-        }
+        // The attachment subnet's inbound rules see traffic entering the gateway, on its
+        // source address, even when the sender is in that same subnet (tgw-nacls.html).
+        self.network_acl(entry, Direction::Ingress, p);
         let detail = format!("enters transit gateway {} in {}", m.transit_gateways[g.0].id, s.az);
         self.hop(e, Some(Direction::Ingress), Action::Route, detail, p);
         let Some(rt) = att.route_table else {
@@ -808,6 +852,7 @@ impl Walk<'_> {
             Target::Interface(e) => m.interfaces[e.0].id.clone(),
             Target::Peering(x) => m.peerings[x.0].id.clone(),
             Target::TransitGateway(g) => m.transit_gateways[g.0].id.clone(),
+            Target::EgressOnlyGateway(g) => m.egress_only_gateways[g.0].id.clone(),
             Target::GatewayEndpoint(v) => {
                 let e = &m.gateway_endpoints[v.0];
                 format!("{} (prefix list {})", e.id, e.prefix_list.0)
@@ -850,7 +895,7 @@ impl Walk<'_> {
             self.network_acl(iface.subnet, Direction::Ingress, p);
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
-        if !iface.holds_private(p.dst) {
+        if !iface.holds(p.dst) {
             self.source_dest_check(eni, Direction::Ingress, p);
             let detail = format!("receives {p} as a next hop: {} is not its own address", p.dst);
             self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Route, detail, p);
@@ -1009,7 +1054,7 @@ impl Walk<'_> {
             return self.end(At::Nowhere, p, true);
         }
         let peer_vpc = &m.vpcs[peer.0];
-        if !peer_vpc.cidrs.iter().any(|c| c.contains(&p.dst)) {
+        if !peer_vpc.blocks().any(|c| c.contains(&p.dst)) {
             let msg = format!(
                 "{} is not in peer VPC {} ({}): peering carries traffic only to the peer's own addresses (not transitive, no edge-to-edge routing)",
                 p.dst,
@@ -1041,7 +1086,26 @@ impl Walk<'_> {
             self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Allow, detail, p);
             return;
         }
-        match firewall::security_groups(m, eni, dir, &p, self.refs == Refs::Preserved) {
+        let vpc = iface.vpc;
+        let refs = self.refs;
+        let via_tgw = self.via_tgw;
+        // Where a packet to `p.dst` leaves this interface's subnet for, to know whether it
+        // crosses a peering connection (outbound references to a peer's group work then).
+        let route = route::lookup(&m.route_tables[m.subnets[iface.subnet.0].route_table.0], p.dst)
+            .map(|r| r.target.clone());
+        let usable = |g: SgIx| -> bool {
+            let other = m.security_groups[g.0].vpc;
+            match (refs, dir) {
+                (Refs::AfterMiddlebox, _) => false,
+                _ if other == vpc => refs == Refs::Preserved,
+                (_, Direction::Ingress) if via_tgw => m.tgw_referencing_between(vpc, other),
+                (_, Direction::Ingress) => m.peering_between(vpc, other).is_some(),
+                (_, Direction::Egress) => {
+                    matches!(route, Some(Target::Peering(x)) if m.peerings[x.0].other(vpc) == Some(other))
+                }
+            }
+        };
+        match firewall::security_groups(m, eni, dir, &p, &usable) {
             Some(hit) => {
                 let sg = &m.security_groups[hit.group.0];
                 let rules = match dir {
@@ -1069,9 +1133,9 @@ impl Walk<'_> {
                     "add an {what} rule to {} allowing {flow} {word} {peer}/32",
                     m.security_groups[first.0].id
                 );
-                // A group reference that would have matched, but for a middlebox on the way.
-                let lost = self.refs != Refs::Preserved
-                    && firewall::security_groups(m, eni, dir, &p, true).is_some();
+                // A group reference that would have matched, but for the path the packet took
+                // (a middlebox, or a transit gateway).
+                let lost = firewall::security_groups(m, eni, dir, &p, &|_| true).is_some();
                 let (code, detail) = match (lost, self.refs) {
                     (true, Refs::AfterMiddlebox) => (
                         "SG_REFERENCES_NOT_PRESERVED",
@@ -1142,6 +1206,23 @@ impl Walk<'_> {
         }
         let vpc = m.internet_gateways[g.0].vpc;
         let holder = vpc.and_then(|v| m.holder(v, p.src));
+        if p.src.is_ipv6() {
+            if matches!(holder, Some(Holder::Interface(_))) {
+                let detail = "IPv6 passes without translation: the address is globally routable".to_string();
+                self.hop(Some(gw), Some(Direction::Egress), Action::Route, detail, p);
+                return self.onto_internet(At::Internet(Some(g)), p, reply);
+            }
+            let msg = format!("{} is not an IPv6 address of an interface in this VPC", p.src);
+            self.hop(Some(gw), Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            self.explain(
+                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                Some(gw),
+                Some(Direction::Egress),
+                msg,
+                None,
+            );
+            return self.end(At::Nowhere, p, true);
+        }
         let public = match holder {
             Some(Holder::Interface(e)) => v4(p.src)
                 .and_then(|s| m.interfaces[e.0].public_ips.get(&s))
@@ -1179,13 +1260,53 @@ impl Walk<'_> {
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(out);
         }
-        if m.public_holder(out.dst).is_some() {
-            // Another resource's public address: the packet comes back in from the internet.
-            return self.internet(None, out, reply, false);
+        self.onto_internet(At::Internet(Some(g)), out, reply)
+    }
+
+    /// On the internet after gateway `at`: to another resource's public address (back in
+    /// through its gateway), or to an internet host.
+    fn onto_internet(&mut self, at: At, p: Packet, reply: bool) -> End {
+        if self.m.public_holder(p.dst).is_some() {
+            return self.internet(None, p, reply, false);
         }
-        let detail = format!("delivered to internet host {}", out.dst);
-        self.hop(None, None, Action::Accept, detail, out);
-        self.end(At::Internet(Some(g)), out, false)
+        let detail = format!("delivered to internet host {}", p.dst);
+        self.hop(None, None, Action::Accept, detail, p);
+        self.end(at, p, false)
+    }
+
+    /// Out through egress-only internet gateway `g`: IPv6 only, and it will let the replies
+    /// back in (vpc/latest/userguide/egress-only-internet-gateway.html).
+    fn eigw_out(&mut self, g: EigwIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let e = Some(Entity::EgressOnlyGateway(g));
+        let holder = m.holder(m.egress_only_gateways[g.0].vpc, p.src);
+        let problem = if p.dst.is_ipv4() {
+            Some("an egress-only internet gateway carries IPv6 only".to_string())
+        } else if cidr::non_public(p.dst).is_some() {
+            Some(format!("{} is a unique-local address, not on the internet", p.dst))
+        } else if !matches!(holder, Some(Holder::Interface(_))) {
+            Some(format!("{} is not an IPv6 address of an interface in this VPC", p.src))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            self.explain("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        let detail = "IPv6 out, no translation; only replies may come back in (stateful)".to_string();
+        self.hop(e, Some(Direction::Egress), Action::Route, detail, p);
+        self.onto_internet(At::EgressOnly(g), p, reply)
+    }
+
+    /// A reply back in through egress-only internet gateway `g`.
+    fn eigw_in(&mut self, g: EigwIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let detail = format!("internet host {} replies", p.src);
+        self.hop(None, None, Action::Send, detail, p);
+        let detail = "lets the reply in: it belongs to a connection made from the VPC".to_string();
+        self.hop(Some(Entity::EgressOnlyGateway(g)), Some(Direction::Ingress), Action::Route, detail, p);
+        self.deliver_in_vpc(m.egress_only_gateways[g.0].vpc, p, reply, None)
     }
 
     /// From the internet towards `p.dst`, entering through `via` if given.
@@ -1214,6 +1335,17 @@ impl Walk<'_> {
             Holder::NatGateway(n) => m.nat_gateways[n.0].vpc,
         };
         let Some(g) = m.vpcs[vpc.0].internet_gateway else {
+            if let (true, Some(e)) = (p.dst.is_ipv6(), m.vpcs[vpc.0].egress_only_gateway) {
+                let eg = Some(Entity::EgressOnlyGateway(e));
+                let msg = "an egress-only internet gateway lets no connection in from the internet: only replies to connections made from the VPC".to_string();
+                self.hop(eg, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+                let fix = Some(
+                    "attach an internet gateway and route ::/0 to it, if this address should be reachable"
+                        .to_string(),
+                );
+                self.explain("EIGW_NO_UNSOLICITED_INBOUND", eg, Some(Direction::Ingress), msg, fix);
+                return self.end(At::Nowhere, p, true);
+            }
             let msg = format!(
                 "VPC {} has no internet gateway, so its public addresses are unreachable",
                 m.vpcs[vpc.0].id
@@ -1243,7 +1375,12 @@ impl Walk<'_> {
             self.explain(code, Some(gw), Some(Direction::Ingress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
-        let inside = Packet { dst: IpAddr::V4(private), ..p };
+        if p.dst.is_ipv6() {
+            let detail = "IPv6 passes without translation: the address is globally routable".to_string();
+            self.hop(Some(gw), Some(Direction::Ingress), Action::Route, detail, p);
+            return self.deliver_in_vpc(vpc, p, reply, None);
+        }
+        let inside = Packet { dst: private, ..p };
         let detail = format!("one-to-one NAT: destination {} → {private}", p.dst);
         self.hop(Some(gw), Some(Direction::Ingress), Action::Translate, detail, p);
         if let Some(h) = self.hops.last_mut() {
