@@ -30,6 +30,7 @@ pub fn app() -> Html {
         <header class="top">
             <h1><span class="logo" aria-hidden="true">{"◧"}</span>{" vpclab"}</h1>
             <p class="tagline">{"Build an AWS VPC network and see, hop by hop, what can reach what — and why."}</p>
+            <ExamplePicker current={state.example.id} dispatch={dispatch.clone()} />
         </header>
         <main class="layout">
             <section class="canvas" aria-labelledby="diagram-title">
@@ -38,10 +39,11 @@ pub fn app() -> Html {
                 <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
                     from={state.query.from.clone()} to={state.query.to.clone()} />
                 <Diagnostics state={state.clone()} />
+                <LintList state={state.clone()} />
             </section>
             <aside class="panel" aria-label="Reachability">
                 <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
-                <TraceView answer={state.answer.clone()} />
+                <TraceView answer={state.answer.clone()} ports={state.ports.clone()} />
             </aside>
         </main>
         </>
@@ -65,6 +67,55 @@ fn diagnostics(props: &DiagnosticsProps) -> Html {
             <ul>
             { for d.iter().map(|x| html! {
                 <li class={classes!("diag", format!("{:?}", x.severity).to_lowercase())}>{ x.to_string() }</li>
+            }) }
+            </ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PickerProps {
+    current: &'static str,
+    dispatch: Callback<Action>,
+}
+
+/// The built-in examples, one select away.
+#[function_component(ExamplePicker)]
+fn example_picker(p: &PickerProps) -> Html {
+    let d = p.dispatch.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        d.emit(Action::LoadExample(v));
+    });
+    html! {
+        <div class="picker">
+            <label for="example">{"Example"}</label>
+            <select id="example" {onchange}>
+            { for vpclab_core::examples::ALL.iter().map(|e| html! {
+                <option value={e.id} selected={e.id == p.current}>{ e.title }</option>
+            }) }
+            </select>
+        </div>
+    }
+}
+
+/// Advice on the configuration: accepted by AWS, but worth a second look.
+#[function_component(LintList)]
+fn lint_list(props: &DiagnosticsProps) -> Html {
+    let l = &props.state.lint;
+    if l.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="lint" aria-label="Advice">
+            <h3>{ format!("Advice ({})", l.len()) }</h3>
+            <ul>
+            { for l.iter().map(|f| html! {
+                <li>
+                    <strong>{ format!("{} {}", f.kind, f.label) }</strong>{ format!(" — {}", f.message) }
+                    <span class="fix">{ format!(" Fix: {}.", f.fix) }</span>
+                    <a href={f.doc} target="_blank" rel="noopener">{"AWS docs"}</a>
+                </li>
             }) }
             </ul>
         </section>

@@ -8,7 +8,9 @@ use std::rc::Rc;
 
 use vpclab_core::endpoint::{self, Candidate};
 use vpclab_core::examples::{self, Example};
+use vpclab_core::exhaustive::{self, PortsAnswer};
 use vpclab_core::layout::{self, Diagram};
+use vpclab_core::lint::{self, Finding};
 use vpclab_core::model::{self, Model};
 use vpclab_core::trace::{self, Query, Trace};
 use vpclab_core::{Diagnostic, Protocol, Topology};
@@ -24,6 +26,9 @@ pub struct State {
     pub candidates: Rc<Vec<Candidate>>,
     pub query: Query,
     pub answer: Result<Rc<Trace>, String>,
+    /// Every protocol and port that gets from the source to the destination.
+    pub ports: Option<Rc<PortsAnswer>>,
+    pub lint: Rc<Vec<Finding>>,
 }
 
 impl PartialEq for State {
@@ -41,12 +46,18 @@ pub enum Action {
     SetPort(Option<u16>),
     Swap,
     Ask(Query),
+    /// Open a built-in example by id, with its first suggested query.
+    LoadExample(String),
 }
 
 impl State {
     /// The page as it opens: the default example with its first suggested query.
     pub fn initial() -> State {
-        let example = examples::ALL.first().unwrap_or(&FALLBACK);
+        State::example(examples::ALL.first().unwrap_or(&FALLBACK))
+    }
+
+    /// A built-in example with its first suggested query.
+    pub fn example(example: &'static Example) -> State {
         let query = example.queries.first().map(suggested).unwrap_or_else(|| Query {
             from: "internet".into(),
             to: "internet".into(),
@@ -63,9 +74,13 @@ impl State {
         let diagram = layout::layout(&m);
         let candidates = endpoint::candidates(&m);
         let answer = trace::reach(&m, &query).map(Rc::new).map_err(|e| e.to_string());
+        let ports = exhaustive::ports(&m, &query.from, &query.to).ok().map(Rc::new);
+        let lint = Rc::new(lint::lint(&m));
         State {
             example,
             topology,
+            ports,
+            lint,
             model: Rc::new(m),
             diagnostics: Rc::new(diagnostics),
             diagram: Rc::new(diagram),
@@ -90,10 +105,14 @@ impl State {
             Action::SetPort(p) => q.port = p,
             Action::Swap => std::mem::swap(&mut q.from, &mut q.to),
             Action::Ask(new) => q = new,
+            Action::LoadExample(id) => {
+                return examples::get(&id).map(State::example).unwrap_or_else(|| self.clone());
+            }
         }
         q.from_ip = None;
         let answer = trace::reach(&self.model, &q).map(Rc::new).map_err(|e| e.to_string());
-        State { query: q, answer, ..self.clone() }
+        let ports = exhaustive::ports(&self.model, &q.from, &q.to).ok().map(Rc::new);
+        State { query: q, answer, ports, ..self.clone() }
     }
 
     /// Diagram keys on the forward and return paths, and where the path is blocked.

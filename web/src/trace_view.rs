@@ -3,12 +3,15 @@
 use std::rc::Rc;
 use yew::prelude::*;
 
+use vpclab_core::exhaustive::PortsAnswer;
 use vpclab_core::firewall::Direction;
 use vpclab_core::trace::{Action, Hop, PathSide, Trace};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub answer: Result<Rc<Trace>, String>,
+    /// Everything that gets through between the same two endpoints.
+    pub ports: Option<Rc<PortsAnswer>>,
 }
 
 #[function_component(TraceView)]
@@ -31,6 +34,9 @@ pub fn trace_view(p: &Props) -> Html {
                 <strong>{ text }</strong>
                 <span class="packet">{ t.packet.to_string() }</span>
             </p>
+            if let Some(a) = &p.ports {
+                <p class="all-ports">{ "Everything that gets through: " }{ ports_words(a) }</p>
+            }
             if !t.explanations.is_empty() {
                 <h3>{ format!("Blocked by {} component{}", t.explanations.len(), if t.explanations.len() == 1 { "" } else { "s" }) }</h3>
                 <ol class="blockers">
@@ -57,6 +63,24 @@ pub fn trace_view(p: &Props) -> Html {
             }
         </section>
     }
+}
+
+/// "tcp 443, 8080 · udp none · icmp yes".
+fn ports_words(a: &PortsAnswer) -> String {
+    a.protocols
+        .iter()
+        .map(|p| {
+            let what = if !p.reachable {
+                "none".to_string()
+            } else if p.protocol.has_ports() {
+                p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            } else {
+                "yes".to_string()
+            };
+            format!("{} {what}", p.protocol)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn path(title: &str, hops: &[Hop]) -> Html {
