@@ -56,7 +56,7 @@ pub fn trace_view(p: &Props) -> Html {
             { path("Return path", &t.back) }
             if !t.flow_logs.is_empty() {
                 <details class="flow-logs">
-                    <summary>{ format!("VPC Flow Logs ({} records)", t.flow_logs.len()) }</summary>
+                    <summary>{ format!("VPC Flow Logs ({} record{})", t.flow_logs.len(), if t.flow_logs.len() == 1 { "" } else { "s" }) }</summary>
                     <p class="hint">{"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"}</p>
                     <pre>{ t.flow_logs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n") }</pre>
                 </details>

@@ -201,6 +201,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         sessions: Vec::new(),
         refs: Refs::Preserved,
         via_tgw: false,
+        from_internet: matches!(source, Source::Internet(..)),
     };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
@@ -510,6 +511,8 @@ struct Walk<'m> {
     /// middlebox (an instance that forwarded it), nor across a transit gateway without
     /// security group referencing.
     refs: Refs,
+    /// Whether the flow was started by a host on the internet.
+    from_internet: bool,
     /// Whether the packet on this path came through a transit gateway (NAT gateways then
     /// translate it even though its source is outside their VPC).
     via_tgw: bool,
@@ -620,7 +623,8 @@ impl Walk<'_> {
             }
         }
         let detail = if own {
-            format!("sends {p} from its private address {}", p.src)
+            let what = if p.src.is_ipv6() { "IPv6 address" } else { "private address" };
+            format!("sends {p} from its {what} {}", p.src)
         } else {
             format!("forwards {p} on behalf of {}", p.src)
         };
@@ -831,11 +835,23 @@ impl Walk<'_> {
                 format!("no route matches {}", p.dst),
                 p,
             );
-            let fix = format!(
-                "add a route for {} to route table {}",
-                p.dst,
-                label(&table.id, table.name.as_deref())
-            );
+            // A service address of a gateway endpoint in this VPC: the fix is the association.
+            let endpoint = m
+                .gateway_endpoints
+                .iter()
+                .find(|e| e.vpc == table.vpc && e.prefix_list.1.iter().any(|c| c.contains(&p.dst)));
+            let fix = match endpoint {
+                Some(e) => format!(
+                    "associate gateway endpoint {} with route table {}",
+                    e.id,
+                    label(&table.id, table.name.as_deref())
+                ),
+                None => format!(
+                    "add a route for {} to route table {}",
+                    p.dst,
+                    label(&table.id, table.name.as_deref())
+                ),
+            };
             self.explain(
                 "NO_ROUTE_TO_DESTINATION",
                 Some(Entity::RouteTable(rt)),
@@ -1130,8 +1146,9 @@ impl Walk<'_> {
                 let detail = format!("no {what} rule of {groups} allows {flow} {word} {peer}");
                 self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Deny, detail.clone(), p);
                 let fix = format!(
-                    "add an {what} rule to {} allowing {flow} {word} {peer}/32",
-                    m.security_groups[first.0].id
+                    "add an {what} rule to {} allowing {flow} {word} {peer}/{}",
+                    m.security_groups[first.0].id,
+                    host_len(peer)
                 );
                 // A group reference that would have matched, but for the path the packet took
                 // (a middlebox, or a transit gateway).
@@ -1185,7 +1202,10 @@ impl Walk<'_> {
             let name = label(&acl.id, acl.name.as_deref());
             let msg = format!("network ACL {name} denies {what} {flow} {word} {peer}: {rule_text}");
             let below = decision.rule.map(|n| format!(" numbered below {n}")).unwrap_or_default();
-            let fix = format!("add an {what} allow rule{below} to {name} for {flow} {word} {peer}/32");
+            let fix = format!(
+                "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
+                host_len(peer)
+            );
             self.explain("SUBNET_ACL_RESTRICTION", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
         }
     }
@@ -1294,6 +1314,15 @@ impl Walk<'_> {
             self.explain("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None);
             return self.end(At::Nowhere, p, true);
         }
+        if reply && self.from_internet {
+            // The request came in through the internet gateway; the gateway that carries the
+            // reply tracks only connections started from the VPC.
+            let msg = "the reply leaves through the egress-only internet gateway, which carries only connections started from the VPC: this one was started from the internet".to_string();
+            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            let fix = Some("route ::/0 to the internet gateway in this subnet's route table if the address should be reachable from the internet".to_string());
+            self.explain("EIGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Egress), msg, fix);
+            return self.end(At::Nowhere, p, true);
+        }
         let detail = "IPv6 out, no translation; only replies may come back in (stateful)".to_string();
         self.hop(e, Some(Direction::Egress), Action::Route, detail, p);
         self.onto_internet(At::EgressOnly(g), p, reply)
@@ -1387,6 +1416,15 @@ impl Walk<'_> {
             h.translated = Some(inside);
         }
         self.deliver_in_vpc(vpc, inside, reply, None)
+    }
+}
+
+/// The prefix length of a single address: 32 for IPv4, 128 for IPv6.
+fn host_len(ip: IpAddr) -> u8 {
+    if ip.is_ipv6() {
+        128
+    } else {
+        32
     }
 }
 
