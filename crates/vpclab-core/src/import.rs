@@ -15,7 +15,7 @@
 //! - an **error** when the input is malformed (bad JSON, a missing id, a field of the wrong
 //!   type, an unparsable address); the object or rule is skipped;
 //! - a **warning** when the input is fine but names something the topology format does not
-//!   model yet (transit gateways, VPN, endpoints, IPv6, …); it is skipped too.
+//!   model yet (VPN, interface endpoints, load balancers, Direct Connect, …); it is skipped too.
 //!
 //! [`ImportError`] is only for "nothing usable at all": no file is JSON, or none holds a key
 //! of the layout. The result is deterministic: every list is sorted by id.
@@ -25,14 +25,15 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::diagnostic::Severity;
 use crate::packet::{PortRange, Protocol};
 use crate::topology::{
-    AclAction, AclEntry, Attachment, Connectivity, EipAssociation, ElasticIp, Instance, InternetGateway,
-    NatGateway, NetworkAcl, NetworkInterface, Route, RouteTable, SecurityGroup, SgRule, Subnet, Topology,
-    Vpc, VpcPeeringConnection,
+    AclAction, AclEntry, Attachment, Connectivity, EgressOnlyInternetGateway, EipAssociation, ElasticIp,
+    Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteTable,
+    SecurityGroup, SgRule, Subnet, Topology, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
+    TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection,
 };
 
 /// One file of a snapshot, already read by the caller.
@@ -143,15 +144,15 @@ const KEYS: &[KeySpec] = &[
     modelled("NetworkAcls", "NetworkAclId"),
     modelled("NatGateways", "NatGatewayId"),
     modelled("VpcPeeringConnections", "VpcPeeringConnectionId"),
-    skipped("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId", "egress-only internet gateways"),
-    skipped("TransitGateways", "TransitGatewayId", "transit gateways"),
-    skipped("TransitGatewayAttachments", "TransitGatewayAttachmentId", "transit gateway attachments"),
-    skipped("TransitGatewayVpcAttachments", "TransitGatewayAttachmentId", "transit gateway VPC attachments"),
-    skipped("TransitGatewayRouteTables", "TransitGatewayRouteTableId", "transit gateway route tables"),
-    skipped("TransitGatewayPropagations", "TransitGatewayRouteTableId", "transit gateway route propagations"),
-    skipped("TransitGatewayStaticRoutes", "TransitGatewayRouteTableId", "transit gateway static routes"),
-    skipped("VpcEndpoints", "VpcEndpointId", "VPC endpoints"),
-    skipped("PrefixLists", "PrefixListId", "prefix lists"),
+    modelled("EgressOnlyInternetGateways", "EgressOnlyInternetGatewayId"),
+    modelled("TransitGateways", "TransitGatewayId"),
+    modelled("TransitGatewayAttachments", "TransitGatewayAttachmentId"),
+    modelled("TransitGatewayVpcAttachments", "TransitGatewayAttachmentId"),
+    modelled("TransitGatewayRouteTables", "TransitGatewayRouteTableId"),
+    modelled("TransitGatewayPropagations", "TransitGatewayRouteTableId"),
+    modelled("TransitGatewayStaticRoutes", "TransitGatewayRouteTableId"),
+    modelled("VpcEndpoints", "VpcEndpointId"),
+    modelled("PrefixLists", "PrefixListId"),
     skipped("VpnGateways", "VpnGatewayId", "virtual private gateways"),
     skipped("CustomerGateways", "CustomerGatewayId", "customer gateways"),
     skipped("VpnConnections", "VpnConnectionId", "VPN connections"),
@@ -290,6 +291,20 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// An `enable` / `disable` option (a transit gateway's `Options`); `None` when absent or
+    /// unreadable, and the caller then uses AWS's default.
+    fn opt_enable(&mut self, v: &Value, path: &str, key: &str) -> Option<bool> {
+        match self.opt_str(v, path, key)? {
+            "enable" => Some(true),
+            "disable" => Some(false),
+            other => {
+                let msg = format!("{other:?} is neither enable nor disable; AWS's default is used");
+                self.error(join(path, key), msg);
+                None
+            }
+        }
+    }
+
     fn opt_int(&mut self, v: &Value, path: &str, key: &str) -> Option<i64> {
         match v.get(key) {
             None | Some(Value::Null) => None,
@@ -325,6 +340,16 @@ impl Cx<'_, '_> {
             Ok(n) => Some(n),
             Err(_) => {
                 self.error(field, format!("{s:?} is not a CIDR block; {what} skipped"));
+                None
+            }
+        }
+    }
+
+    fn ipv6(&mut self, field: String, s: &str, what: &str) -> Option<Ipv6Addr> {
+        match s.trim().parse::<Ipv6Addr>() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                self.error(field, format!("{s:?} is not an IPv6 address; {what} skipped"));
                 None
             }
         }
@@ -597,6 +622,24 @@ struct Known {
     peered: BTreeSet<(String, String)>,
     /// The interfaces imported for each instance, by device index.
     instance_interfaces: BTreeMap<String, Vec<(u32, String)>>,
+    /// The IPv6 block of each subnet imported, if it has one.
+    subnet_ipv6: BTreeMap<String, Option<IpNet>>,
+    /// Egress-only internet gateways imported: id to VPC id.
+    eigws: BTreeMap<String, String>,
+    /// Transit gateways imported.
+    transit_gateways: BTreeSet<String>,
+    /// Transit gateway attachments imported.
+    tgw_attachments: BTreeSet<String>,
+    /// (transit gateway, VPC) of each attachment imported: a VPC routes to a transit gateway
+    /// it is attached to.
+    tgw_attached: BTreeSet<(String, String)>,
+    /// Pairs of VPCs (in order) attached to one transit gateway with security group
+    /// referencing on: inbound rules may reference each other's groups.
+    tgw_referencing: BTreeSet<(String, String)>,
+    /// Prefix lists imported.
+    prefix_lists: BTreeSet<String>,
+    /// Gateway endpoints imported.
+    endpoints: BTreeSet<String>,
 }
 
 /// Two VPC ids in order, as [`Known::peered`] holds them.
@@ -618,9 +661,12 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
         .collect();
     t.region = region(s, files, is);
     t.vpcs = s.items("Vpcs").filter_map(|x| vpc(x, is)).collect();
-    t.subnets = s.items("Subnets").filter_map(|x| subnet(x, is)).collect();
+    t.subnets = s.items("Subnets").filter_map(|x| subnet(x, &t.vpcs, is)).collect();
+    k.subnet_ipv6 = t.subnets.iter().map(|x| (x.id.clone(), x.ipv6_cidr_block)).collect();
     t.internet_gateways = s.items("InternetGateways").filter_map(|x| internet_gateway(x, is)).collect();
     infer_internet_gateways(&mut t, s, is);
+    t.egress_only_internet_gateways = egress_only_gateways(s, &t, is);
+    k.eigws = t.egress_only_internet_gateways.iter().map(|g| (g.id.clone(), g.vpc.clone())).collect();
     t.vpc_peering_connections = peerings(s, &t, is);
     k.peerings = t.vpc_peering_connections.iter().map(|p| p.id.clone()).collect();
     k.peered = t
@@ -629,6 +675,11 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
         .filter(|p| p.status == "active")
         .map(|p| pair(&p.requester_vpc, &p.accepter_vpc))
         .collect();
+    transit_gateways(s, &mut t, &mut k, is);
+    t.prefix_lists = s.items("PrefixLists").filter_map(|x| prefix_list(x, is)).collect();
+    k.prefix_lists = t.prefix_lists.iter().map(|p| p.id.clone()).collect();
+    t.vpc_endpoints = s.items("VpcEndpoints").filter_map(|x| vpc_endpoint(x, s, &t, is)).collect();
+    k.endpoints = t.vpc_endpoints.iter().map(|e| e.id.clone()).collect();
     let mut nat_publics = BTreeMap::new();
     for x in s.items("NatGateways") {
         let Some((n, interfaces, public)) = nat_gateway(x, &t, is) else { continue };
@@ -719,7 +770,7 @@ fn region(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> String {
 }
 
 /// IPv4 blocks associated now (disassociated ones stay listed in the set for a while);
-/// the primary `CidrBlock` first, as the topology expects.
+/// the primary `CidrBlock` first, as the topology expects. Then the IPv6 block, if any.
 fn vpc(x: &Item<'_>, is: &mut Issues) -> Option<Vpc> {
     let mut cx = x.cx(is);
     let primary = cx.opt_str(x.v, "", "CidrBlock");
@@ -746,25 +797,41 @@ fn vpc(x: &Item<'_>, is: &mut Issues) -> Option<Vpc> {
         cx.error("CidrBlock", "no IPv4 CIDR block; VPC skipped");
         return None;
     }
-    warn_ipv6_blocks(&mut cx, x.v, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlockState");
-    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block: None })
+    let ipv6_cidr_block = ipv6_block(&mut cx, x.v, "VPC");
+    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block })
 }
 
-/// One warning per associated IPv6 block: the format is IPv4 only.
-fn warn_ipv6_blocks(cx: &mut Cx<'_, '_>, v: &Value, key: &str, state_key: &str) {
-    for (i, a) in cx.list(v, "", key).iter().enumerate() {
-        let state = a.get(state_key).and_then(|s| s.get("State")).and_then(Value::as_str);
-        if state.is_none_or(|s| s == "associated") {
-            let block = a.get("Ipv6CidrBlock").and_then(Value::as_str).unwrap_or("an IPv6 block");
-            cx.warn(
-                format!("{key}[{i}].Ipv6CidrBlock"),
-                format!("IPv6 ({block}) is not modelled yet; skipped"),
-            );
+/// The associated IPv6 block of a VPC or subnet (`Ipv6CidrBlockAssociationSet`). The format
+/// holds one per VPC (AWS allows several): further ones are warned about.
+fn ipv6_block(cx: &mut Cx<'_, '_>, v: &Value, what: &str) -> Option<IpNet> {
+    const KEY: &str = "Ipv6CidrBlockAssociationSet";
+    let mut found: Option<IpNet> = None;
+    for (i, a) in cx.list(v, "", KEY).iter().enumerate() {
+        let path = format!("{KEY}[{i}]");
+        let state = a.get("Ipv6CidrBlockState").and_then(|s| s.get("State")).and_then(Value::as_str);
+        if state.is_some_and(|s| s != "associated") {
+            continue;
+        }
+        let Some(c) = cx.req_str(a, &path, "Ipv6CidrBlock", "IPv6 block") else { continue };
+        let field = join(&path, "Ipv6CidrBlock");
+        let Some(c) = cx.cidr(field.clone(), c, "IPv6 block") else { continue };
+        if !matches!(c, IpNet::V6(_)) {
+            cx.error(field, format!("{c} is not an IPv6 block; skipped"));
+            continue;
+        }
+        match found {
+            None => found = Some(c),
+            Some(first) => {
+                let msg = format!("a {what} has one IPv6 block in vpclab: {first} is kept, {c} skipped");
+                cx.warn(field, msg);
+            }
         }
     }
+    found
 }
 
-fn subnet(x: &Item<'_>, is: &mut Issues) -> Option<Subnet> {
+/// A subnet, with its IPv6 block when its VPC's was imported.
+fn subnet(x: &Item<'_>, vpcs: &[Vpc], is: &mut Issues) -> Option<Subnet> {
     let mut cx = x.cx(is);
     let vpc = cx.req_str(x.v, "", "VpcId", "subnet");
     let az = cx.req_str(x.v, "", "AvailabilityZone", "subnet");
@@ -782,14 +849,24 @@ fn subnet(x: &Item<'_>, is: &mut Issues) -> Option<Subnet> {
     };
     let map_public = cx.opt_bool(x.v, "", "MapPublicIpOnLaunch").unwrap_or(false);
     let (vpc, az, cidr) = (vpc?, az?, cidr?);
-    warn_ipv6_blocks(&mut cx, x.v, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlockState");
+    let mut ipv6_cidr_block = ipv6_block(&mut cx, x.v, "subnet");
+    if let Some(c) = ipv6_cidr_block {
+        let vpc_block = vpcs.iter().find(|v| v.id == vpc).map(|v| v.ipv6_cidr_block);
+        if vpc_block.is_some_and(|b| !b.is_some_and(|b| b.contains(&c))) {
+            let msg = format!(
+                "{c} is not inside the IPv6 block imported for VPC {vpc}; the subnet is imported without it"
+            );
+            cx.warn("Ipv6CidrBlockAssociationSet", msg);
+            ipv6_cidr_block = None;
+        }
+    }
     Some(Subnet {
         id: x.id.clone(),
         name: cx.name_tag(x.v),
         vpc: vpc.to_string(),
         availability_zone: az.to_string(),
         cidr_block: cidr,
-        ipv6_cidr_block: None,
+        ipv6_cidr_block,
         map_public_ip_on_launch: map_public,
     })
 }
@@ -820,8 +897,12 @@ fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
             cx.warn(join(&path, "GatewayId"), msg);
         }
     }
-    let routes =
-        cx.list(x.v, "", "Routes").iter().enumerate().filter_map(|(i, r)| route(&mut cx, i, r, k)).collect();
+    let routes = cx
+        .list(x.v, "", "Routes")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| route(&mut cx, i, r, vpc, k))
+        .collect();
     Some(RouteTable {
         id: x.id.clone(),
         name: cx.name_tag(x.v),
@@ -840,12 +921,12 @@ const MODELLED_TARGETS: &[(&str, &str)] = &[
     ("NetworkInterfaceId", "network interface"),
     ("InstanceId", "instance"),
     ("VpcPeeringConnectionId", "VPC peering connection"),
+    ("TransitGatewayId", "transit gateway"),
+    ("EgressOnlyInternetGatewayId", "egress-only internet gateway"),
 ];
 
 /// Route target fields that are not in the format yet, with the component each names.
 const UNMODELLED_TARGETS: &[(&str, &str)] = &[
-    ("TransitGatewayId", "transit gateway"),
-    ("EgressOnlyInternetGatewayId", "egress-only internet gateway"),
     ("LocalGatewayId", "local gateway"),
     ("CarrierGatewayId", "carrier gateway"),
     ("CoreNetworkArn", "Cloud WAN core network"),
@@ -861,10 +942,12 @@ fn gateway_kind(id: &str) -> &'static str {
     }
 }
 
-/// One route. The implicit `local` routes are dropped (the model adds them); routes to an
-/// internet gateway, a NAT gateway, an interface, an instance or a peering connection are
-/// kept; every other target or destination kind is warned about.
-fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, k: &Known) -> Option<Route> {
+/// One route, IPv4 or IPv6. The implicit `local` routes are dropped (the model adds them), and
+/// so are a gateway endpoint's prefix-list routes (the model adds them from the endpoint);
+/// routes to an internet gateway, an egress-only one, a NAT gateway, an interface, an
+/// instance, a peering connection or a transit gateway are kept; every other target or
+/// destination kind is warned about.
+fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, vpc: &str, k: &Known) -> Option<Route> {
     let path = format!("Routes[{i}]");
     if !r.is_object() {
         cx.wrong_type(path, "an object", r);
@@ -880,6 +963,12 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, k: &Known) -> Option<Route> {
     }
     // The field naming the target, the component it is and its id.
     let (key, kind, target) = match gateway {
+        Some(g) if g.starts_with("vpce-") && dest_pl.is_some() && k.endpoints.contains(g) => return None,
+        Some(g) if g.starts_with("vpce-") && dest_pl.is_some() => {
+            let msg = format!("route to {shown} via gateway VPC endpoint {g} skipped: the endpoint was not imported, and the model derives these routes from it");
+            cx.warn(join(&path, "GatewayId"), msg);
+            return None;
+        }
         Some(g) if g.starts_with("igw-") => ("GatewayId", "internet gateway", g),
         Some(g) => {
             let kind = gateway_kind(g);
@@ -906,34 +995,29 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, k: &Known) -> Option<Route> {
             }
         }
     };
-    match (dest_v4, dest_v6, dest_pl) {
-        (Some(d), ..) => {
-            let destination = cx.cidr(join(&path, "DestinationCidrBlock"), d, "route")?;
-            // AWS keeps a route whose target was deleted, in state blackhole.
-            let mut blackhole = cx.opt_str(r, &path, "State") == Some("blackhole");
-            let (target, missing) = route_target(cx, &join(&path, key), key, target, k);
-            if let Some(why) = missing.filter(|_| !blackhole) {
-                let msg = format!("route to {d} via {kind} {target} imported as blackhole: {why}");
-                cx.warn(join(&path, key), msg);
-                blackhole = true;
-            }
-            Some(Route { destination, target, blackhole })
-        }
-        (None, Some(d), _) => {
-            let msg = format!("route to {d} via {target} skipped: IPv6 routes are not modelled yet");
-            cx.warn(join(&path, "DestinationIpv6CidrBlock"), msg);
-            None
-        }
+    let (dest_key, d) = match (dest_v4, dest_v6, dest_pl) {
+        (Some(d), ..) => ("DestinationCidrBlock", d),
+        (None, Some(d), _) => ("DestinationIpv6CidrBlock", d),
         (None, None, Some(pl)) => {
             let msg = format!("route to prefix list {pl} via {target} skipped: prefix-list destinations are not modelled yet");
             cx.warn(join(&path, "DestinationPrefixListId"), msg);
-            None
+            return None;
         }
         (None, None, None) => {
             cx.error(path, "the route has no destination; skipped");
-            None
+            return None;
         }
+    };
+    let destination = cx.cidr(join(&path, dest_key), d, "route")?;
+    // AWS keeps a route whose target was deleted, in state blackhole.
+    let mut blackhole = cx.opt_str(r, &path, "State") == Some("blackhole");
+    let (target, missing) = route_target(cx, &join(&path, key), key, target, vpc, k);
+    if let Some(why) = missing.filter(|_| !blackhole) {
+        let msg = format!("route to {d} via {kind} {target} imported as blackhole: {why}");
+        cx.warn(join(&path, key), msg);
+        blackhole = true;
     }
+    Some(Route { destination, target, blackhole })
 }
 
 /// A route target as the topology names it, and why it is not in the imported topology, if
@@ -943,9 +1027,21 @@ fn route_target(
     field: &str,
     key: &str,
     id: &str,
+    vpc: &str,
     k: &Known,
 ) -> (String, Option<String>) {
     let missing = match key {
+        "TransitGatewayId" if !k.transit_gateways.contains(id) => {
+            Some("the transit gateway was not imported".to_string())
+        }
+        "TransitGatewayId" if !k.tgw_attached.contains(&(id.to_string(), vpc.to_string())) => {
+            Some(format!("VPC {vpc} has no attachment to it that was imported"))
+        }
+        "EgressOnlyInternetGatewayId" => match k.eigws.get(id) {
+            None => Some("the egress-only internet gateway was not imported".to_string()),
+            Some(v) if v != vpc => Some(format!("the egress-only internet gateway is attached to {v}")),
+            Some(_) => None,
+        },
         "NatGatewayId" if !k.nat_gateways.contains(id) => {
             Some("the NAT gateway was not imported (not in the snapshot, or not available)".to_string())
         }
@@ -996,8 +1092,8 @@ fn infer_internet_gateways(t: &mut Topology, s: &Snapshot<'_>, is: &mut Issues) 
             let Some(g) = r.get("GatewayId").and_then(Value::as_str).filter(|g| g.starts_with("igw-")) else {
                 continue;
             };
-            if r.get("DestinationCidrBlock").is_none() {
-                continue; // not imported: IPv6 and prefix-list routes
+            if r.get("DestinationCidrBlock").is_none() && r.get("DestinationIpv6CidrBlock").is_none() {
+                continue; // not imported: prefix-list routes
             }
             let active = r.get("State").and_then(Value::as_str).is_none_or(|s| s == "active");
             if !active || known.contains(g) {
@@ -1014,6 +1110,38 @@ fn infer_internet_gateways(t: &mut Topology, s: &Snapshot<'_>, is: &mut Issues) 
         }
     }
     t.internet_gateways.sort_by(|a, b| a.id.cmp(&b.id));
+}
+
+/// Egress-only internet gateways attached to a VPC of the snapshot. The format needs the VPC,
+/// so a detached one is skipped; AWS allows one per VPC, and so does the model.
+fn egress_only_gateways(s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Vec<EgressOnlyInternetGateway> {
+    let mut by_vpc: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    for x in s.items("EgressOnlyInternetGateways") {
+        let mut cx = x.cx(is);
+        let vpc = cx.list(x.v, "", "Attachments").first().and_then(|a| {
+            let state = cx.opt_str(a, "Attachments[0]", "State");
+            let vpc = cx.opt_str(a, "Attachments[0]", "VpcId");
+            vpc.filter(|_| matches!(state, None | Some("attached" | "available"))).map(str::to_string)
+        });
+        let Some(vpc) = vpc else {
+            cx.warn("Attachments", "the egress-only internet gateway is not attached to a VPC; skipped");
+            continue;
+        };
+        if !t.vpcs.iter().any(|v| v.id == vpc) {
+            let msg = format!("VPC {vpc} was not imported; egress-only internet gateway skipped");
+            cx.warn("Attachments[0].VpcId", msg);
+            continue;
+        }
+        if let Some(other) = by_vpc.get(&vpc) {
+            let msg = format!("VPC {vpc} already has egress-only internet gateway {other}; skipped");
+            cx.warn("Attachments[0].VpcId", msg);
+            continue;
+        }
+        by_vpc.insert(vpc.clone(), x.id.clone());
+        out.push(EgressOnlyInternetGateway { id: x.id.clone(), name: cx.name_tag(x.v), vpc });
+    }
+    out
 }
 
 /// Peering connections between two VPCs of the snapshot, with their status. One whose other
@@ -1091,6 +1219,463 @@ fn peerings(s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Vec<VpcPeeringCo
     }
     kept.sort_by(|a, b| a.id.cmp(&b.id));
     kept
+}
+
+/// An AWS-managed prefix list (`describe-prefix-lists`): a service's address ranges.
+fn prefix_list(x: &Item<'_>, is: &mut Issues) -> Option<PrefixList> {
+    let mut cx = x.cx(is);
+    let name = cx.req_str(x.v, "", "PrefixListName", "prefix list")?;
+    let mut cidrs = Vec::new();
+    for (i, c) in cx.list(x.v, "", "Cidrs").iter().enumerate() {
+        let field = format!("Cidrs[{i}]");
+        let Some(c) = c.as_str() else {
+            cx.wrong_type(field, "a string", c);
+            continue;
+        };
+        if let Some(c) = cx.cidr(field, c, "block") {
+            if !cidrs.contains(&c) {
+                cidrs.push(c);
+            }
+        }
+    }
+    Some(PrefixList { id: x.id.clone(), name: name.to_string(), cidrs })
+}
+
+/// A gateway endpoint (S3, DynamoDB) of a VPC of the snapshot and the route tables of that VPC
+/// it adds its prefix list's routes to. Interface and Gateway Load Balancer endpoints are not
+/// modelled yet.
+fn vpc_endpoint(x: &Item<'_>, s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Option<VpcEndpoint> {
+    let mut cx = x.cx(is);
+    match cx.opt_str(x.v, "", "VpcEndpointType") {
+        None | Some("Gateway") => {}
+        Some(other) => {
+            let msg = format!("{} VPC endpoints are not modelled yet; skipped", other.to_ascii_lowercase());
+            cx.warn("VpcEndpointType", msg);
+            return None;
+        }
+    }
+    let state = cx.opt_str(x.v, "", "State");
+    if let Some(state) = state.filter(|s| !matches!(s.to_ascii_lowercase().as_str(), "available" | "pending"))
+    {
+        cx.warn("State", format!("the endpoint is {state}; skipped"));
+        return None;
+    }
+    let vpc = cx.req_str(x.v, "", "VpcId", "endpoint")?;
+    let service = cx.req_str(x.v, "", "ServiceName", "endpoint")?;
+    if !t.vpcs.iter().any(|v| v.id == vpc) {
+        cx.warn("VpcId", format!("VPC {vpc} was not imported; endpoint skipped"));
+        return None;
+    }
+    let short = service.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    if short != "s3" && short != "dynamodb" {
+        let msg = format!("gateway endpoints exist for S3 and DynamoDB only, not {service}; skipped");
+        cx.warn("ServiceName", msg);
+        return None;
+    }
+    let mut route_tables = BTreeSet::new();
+    for (i, r) in cx.list(x.v, "", "RouteTableIds").iter().enumerate() {
+        let field = format!("RouteTableIds[{i}]");
+        let Some(r) = r.as_str() else {
+            cx.wrong_type(field, "a string", r);
+            continue;
+        };
+        // A route table is imported exactly when it names its VPC.
+        match s.get("RouteTables", r).and_then(|x| x.v.get("VpcId")).and_then(Value::as_str) {
+            Some(v) if v == vpc => {
+                route_tables.insert(r.to_string());
+            }
+            Some(v) => cx.warn(field, format!("route table {r} is in VPC {v}, not the endpoint's; skipped")),
+            None => cx.warn(field, format!("route table {r} was not imported; skipped")),
+        }
+    }
+    Some(VpcEndpoint {
+        id: x.id.clone(),
+        name: cx.name_tag(x.v),
+        vpc: vpc.to_string(),
+        service: service.to_string(),
+        endpoint_type: "gateway".to_string(),
+        route_tables: route_tables.into_iter().collect(),
+    })
+}
+
+/// Whether a transit gateway or one of its route tables is gone or going (`deleting`,
+/// `deleted`); the other states (`pending`, `available`, `modifying`) still route.
+fn tgw_gone(state: Option<&str>) -> bool {
+    matches!(state, Some("deleting" | "deleted"))
+}
+
+/// Transit gateways, their route tables, their VPC attachments with association and
+/// propagations, and the route tables' static routes. An attachment of anything but a VPC of
+/// the snapshot (VPN, peering, Connect, Direct Connect, another account's VPC) is skipped,
+/// and so is what refers to it. Every imported attachment names its association and
+/// propagations as the snapshot shows them, so the format's defaults do not apply to it.
+fn transit_gateways(s: &Snapshot<'_>, t: &mut Topology, k: &mut Known, is: &mut Issues) {
+    // The default route table of each gateway, from its options.
+    let mut defaults: BTreeMap<String, String> = BTreeMap::new();
+    for x in s.items("TransitGateways") {
+        let mut cx = x.cx(is);
+        let state = cx.opt_str(x.v, "", "State");
+        if let Some(state) = state.filter(|s| tgw_gone(Some(s))) {
+            cx.warn("State", format!("the transit gateway is {state}; skipped"));
+            continue;
+        }
+        let o = x.v.get("Options").unwrap_or(&Value::Null);
+        let association = cx.opt_enable(o, "Options", "DefaultRouteTableAssociation");
+        let propagation = cx.opt_enable(o, "Options", "DefaultRouteTablePropagation");
+        let referencing = cx.opt_enable(o, "Options", "SecurityGroupReferencingSupport");
+        let default = cx
+            .opt_str(o, "Options", "AssociationDefaultRouteTableId")
+            .or_else(|| cx.opt_str(o, "Options", "PropagationDefaultRouteTableId"));
+        if let Some(d) = default {
+            defaults.insert(x.id.clone(), d.to_string());
+        }
+        t.transit_gateways.push(TransitGateway {
+            id: x.id.clone(),
+            name: cx.name_tag(x.v),
+            default_route_table_association: association.unwrap_or(true),
+            default_route_table_propagation: propagation.unwrap_or(true),
+            security_group_referencing: referencing.unwrap_or(false),
+        });
+    }
+    k.transit_gateways = t.transit_gateways.iter().map(|g| g.id.clone()).collect();
+    for x in s.items("TransitGatewayRouteTables") {
+        let mut cx = x.cx(is);
+        let state = cx.opt_str(x.v, "", "State");
+        if let Some(state) = state.filter(|s| tgw_gone(Some(s))) {
+            cx.warn("State", format!("the transit gateway route table is {state}; skipped"));
+            continue;
+        }
+        let Some(g) = cx.req_str(x.v, "", "TransitGatewayId", "route table") else { continue };
+        if !k.transit_gateways.contains(g) {
+            let msg = format!("transit gateway {g} was not imported; route table skipped");
+            cx.warn("TransitGatewayId", msg);
+            continue;
+        }
+        t.transit_gateway_route_tables.push(TransitGatewayRouteTable {
+            id: x.id.clone(),
+            name: cx.name_tag(x.v),
+            transit_gateway: g.to_string(),
+            default: defaults.get(g) == Some(&x.id),
+            routes: Vec::new(),
+        });
+    }
+    let tables: BTreeMap<String, String> =
+        t.transit_gateway_route_tables.iter().map(|r| (r.id.clone(), r.transit_gateway.clone())).collect();
+    // Attachments, from either listing: `describe-transit-gateway-vpc-attachments` has the
+    // subnets, `describe-transit-gateway-attachments` the association and the other kinds.
+    let ids: BTreeSet<&String> = s
+        .by_key
+        .get("TransitGatewayVpcAttachments")
+        .into_iter()
+        .chain(s.by_key.get("TransitGatewayAttachments"))
+        .flat_map(BTreeMap::keys)
+        .collect();
+    let mut skipped: BTreeMap<String, String> = BTreeMap::new();
+    let mut unassociated: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in ids {
+        match tgw_attachment(id, s, t, &tables, is) {
+            Err(why) => {
+                skipped.insert(id.clone(), why);
+            }
+            Ok((a, known_unassociated)) => {
+                if known_unassociated {
+                    unassociated.entry(a.transit_gateway.clone()).or_default().push(a.id.clone());
+                }
+                t.transit_gateway_attachments.push(a);
+            }
+        }
+    }
+    tgw_propagations(s, t, &tables, &skipped, is);
+    tgw_static_routes(s, t, &skipped, is);
+    // The format associates an attachment without a route table with the default one when
+    // default association is on: turn it off for a gateway with an unassociated attachment.
+    for g in &mut t.transit_gateways {
+        let Some(list) = unassociated.get(&g.id) else { continue };
+        if !g.default_route_table_association || !defaults.get(&g.id).is_some_and(|d| tables.contains_key(d))
+        {
+            continue;
+        }
+        g.default_route_table_association = false;
+        if let Some(x) = s.get("TransitGateways", &g.id) {
+            let msg = format!(
+                "imported with default association off, so that the format leaves {} without a route table, as in the snapshot",
+                list.join(", ")
+            );
+            x.cx(is).warn("Options.DefaultRouteTableAssociation", msg);
+        }
+    }
+    k.tgw_attachments = t.transit_gateway_attachments.iter().map(|a| a.id.clone()).collect();
+    k.tgw_attached =
+        t.transit_gateway_attachments.iter().map(|a| (a.transit_gateway.clone(), a.vpc.clone())).collect();
+    for g in t.transit_gateways.iter().filter(|g| g.security_group_referencing) {
+        let vpcs: Vec<&str> = t
+            .transit_gateway_attachments
+            .iter()
+            .filter(|a| a.transit_gateway == g.id)
+            .map(|a| a.vpc.as_str())
+            .collect();
+        for a in &vpcs {
+            for b in &vpcs {
+                k.tgw_referencing.insert(pair(a, b));
+            }
+        }
+    }
+}
+
+/// The component a transit gateway attachment's `ResourceType` names.
+fn attachment_kind(kind: &str) -> &str {
+    match kind {
+        "vpn" => "VPN",
+        "direct-connect-gateway" => "Direct Connect gateway",
+        "connect" => "Connect",
+        "peering" | "tgw-peering" => "peering",
+        "network-function" => "network function",
+        other => other,
+    }
+}
+
+/// One VPC attachment (the first return is `Err(why)` when it is skipped, after a warning),
+/// and whether the snapshot shows it without an association.
+fn tgw_attachment(
+    id: &str,
+    s: &Snapshot<'_>,
+    t: &Topology,
+    tables: &BTreeMap<String, String>,
+    is: &mut Issues,
+) -> Result<(TransitGatewayAttachment, bool), String> {
+    let va = s.get("TransitGatewayVpcAttachments", id);
+    let ga = s.get("TransitGatewayAttachments", id);
+    let Some(x) = va.or(ga) else { return Err("is not in the snapshot".to_string()) };
+    let mut cx = x.cx(is);
+    let state = cx.opt_str(x.v, "", "State");
+    if let Some(state) = state.filter(|s| !matches!(*s, "available" | "modifying")) {
+        cx.warn("State", format!("the attachment is {state}; skipped"));
+        return Err(format!("is {state}"));
+    }
+    if let Some(g) = ga {
+        let mut cx = g.cx(cx.is);
+        let kind = cx.opt_str(g.v, "", "ResourceType").unwrap_or("vpc");
+        if kind != "vpc" {
+            let kind = attachment_kind(kind);
+            cx.warn(
+                "ResourceType",
+                format!("transit gateway {kind} attachments are not modelled yet; skipped"),
+            );
+            return Err(format!("is a {kind} attachment, not modelled yet"));
+        }
+    }
+    let Some(va) = va else {
+        let msg =
+            "the VPC attachment is not in TransitGatewayVpcAttachments, which holds its subnets; skipped";
+        cx.warn("", msg);
+        return Err("has no subnets in the snapshot".to_string());
+    };
+    let mut cx = va.cx(cx.is);
+    let tgw = cx.req_str(va.v, "", "TransitGatewayId", "attachment");
+    let vpc = cx.req_str(va.v, "", "VpcId", "attachment");
+    let (Some(tgw), Some(vpc)) = (tgw, vpc) else { return Err("is malformed".to_string()) };
+    if !t.transit_gateways.iter().any(|g| g.id == tgw) {
+        cx.warn("TransitGatewayId", format!("transit gateway {tgw} was not imported; attachment skipped"));
+        return Err(format!("belongs to transit gateway {tgw}, which was not imported"));
+    }
+    if !t.vpcs.iter().any(|v| v.id == vpc) {
+        let msg = format!("VPC {vpc} is not in the snapshot (another account or region); attachment skipped");
+        cx.warn("VpcId", msg);
+        return Err(format!("attaches VPC {vpc}, which is not in the snapshot"));
+    }
+    if let Some(other) =
+        t.transit_gateway_attachments.iter().find(|a| a.transit_gateway == tgw && a.vpc == vpc)
+    {
+        let msg = format!("VPC {vpc} is already attached to transit gateway {tgw} by {}; skipped", other.id);
+        cx.warn("VpcId", msg);
+        return Err(format!("duplicates attachment {}", other.id));
+    }
+    let mut subnets: Vec<&Subnet> = Vec::new();
+    for (i, sid) in cx.list(va.v, "", "SubnetIds").iter().enumerate() {
+        let field = format!("SubnetIds[{i}]");
+        let Some(sid) = sid.as_str() else {
+            cx.wrong_type(field, "a string", sid);
+            continue;
+        };
+        match t.subnets.iter().find(|x| x.id == sid) {
+            None => cx.warn(field, format!("subnet {sid} was not imported; left out of the attachment")),
+            Some(x) if x.vpc != vpc => {
+                cx.warn(field, format!("subnet {sid} is not in VPC {vpc}; left out of the attachment"))
+            }
+            Some(x) if subnets.iter().any(|o| o.availability_zone == x.availability_zone) => {
+                let msg = format!(
+                    "an attachment has one subnet per Availability Zone; {sid} is a second one in {}, left out",
+                    x.availability_zone
+                );
+                cx.warn(field, msg);
+            }
+            Some(x) => subnets.push(x),
+        }
+    }
+    if subnets.is_empty() {
+        cx.warn("SubnetIds", "no subnet of the attachment was imported; attachment skipped");
+        return Err("has no subnet that was imported".to_string());
+    }
+    let name = cx.name_tag(va.v).or_else(|| ga.and_then(|g| g.cx(cx.is).name_tag(g.v)));
+    // The association: only `describe-transit-gateway-attachments` shows it.
+    let (route_table, unassociated) = match ga {
+        None => (None, false),
+        Some(g) => {
+            let mut cx = g.cx(cx.is);
+            let assoc = g.v.get("Association").filter(|a| !a.is_null());
+            let at = "Association";
+            let associated = assoc.is_some_and(|a| {
+                matches!(cx.opt_str(a, at, "State"), None | Some("associated" | "associating"))
+            });
+            match assoc.filter(|_| associated).and_then(|a| cx.opt_str(a, at, "TransitGatewayRouteTableId")) {
+                None => (None, true),
+                Some(r) if tables.get(r).map(String::as_str) == Some(tgw) => (Some(r.to_string()), false),
+                Some(r) => {
+                    let msg = format!("route table {r} was not imported for transit gateway {tgw}; the attachment is imported without an association");
+                    cx.warn("Association.TransitGatewayRouteTableId", msg);
+                    (None, true)
+                }
+            }
+        }
+    };
+    let a = TransitGatewayAttachment {
+        id: id.to_string(),
+        name,
+        transit_gateway: tgw.to_string(),
+        vpc: vpc.to_string(),
+        subnets: subnets.iter().map(|x| x.id.clone()).collect(),
+        route_table,
+        propagations: Some(Vec::new()),
+    };
+    Ok((a, unassociated))
+}
+
+/// The `TransitGatewayPropagations` wrapper: each route table's enabled propagations become
+/// the attachments' `propagations`.
+fn tgw_propagations(
+    s: &Snapshot<'_>,
+    t: &mut Topology,
+    tables: &BTreeMap<String, String>,
+    skipped: &BTreeMap<String, String>,
+    is: &mut Issues,
+) {
+    for x in s.items("TransitGatewayPropagations") {
+        let mut cx = x.cx(is);
+        let Some(g) = tables.get(&x.id) else {
+            let msg = format!("route table {} was not imported; its propagations are skipped", x.id);
+            cx.warn("TransitGatewayRouteTableId", msg);
+            continue;
+        };
+        for (i, p) in cx.list(x.v, "", "TransitGatewayRouteTablePropagations").iter().enumerate() {
+            let path = format!("TransitGatewayRouteTablePropagations[{i}]");
+            let Some(a) = cx.req_str(p, &path, "TransitGatewayAttachmentId", "propagation") else { continue };
+            if cx.opt_str(p, &path, "State").is_some_and(|s| s != "enabled") || skipped.contains_key(a) {
+                continue; // disabled, or from an attachment already warned about
+            }
+            let field = join(&path, "TransitGatewayAttachmentId");
+            match t.transit_gateway_attachments.iter_mut().find(|x| x.id == a) {
+                None => cx.warn(field, format!("attachment {a} is not in the snapshot; propagation skipped")),
+                Some(att) if att.transit_gateway != *g => {
+                    let msg = format!(
+                        "attachment {a} belongs to transit gateway {}, not {g}; propagation skipped",
+                        att.transit_gateway
+                    );
+                    cx.warn(field, msg);
+                }
+                Some(att) => {
+                    let list = att.propagations.get_or_insert_with(Vec::new);
+                    if !list.contains(&x.id) {
+                        list.push(x.id.clone());
+                        list.sort();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The `TransitGatewayStaticRoutes` wrapper: each route table's static routes, to an attachment
+/// or a blackhole. Propagated routes, should the wrapper hold them, are left to the model.
+fn tgw_static_routes(
+    s: &Snapshot<'_>,
+    t: &mut Topology,
+    skipped: &BTreeMap<String, String>,
+    is: &mut Issues,
+) {
+    for x in s.items("TransitGatewayStaticRoutes") {
+        let mut cx = x.cx(is);
+        let Some(ix) = t.transit_gateway_route_tables.iter().position(|r| r.id == x.id) else {
+            let msg = format!("route table {} was not imported; its static routes are skipped", x.id);
+            cx.warn("TransitGatewayRouteTableId", msg);
+            continue;
+        };
+        let g = t.transit_gateway_route_tables[ix].transit_gateway.clone();
+        let mut routes: Vec<TransitGatewayRoute> = Vec::new();
+        for (i, r) in cx.list(x.v, "", "Routes").iter().enumerate() {
+            let path = format!("Routes[{i}]");
+            if cx.opt_str(r, &path, "Type") == Some("propagated") {
+                continue;
+            }
+            let Some(d) = cx.opt_str(r, &path, "DestinationCidrBlock") else {
+                match cx.opt_str(r, &path, "PrefixListId") {
+                    Some(pl) => {
+                        let msg = format!("static route to prefix list {pl} skipped: prefix-list destinations are not modelled yet");
+                        cx.warn(join(&path, "PrefixListId"), msg);
+                    }
+                    None => {
+                        cx.error(join(&path, "DestinationCidrBlock"), "the route has no destination; skipped")
+                    }
+                }
+                continue;
+            };
+            let Some(destination) = cx.cidr(join(&path, "DestinationCidrBlock"), d, "route") else {
+                continue;
+            };
+            let route = match cx.opt_str(r, &path, "State") {
+                Some("blackhole") => TransitGatewayRoute { destination, attachment: None, blackhole: true },
+                None | Some("active") => {
+                    let at = format!("{path}.TransitGatewayAttachments[0]");
+                    let first = cx.list(r, &path, "TransitGatewayAttachments").first();
+                    let Some(first) = first else {
+                        let msg = "an active static route without an attachment; skipped";
+                        cx.error(join(&path, "TransitGatewayAttachments"), msg);
+                        continue;
+                    };
+                    let Some(a) = cx.req_str(first, &at, "TransitGatewayAttachmentId", "route") else {
+                        continue;
+                    };
+                    let field = join(&at, "TransitGatewayAttachmentId");
+                    let why = match (skipped.get(a), t.transit_gateway_attachments.iter().find(|x| x.id == a))
+                    {
+                        (Some(why), _) => Some(format!("the attachment {why}")),
+                        (None, None) => Some("the attachment is not in the snapshot".to_string()),
+                        (None, Some(x)) if x.transit_gateway != g => {
+                            Some(format!("the attachment belongs to transit gateway {}", x.transit_gateway))
+                        }
+                        (None, Some(_)) => None,
+                    };
+                    if let Some(why) = why {
+                        cx.warn(field, format!("static route to {d} via {a} skipped: {why}"));
+                        continue;
+                    }
+                    TransitGatewayRoute { destination, attachment: Some(a.to_string()), blackhole: false }
+                }
+                Some(other) => {
+                    cx.warn(join(&path, "State"), format!("static route to {d} is {other}; skipped"));
+                    continue;
+                }
+            };
+            if routes.iter().any(|x| x.destination == destination) {
+                cx.warn(
+                    join(&path, "DestinationCidrBlock"),
+                    format!("{d} appears twice; the first route is kept"),
+                );
+                continue;
+            }
+            routes.push(route);
+        }
+        t.transit_gateway_route_tables[ix].routes = routes;
+    }
 }
 
 /// A NAT gateway that is `available` or `pending` (deleted and failed ones stay listed for a
@@ -1276,9 +1861,20 @@ fn interface(
         k.managed.insert(id.to_string(), why);
         return None;
     }
+    if v.get("InterfaceType").and_then(Value::as_str) == Some("transit_gateway") {
+        // "Network Interface for Transit Gateway Attachment tgw-attach-…"
+        let description = v.get("Description").and_then(Value::as_str).unwrap_or_default();
+        if let Some(a) = description.rsplit(' ').next().filter(|a| k.tgw_attachments.contains(*a)) {
+            // The model places the attachment in its subnets itself: nothing is lost.
+            let why = format!("part of transit gateway attachment {a}, which the model places itself");
+            k.managed.insert(id.to_string(), why);
+            return None;
+        }
+    }
     if let Some(kind) = cx.opt_str(v, path, "InterfaceType").filter(|t| *t != "interface") {
         let why = match kind {
             "nat_gateway" => "part of a NAT gateway that was not imported".to_string(),
+            "transit_gateway" => "part of a transit gateway attachment that was not imported".to_string(),
             _ => format!("part of {}, not modelled yet", interface_owner(kind)),
         };
         cx.warn(join(path, "InterfaceType"), format!("the interface (type {kind}) is {why}; skipped"));
@@ -1288,6 +1884,7 @@ fn interface(
     let subnet = cx.req_str(v, path, "SubnetId", "interface");
     let (primary, secondary) = private_addresses(cx, v, path)?;
     let subnet = subnet?;
+    let ipv6_addresses = ipv6_addresses(cx, v, path, subnet, k);
     let public_ip = public_address(cx, v, path, k);
     if let Some(d) = cx.opt_str(v, path, "Description").and_then(|d| d.strip_prefix("ELB ")) {
         let msg = format!("the interface is a node of load balancer {d}; load balancing is not modelled yet, so it is imported as a plain interface");
@@ -1306,7 +1903,7 @@ fn interface(
         subnet: subnet.to_string(),
         private_ip: primary,
         secondary_private_ips: secondary,
-        ipv6_addresses: Vec::new(),
+        ipv6_addresses,
         public_ip,
         security_groups: groups.into_iter().collect(),
         source_dest_check: cx.opt_bool(v, path, "SourceDestCheck").unwrap_or(true),
@@ -1346,6 +1943,33 @@ fn private_addresses(cx: &mut Cx<'_, '_>, v: &Value, path: &str) -> Option<(Ipv4
     let primary = primary?;
     secondary.retain(|a| *a != primary);
     Some((primary, secondary))
+}
+
+/// The interface's IPv6 addresses (`Ipv6Addresses[].Ipv6Address`); one outside the IPv6 block
+/// imported for its subnet is skipped.
+fn ipv6_addresses(cx: &mut Cx<'_, '_>, v: &Value, path: &str, subnet: &str, k: &Known) -> Vec<Ipv6Addr> {
+    let mut out = Vec::new();
+    let list_path = join(path, "Ipv6Addresses");
+    for (i, a) in cx.list(v, path, "Ipv6Addresses").iter().enumerate() {
+        let at = format!("{list_path}[{i}]");
+        let Some(s) = cx.req_str(a, &at, "Ipv6Address", "address") else { continue };
+        let field = join(&at, "Ipv6Address");
+        let Some(ip) = cx.ipv6(field.clone(), s, "address") else { continue };
+        // A subnet not imported at all is reported by the model, with the interface.
+        if let Some(block) = k.subnet_ipv6.get(subnet) {
+            if !block.is_some_and(|b| b.contains(&std::net::IpAddr::V6(ip))) {
+                let msg = format!(
+                    "{ip} is not inside the IPv6 block imported for subnet {subnet}; address skipped"
+                );
+                cx.warn(field, msg);
+                continue;
+            }
+        }
+        if !out.contains(&ip) {
+            out.push(ip);
+        }
+    }
+    out
 }
 
 /// The auto-assigned public address of the primary private address. An Elastic IP is
@@ -1490,8 +2114,10 @@ fn security_group(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<SecurityGr
     })
 }
 
-/// One vpclab rule per IPv4 range and per group reference of each permission.
+/// One vpclab rule per IPv4 or IPv6 range, per group reference and per prefix list of each
+/// permission.
 fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> Vec<SgRule> {
+    let inbound = key == "IpPermissions";
     let mut out = Vec::new();
     for (i, p) in cx.list(v, "", key).iter().enumerate() {
         let path = format!("{key}[{i}]");
@@ -1522,11 +2148,15 @@ fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> 
             let Some(id) = cx.req_str(g, &at, "GroupId", "rule") else { continue };
             let description = cx.opt_str(g, &at, "Description");
             match k.sg_vpc.get(id) {
-                Some(v) if v == vpc || k.peered.contains(&pair(v, vpc)) => {
+                Some(v)
+                    if v == vpc
+                        || k.peered.contains(&pair(v, vpc))
+                        || (inbound && k.tgw_referencing.contains(&pair(v, vpc))) =>
+                {
                     out.push(rule(id.to_string(), description))
                 }
                 Some(v) => {
-                    let msg = format!("rule referencing security group {id} of VPC {v} skipped: references across VPCs need an active VPC peering connection between them");
+                    let msg = format!("rule referencing security group {id} of VPC {v} skipped: references across VPCs need an active VPC peering connection between them, or (inbound) a transit gateway with security group referencing");
                     cx.warn(join(&at, "GroupId"), msg);
                 }
                 None => {
@@ -1536,14 +2166,22 @@ fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> 
             }
         }
         for (j, r) in cx.list(p, &path, "Ipv6Ranges").iter().enumerate() {
-            let c = r.get("CidrIpv6").and_then(Value::as_str).unwrap_or("?");
-            let msg = format!("IPv6 rule for {c} skipped: IPv6 is not modelled yet");
-            cx.warn(format!("{path}.Ipv6Ranges[{j}].CidrIpv6"), msg);
+            let at = format!("{path}.Ipv6Ranges[{j}]");
+            let Some(c) = cx.req_str(r, &at, "CidrIpv6", "rule") else { continue };
+            let Some(c) = cx.cidr(join(&at, "CidrIpv6"), c, "rule") else { continue };
+            let description = cx.opt_str(r, &at, "Description");
+            out.push(rule(c.to_string(), description));
         }
         for (j, r) in cx.list(p, &path, "PrefixListIds").iter().enumerate() {
-            let pl = r.get("PrefixListId").and_then(Value::as_str).unwrap_or("?");
-            let msg = format!("rule for prefix list {pl} skipped: prefix lists are not modelled yet");
-            cx.warn(format!("{path}.PrefixListIds[{j}].PrefixListId"), msg);
+            let at = format!("{path}.PrefixListIds[{j}]");
+            let Some(pl) = cx.req_str(r, &at, "PrefixListId", "rule") else { continue };
+            let description = cx.opt_str(r, &at, "Description");
+            if k.prefix_lists.contains(pl) {
+                out.push(rule(pl.to_string(), description));
+            } else {
+                let msg = format!("rule for prefix list {pl} skipped: the list is not in the snapshot's PrefixLists (customer-managed prefix lists are not modelled yet)");
+                cx.warn(join(&at, "PrefixListId"), msg);
+            }
         }
     }
     out
@@ -1598,12 +2236,12 @@ fn network_acl(x: &Item<'_>, is: &mut Issues) -> Option<NetworkAcl> {
     })
 }
 
-/// One ACL entry and whether it is outbound. Rule 32767 is the implicit final deny, which
-/// the model adds itself.
+/// One ACL entry, IPv4 or IPv6, and whether it is outbound. Rules 32767 (IPv4) and 32768
+/// (IPv6) are the implicit final denies, which the model adds itself.
 fn acl_entry(cx: &mut Cx<'_, '_>, i: usize, e: &Value) -> Option<(bool, AclEntry)> {
     let path = format!("Entries[{i}]");
     let number = match cx.opt_int(e, &path, "RuleNumber") {
-        Some(32767) => return None,
+        Some(32767 | 32768) => return None,
         Some(n) => match u32::try_from(n) {
             Ok(n) => n,
             Err(_) => {
@@ -1634,11 +2272,7 @@ fn acl_entry(cx: &mut Cx<'_, '_>, i: usize, e: &Value) -> Option<(bool, AclEntry
     };
     let cidr = match (cx.opt_str(e, &path, "CidrBlock"), cx.opt_str(e, &path, "Ipv6CidrBlock")) {
         (Some(c), _) => cx.cidr(join(&path, "CidrBlock"), c, "entry")?,
-        (None, Some(c)) => {
-            let msg = format!("IPv6 entry {number} for {c} skipped: IPv6 is not modelled yet");
-            cx.warn(join(&path, "Ipv6CidrBlock"), msg);
-            return None;
-        }
+        (None, Some(c)) => cx.cidr(join(&path, "Ipv6CidrBlock"), c, "entry")?,
         (None, None) => {
             cx.error(join(&path, "CidrBlock"), "required field is missing; entry skipped");
             return None;
@@ -1814,39 +2448,14 @@ mod tests {
     fn routes_to_unmodelled_targets_are_skipped_with_a_warning_naming_the_component() {
         let cases = [
             (
-                json!({"DestinationCidrBlock": "10.9.0.0/16", "TransitGatewayId": "tgw-1"}),
-                "TransitGatewayId",
-                "transit gateway",
-            ),
-            (
-                json!({"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"}),
-                "EgressOnlyInternetGatewayId",
-                "egress-only internet gateway",
-            ),
-            (
                 json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "vgw-1"}),
                 "GatewayId",
                 "virtual private gateway",
             ),
             (
-                json!({"DestinationPrefixListId": "pl-1", "GatewayId": "vpce-1"}),
-                "GatewayId",
-                "gateway VPC endpoint",
-            ),
-            (
                 json!({"DestinationPrefixListId": "pl-1", "GatewayId": "igw-1"}),
                 "DestinationPrefixListId",
                 "prefix-list",
-            ),
-            (
-                json!({"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1"}),
-                "DestinationIpv6CidrBlock",
-                "IPv6",
-            ),
-            (
-                json!({"DestinationIpv6CidrBlock": "::/0", "NatGatewayId": "nat-1"}),
-                "DestinationIpv6CidrBlock",
-                "IPv6",
             ),
             (
                 json!({"DestinationPrefixListId": "pl-1", "VpcPeeringConnectionId": "pcx-1"}),
@@ -1857,6 +2466,11 @@ mod tests {
                 json!({"DestinationCidrBlock": "10.9.0.0/16", "LocalGatewayId": "lgw-1"}),
                 "LocalGatewayId",
                 "local gateway",
+            ),
+            (
+                json!({"DestinationIpv6CidrBlock": "::/0", "CarrierGatewayId": "cagw-1"}),
+                "CarrierGatewayId",
+                "carrier gateway",
             ),
         ];
         for (route, field, component) in cases {
@@ -2017,8 +2631,11 @@ mod tests {
     }
 
     #[test]
-    fn security_group_rules_per_range_and_group_with_protocols_and_ports() {
-        let (t, issues) = run(json!({"SecurityGroups": [
+    fn security_group_rules_per_range_group_and_prefix_list_with_protocols_and_ports() {
+        let (t, issues) = run(json!({
+            "PrefixLists": [{"PrefixListId": "pl-s3", "PrefixListName": "com.amazonaws.eu-west-3.s3",
+                             "Cidrs": ["52.95.154.0/23", "3.5.224.0/22"]}],
+            "SecurityGroups": [
             {"GroupId": "sg-default", "GroupName": "default", "VpcId": "vpc-1", "Tags": tags("not-default"),
              "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-default"}]}],
              "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]},
@@ -2027,7 +2644,8 @@ mod tests {
                  {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
                   "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "https"}, {"CidrIp": "10.0.0.0/8"}],
                   "UserIdGroupPairs": [{"GroupId": "sg-default", "UserId": "1"}],
-                  "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "PrefixListIds": [{"PrefixListId": "pl-1"}]},
+                  "Ipv6Ranges": [{"CidrIpv6": "::/0", "Description": "v6"}],
+                  "PrefixListIds": [{"PrefixListId": "pl-1"}, {"PrefixListId": "pl-s3", "Description": "s3"}]},
                  {"IpProtocol": "udp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
                  {"IpProtocol": "udp", "IpRanges": [{"CidrIp": "10.1.0.0/16"}]},
                  {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
@@ -2061,18 +2679,19 @@ mod tests {
                 (Protocol::Tcp, Some(PortRange::single(443)), "0.0.0.0/0", "https"),
                 (Protocol::Tcp, Some(PortRange::single(443)), "10.0.0.0/8", ""),
                 (Protocol::Tcp, Some(PortRange::single(443)), "sg-default", ""),
+                (Protocol::Tcp, Some(PortRange::single(443)), "::/0", "v6"),
+                (Protocol::Tcp, Some(PortRange::single(443)), "pl-s3", "s3"),
                 (Protocol::Udp, None, "10.0.0.0/8", ""),
                 (Protocol::Udp, None, "10.1.0.0/16", ""),
                 (Protocol::Icmp, None, "10.0.0.0/8", ""),
                 (Protocol::Number(50), None, "10.0.0.0/8", ""),
             ]
         );
-        assert_eq!(issues.len(), 2, "{issues:#?}");
-        assert!(issue(&issues, "sg-web", "IpPermissions[0].Ipv6Ranges[0].CidrIpv6").message.contains("IPv6"));
-        assert!(issue(&issues, "sg-web", "IpPermissions[0].PrefixListIds[0].PrefixListId")
-            .message
-            .contains("pl-1"));
-        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+        assert_eq!(issues.len(), 1, "{issues:#?}");
+        let i = issue(&issues, "sg-web", "IpPermissions[0].PrefixListIds[0].PrefixListId");
+        assert_eq!(i.severity, Severity::Warning);
+        assert!(i.message.contains("pl-1") && i.message.contains("not in the snapshot"), "{}", i.message);
+        assert_eq!(t.prefix_lists.len(), 1, "the referenced list is imported");
     }
 
     #[test]
@@ -2093,7 +2712,7 @@ mod tests {
     }
 
     #[test]
-    fn network_acl_entries_directions_protocols_ports_and_the_implicit_deny() {
+    fn network_acl_entries_directions_protocols_ports_ipv6_and_the_implicit_denies() {
         let (t, issues) = run(json!({"NetworkAcls": [
             {"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true, "Tags": tags("app"),
              "Associations": [{"SubnetId": "subnet-b"}, {"SubnetId": "subnet-a"}],
@@ -2108,7 +2727,10 @@ mod tests {
                   "IcmpTypeCode": {"Type": -1, "Code": -1}},
                  {"RuleNumber": 120, "Egress": true, "Protocol": "47", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"},
                  {"RuleNumber": 101, "Egress": true, "Protocol": "-1", "RuleAction": "allow", "Ipv6CidrBlock": "::/0"},
-                 {"RuleNumber": 32767, "Egress": true, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"}]}]}));
+                 {"RuleNumber": 130, "Egress": true, "Protocol": "58", "RuleAction": "allow", "Ipv6CidrBlock": "2600:1f18::/56",
+                  "IcmpTypeCode": {"Type": -1, "Code": -1}},
+                 {"RuleNumber": 32767, "Egress": true, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"},
+                 {"RuleNumber": 32768, "Egress": true, "Protocol": "-1", "RuleAction": "deny", "Ipv6CidrBlock": "::/0"}]}]}));
         let a = &t.network_acls[0];
         assert!(a.default);
         assert_eq!(a.name.as_deref(), Some("app"));
@@ -2131,30 +2753,29 @@ mod tests {
             a.outbound,
             vec![
                 entry(100, Protocol::All, None, "0.0.0.0/0", AclAction::Allow),
+                entry(101, Protocol::All, None, "::/0", AclAction::Allow),
                 entry(110, Protocol::Icmp, None, "0.0.0.0/0", AclAction::Allow),
                 entry(120, Protocol::Number(47), None, "0.0.0.0/0", AclAction::Allow),
+                entry(130, Protocol::Icmpv6, None, "2600:1f18::/56", AclAction::Allow),
             ]
         );
-        assert_eq!(issues.len(), 1, "{issues:#?}");
-        assert!(issue(&issues, "acl-1", "Entries[6].Ipv6CidrBlock").message.contains("IPv6"));
+        assert!(issues.is_empty(), "{issues:#?}");
     }
 
     #[test]
     fn unmodelled_resources_get_one_warning_each_and_unknown_keys_are_ignored() {
         let (t, issues) = run(json!({
             "Vpcs": [vpc_json()],
-            "EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1"},
-                                           {"EgressOnlyInternetGatewayId": "eigw-2"}],
-            "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
-            "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
+            "VpnGateways": [{"VpnGatewayId": "vgw-1"}, {"VpnGatewayId": "vgw-2"}],
+            "CustomerGateways": [{"CustomerGatewayId": "cgw-1"}],
             "LoadBalancers": [{"LoadBalancerArn": "arn:lb"}],
             "AvailabilityZones": [{"ZoneName": "us-east-1a"}],
             "DBInstances": [{"DBInstanceIdentifier": "db"}]}));
         assert_eq!(t.vpcs.len(), 1);
         let objects: Vec<&str> = issues.iter().map(|i| i.object.as_str()).collect();
-        assert_eq!(objects, vec!["eigw-1", "eigw-2", "tgw-1", "vgw-1", "arn:lb"]);
-        let i = issue(&issues, "eigw-1", "EgressOnlyInternetGateways");
-        assert_eq!(i.message, "egress-only internet gateways are not modelled yet; skipped");
+        assert_eq!(objects, vec!["vgw-1", "vgw-2", "cgw-1", "arn:lb"]);
+        let i = issue(&issues, "vgw-1", "VpnGateways");
+        assert_eq!(i.message, "virtual private gateways are not modelled yet; skipped");
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
     }
 
@@ -2162,10 +2783,10 @@ mod tests {
     fn objects_seen_in_several_files_are_merged_by_id_first_wins() {
         let mut renamed = vpc_json();
         renamed["Tags"] = tags("second");
-        let a = json!({"Vpcs": [vpc_json()], "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
+        let a = json!({"Vpcs": [vpc_json()], "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
                        "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "active")]});
         let b = json!({"Vpcs": [renamed, {"VpcId": "vpc-0", "CidrBlock": "10.9.0.0/16"}],
-                       "TransitGateways": [{"TransitGatewayId": "tgw-1"}],
+                       "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
                        "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "deleted")]});
         let (t, issues) = run_files(&[
             file("accounts/1/us-east-1/Vpcs.json", &a),
@@ -2174,7 +2795,7 @@ mod tests {
         let ids: Vec<&str> = t.vpcs.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(ids, vec!["vpc-0", "vpc-1"], "sorted by id, no duplicate");
         assert_eq!(t.vpcs[1].name.as_deref(), Some("main"), "the first file wins");
-        assert_eq!(issues.len(), 1, "one warning for the transit gateway seen twice: {issues:#?}");
+        assert_eq!(issues.len(), 1, "one warning for the VPN gateway seen twice: {issues:#?}");
         assert_eq!(issues[0].file, "accounts/1/us-east-1/Vpcs.json");
         assert_eq!(t.vpc_peering_connections.len(), 1, "the peering connection seen from both sides");
         assert_eq!(t.vpc_peering_connections[0].status, "active", "the first file wins");
@@ -2600,5 +3221,429 @@ mod tests {
             0,
             "the imported default group is used"
         );
+    }
+
+    fn ipv6_set(block: &str, state: &str) -> Value {
+        json!({"Ipv6CidrBlock": block, "Ipv6CidrBlockState": {"State": state}})
+    }
+
+    fn ip6(s: &str) -> Ipv6Addr {
+        s.parse().unwrap_or_else(|e| unreachable!("{s}: {e}"))
+    }
+
+    #[test]
+    fn ipv6_blocks_of_vpcs_and_subnets_and_addresses_of_interfaces_are_imported() {
+        let mut v = vpc_json();
+        v["Ipv6CidrBlockAssociationSet"] = json!([
+            ipv6_set("2600:1f18:1::/56", "disassociated"),
+            ipv6_set("2600:1f18:2::/56", "associated"),
+            ipv6_set("2600:1f18:3::/56", "associated")
+        ]);
+        let mut a = subnet_json("subnet-a", "10.0.1.0/24");
+        a["Ipv6CidrBlockAssociationSet"] = json!([ipv6_set("2600:1f18:2:1::/64", "associated")]);
+        let mut b = subnet_json("subnet-b", "10.0.2.0/24");
+        b["Ipv6CidrBlockAssociationSet"] = json!([ipv6_set("2600:1f18:3:1::/64", "associated")]);
+        let mut eni = interface_json("eni-1", "i-1", "10.0.1.10");
+        eni["Ipv6Addresses"] =
+            json!([{"Ipv6Address": "2600:1f18:2:1::10"}, {"Ipv6Address": "2600:1f18:9::1"}]);
+        let (t, issues) = run(json!({
+            "Vpcs": [v], "Subnets": [a, b],
+            "Reservations": [reservation_json("i-1", "t3.micro")], "NetworkInterfaces": [eni]}));
+        assert_eq!(t.vpcs[0].ipv6_cidr_block, Some(net("2600:1f18:2::/56")));
+        assert_eq!(t.subnets[0].ipv6_cidr_block, Some(net("2600:1f18:2:1::/64")));
+        assert_eq!(t.subnets[1].ipv6_cidr_block, None, "outside the VPC block that was kept");
+        assert_eq!(t.network_interfaces[0].ipv6_addresses, vec![ip6("2600:1f18:2:1::10")]);
+        assert_eq!(issues.len(), 3, "{issues:#?}");
+        let i = issue(&issues, "vpc-1", "Ipv6CidrBlockAssociationSet[2].Ipv6CidrBlock");
+        assert!(i.message.contains("2600:1f18:3::/56 skipped"), "{}", i.message);
+        assert!(issue(&issues, "subnet-b", "Ipv6CidrBlockAssociationSet").message.contains("without it"));
+        assert!(issue(&issues, "eni-1", "Ipv6Addresses[1].Ipv6Address").message.contains("2600:1f18:9::1"));
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn egress_only_gateways_need_an_attached_vpc_of_the_snapshot_one_per_vpc() {
+        let eigw = |id: &str, vpc: &str, state: &str| json!({"EgressOnlyInternetGatewayId": id, "Attachments": [{"State": state, "VpcId": vpc}]});
+        let mut named = eigw("eigw-1", "vpc-1", "attached");
+        named["Tags"] = tags("v6-out");
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json()],
+            "EgressOnlyInternetGateways": [named, eigw("eigw-2", "vpc-1", "attached"),
+                                           eigw("eigw-3", "vpc-9", "attached"), eigw("eigw-4", "vpc-1", "detached"),
+                                           {"EgressOnlyInternetGatewayId": "eigw-5"}]}));
+        assert_eq!(
+            t.egress_only_internet_gateways,
+            vec![EgressOnlyInternetGateway {
+                id: "eigw-1".into(),
+                name: Some("v6-out".into()),
+                vpc: "vpc-1".into()
+            }]
+        );
+        assert!(issue(&issues, "eigw-2", "Attachments[0].VpcId").message.contains("already has"));
+        assert!(issue(&issues, "eigw-3", "Attachments[0].VpcId").message.contains("vpc-9"));
+        assert!(issue(&issues, "eigw-4", "Attachments").message.contains("not attached"));
+        assert!(issue(&issues, "eigw-5", "Attachments").message.contains("not attached"));
+        assert_eq!(issues.len(), 4, "{issues:#?}");
+    }
+
+    #[test]
+    fn ipv6_routes_to_internet_egress_only_gateways_and_nat64_are_imported() {
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}],
+            "InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"State": "available", "VpcId": "vpc-1"}]}],
+            "EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1",
+                                            "Attachments": [{"State": "attached", "VpcId": "vpc-1"}]},
+                                           {"EgressOnlyInternetGatewayId": "eigw-2",
+                                            "Attachments": [{"State": "attached", "VpcId": "vpc-2"}]}],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationIpv6CidrBlock": "2600:1f18:2::/56", "GatewayId": "local"},
+                {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"},
+                {"DestinationIpv6CidrBlock": "2001:db8::/32", "GatewayId": "igw-1", "State": "active"},
+                {"DestinationIpv6CidrBlock": "2001:db9::/32", "EgressOnlyInternetGatewayId": "eigw-2"},
+                {"DestinationIpv6CidrBlock": "2001:dba::/32", "EgressOnlyInternetGatewayId": "eigw-gone"},
+                {"DestinationIpv6CidrBlock": "2001:dbb::/32", "GatewayId": "igw-inferred", "State": "active"}]}]}));
+        let routes: Vec<(String, &str, bool)> = t.route_tables[0]
+            .routes
+            .iter()
+            .map(|r| (r.destination.to_string(), r.target.as_str(), r.blackhole))
+            .collect();
+        let expected = [
+            ("::/0", "eigw-1", false),
+            ("2001:db8::/32", "igw-1", false),
+            ("2001:db9::/32", "eigw-2", true),
+            ("2001:dba::/32", "eigw-gone", true),
+            ("2001:dbb::/32", "igw-inferred", false),
+        ];
+        assert_eq!(routes, expected.map(|(d, t, b)| (d.to_string(), t, b)));
+        assert!(issue(&issues, "rtb-1", "Routes[3].EgressOnlyInternetGatewayId").message.contains("vpc-2"));
+        assert!(issue(&issues, "rtb-1", "Routes[4].EgressOnlyInternetGatewayId")
+            .message
+            .contains("imported as blackhole"));
+        assert!(issue(&issues, "rtb-1", "Routes[5].GatewayId").message.contains("inferred"));
+        assert_eq!(issues.len(), 3, "{issues:#?}");
+    }
+
+    /// A dual-stack VPC with an egress-only gateway, IPv6 rules and entries builds cleanly.
+    #[test]
+    fn a_dual_stack_snapshot_builds_a_clean_model() {
+        let mut v = vpc_json();
+        v["Ipv6CidrBlockAssociationSet"] = json!([ipv6_set("2600:1f18:2::/56", "associated")]);
+        let mut a = subnet_json("subnet-a", "10.0.1.0/24");
+        a["Ipv6CidrBlockAssociationSet"] = json!([ipv6_set("2600:1f18:2:1::/64", "associated")]);
+        let mut eni = interface_json("eni-1", "i-1", "10.0.1.10");
+        eni["Ipv6Addresses"] = json!([{"Ipv6Address": "2600:1f18:2:1::10"}]);
+        let mut web = group_json("sg-web", "web");
+        web["IpPermissions"] = json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                        "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]);
+        web["IpPermissionsEgress"] = json!([{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]);
+        let (t, issues) = run(json!({
+            "Vpcs": [v], "Subnets": [a],
+            "EgressOnlyInternetGateways": [{"EgressOnlyInternetGatewayId": "eigw-1",
+                                            "Attachments": [{"State": "attached", "VpcId": "vpc-1"}]}],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+                             "Routes": [{"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"}]}],
+            "SecurityGroups": [web],
+            "Reservations": [reservation_json("i-1", "t3.micro")],
+            "NetworkInterfaces": [eni],
+            "NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true,
+                             "Associations": [{"SubnetId": "subnet-a"}],
+                             "Entries": [{"RuleNumber": 101, "Egress": true, "Protocol": "-1",
+                                          "RuleAction": "allow", "Ipv6CidrBlock": "::/0"},
+                                         {"RuleNumber": 32768, "Egress": true, "Protocol": "-1",
+                                          "RuleAction": "deny", "Ipv6CidrBlock": "::/0"}]}]}));
+        assert!(issues.is_empty(), "{issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.egress_only_gateways.len(), 1);
+        assert!(matches!(
+            m.route_tables[0].routes.last().map(|r| &r.target),
+            Some(crate::model::Target::EgressOnlyGateway(_))
+        ));
+    }
+
+    fn endpoint_json(id: &str, ty: &str, service: &str, tables: &[&str]) -> Value {
+        json!({"VpcEndpointId": id, "VpcEndpointType": ty, "VpcId": "vpc-1", "State": "available",
+               "ServiceName": service, "RouteTableIds": tables})
+    }
+
+    fn prefix_lists_json() -> Value {
+        json!([{"PrefixListId": "pl-s3", "PrefixListName": "com.amazonaws.eu-west-3.s3",
+                "Cidrs": ["52.95.154.0/23", "3.5.224.0/22"]},
+               {"PrefixListId": "pl-ddb", "PrefixListName": "com.amazonaws.eu-west-3.dynamodb",
+                "Cidrs": ["35.181.128.0/24"]}])
+    }
+
+    #[test]
+    fn gateway_endpoints_and_prefix_lists_are_imported_and_their_routes_left_to_the_model() {
+        let mut s3 = endpoint_json(
+            "vpce-s3",
+            "Gateway",
+            "com.amazonaws.eu-west-3.s3",
+            &["rtb-1", "rtb-other-vpc", "rtb-gone"],
+        );
+        s3["Tags"] = tags("s3");
+        let mut deleted = endpoint_json("vpce-old", "Gateway", "com.amazonaws.eu-west-3.dynamodb", &[]);
+        deleted["State"] = json!("deleted");
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json()],
+            "PrefixLists": prefix_lists_json(),
+            "VpcEndpoints": [s3, deleted,
+                             endpoint_json("vpce-if", "Interface", "com.amazonaws.eu-west-3.ec2", &[]),
+                             endpoint_json("vpce-x", "Gateway", "com.amazonaws.eu-west-3.sqs", &[])],
+            "RouteTables": [
+                {"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                    {"DestinationPrefixListId": "pl-s3", "GatewayId": "vpce-s3", "State": "active"},
+                    {"DestinationPrefixListId": "pl-ddb", "GatewayId": "vpce-old", "State": "active"}]},
+                {"RouteTableId": "rtb-other-vpc", "VpcId": "vpc-2"}]}));
+        assert_eq!(
+            t.vpc_endpoints,
+            vec![VpcEndpoint {
+                id: "vpce-s3".into(),
+                name: Some("s3".into()),
+                vpc: "vpc-1".into(),
+                service: "com.amazonaws.eu-west-3.s3".into(),
+                endpoint_type: "gateway".into(),
+                route_tables: vec!["rtb-1".into()],
+            }]
+        );
+        assert_eq!(
+            t.prefix_lists[1],
+            PrefixList {
+                id: "pl-s3".into(),
+                name: "com.amazonaws.eu-west-3.s3".into(),
+                cidrs: vec![net("52.95.154.0/23"), net("3.5.224.0/22")],
+            }
+        );
+        assert!(t.route_tables[0].routes.is_empty(), "prefix-list routes are the model's");
+        assert!(issue(&issues, "vpce-s3", "RouteTableIds[1]").message.contains("vpc-2"));
+        assert!(issue(&issues, "vpce-s3", "RouteTableIds[2]").message.contains("not imported"));
+        assert!(issue(&issues, "vpce-old", "State").message.contains("deleted"));
+        let i = issue(&issues, "vpce-if", "VpcEndpointType");
+        assert_eq!(i.message, "interface VPC endpoints are not modelled yet; skipped");
+        assert!(issue(&issues, "vpce-x", "ServiceName").message.contains("sqs"));
+        assert!(issue(&issues, "rtb-1", "Routes[1].GatewayId").message.contains("not imported"));
+        assert_eq!(issues.len(), 6, "{issues:#?}");
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn a_gateway_endpoint_snapshot_builds_a_clean_model_with_the_prefix_list_routes() {
+        let (t, issues) = run(json!({
+            "Vpcs": [vpc_json()],
+            "Subnets": [subnet_json("subnet-a", "10.0.1.0/24")],
+            "PrefixLists": prefix_lists_json(),
+            "VpcEndpoints": [endpoint_json("vpce-s3", "Gateway", "com.amazonaws.eu-west-3.s3", &["rtb-1"])],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+                             "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},
+                                        {"DestinationPrefixListId": "pl-s3", "GatewayId": "vpce-s3"}]}]}));
+        assert!(issues.is_empty(), "{issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert!(diags.is_empty(), "the snapshot's prefix list is used, not illustrative ranges: {diags:#?}");
+        let endpoint_routes: Vec<String> = m.route_tables[0]
+            .routes
+            .iter()
+            .filter(|r| matches!(r.target, crate::model::Target::GatewayEndpoint(_)))
+            .map(|r| r.destination.to_string())
+            .collect();
+        assert_eq!(endpoint_routes, vec!["52.95.154.0/23", "3.5.224.0/22"]);
+    }
+
+    /// Two VPCs (and a third in another account) on one transit gateway with two route tables.
+    fn tgw_snapshot() -> Value {
+        let subnet = |id: &str, vpc: &str, az: &str, cidr: &str| json!({"SubnetId": id, "VpcId": vpc, "AvailabilityZone": az, "CidrBlock": cidr});
+        let vpc_attachment = |id: &str, vpc: &str, subnets: &[&str]| {
+            json!({"TransitGatewayAttachmentId": id, "TransitGatewayId": "tgw-1", "VpcId": vpc,
+                   "State": "available", "SubnetIds": subnets})
+        };
+        let attachment = |id: &str, kind: &str, resource: &str, table: Option<&str>| {
+            let mut a = json!({"TransitGatewayAttachmentId": id, "TransitGatewayId": "tgw-1",
+                               "ResourceType": kind, "ResourceId": resource, "State": "available"});
+            if let Some(t) = table {
+                a["Association"] = json!({"TransitGatewayRouteTableId": t, "State": "associated"});
+            }
+            a
+        };
+        let propagation = |a: &str, state: &str| json!({"TransitGatewayAttachmentId": a, "State": state});
+        let mut named =
+            vpc_attachment("tgw-attach-1", "vpc-1", &["subnet-a", "subnet-a2", "subnet-b", "subnet-x"]);
+        named["Tags"] = tags("app");
+        json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}],
+            "Subnets": [subnet("subnet-a", "vpc-1", "eu-west-3a", "10.0.1.0/24"),
+                        subnet("subnet-a2", "vpc-1", "eu-west-3a", "10.0.2.0/24"),
+                        subnet("subnet-b", "vpc-1", "eu-west-3b", "10.0.3.0/24"),
+                        subnet("subnet-c", "vpc-2", "eu-west-3a", "10.1.1.0/24")],
+            "TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available", "Tags": tags("core"),
+                                 "Options": {"DefaultRouteTableAssociation": "enable",
+                                             "DefaultRouteTablePropagation": "disable",
+                                             "SecurityGroupReferencingSupport": "enable",
+                                             "AssociationDefaultRouteTableId": "tgw-rtb-1",
+                                             "PropagationDefaultRouteTableId": "tgw-rtb-1"}},
+                                {"TransitGatewayId": "tgw-old", "State": "deleted"}],
+            "TransitGatewayRouteTables": [
+                {"TransitGatewayRouteTableId": "tgw-rtb-1", "TransitGatewayId": "tgw-1", "State": "available",
+                 "Tags": tags("main")},
+                {"TransitGatewayRouteTableId": "tgw-rtb-2", "TransitGatewayId": "tgw-1", "State": "available"},
+                {"TransitGatewayRouteTableId": "tgw-rtb-old", "TransitGatewayId": "tgw-old", "State": "available"}],
+            "TransitGatewayVpcAttachments": [named, vpc_attachment("tgw-attach-2", "vpc-2", &["subnet-c"]),
+                                             vpc_attachment("tgw-attach-3", "vpc-other-account", &["subnet-z"])],
+            "TransitGatewayAttachments": [attachment("tgw-attach-1", "vpc", "vpc-1", Some("tgw-rtb-1")),
+                                          attachment("tgw-attach-2", "vpc", "vpc-2", Some("tgw-rtb-2")),
+                                          attachment("tgw-attach-3", "vpc", "vpc-other-account", Some("tgw-rtb-1")),
+                                          attachment("tgw-attach-vpn", "vpn", "vpn-1", Some("tgw-rtb-1"))],
+            "TransitGatewayPropagations": [
+                {"TransitGatewayRouteTableId": "tgw-rtb-1", "TransitGatewayRouteTablePropagations": [
+                    propagation("tgw-attach-2", "enabled"), propagation("tgw-attach-vpn", "enabled"),
+                    propagation("tgw-attach-1", "disabled")]},
+                {"TransitGatewayRouteTableId": "tgw-rtb-2", "TransitGatewayRouteTablePropagations": [
+                    propagation("tgw-attach-1", "enabled")]}],
+            "TransitGatewayStaticRoutes": [
+                {"TransitGatewayRouteTableId": "tgw-rtb-1", "Routes": [
+                    {"DestinationCidrBlock": "10.99.0.0/16", "Type": "static", "State": "blackhole"},
+                    {"DestinationCidrBlock": "0.0.0.0/0", "Type": "static", "State": "active",
+                     "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-2",
+                                                    "ResourceType": "vpc"}]},
+                    {"DestinationCidrBlock": "192.168.0.0/16", "Type": "static", "State": "active",
+                     "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpn",
+                                                    "ResourceType": "vpn"}]},
+                    {"DestinationCidrBlock": "10.1.0.0/16", "Type": "propagated", "State": "active",
+                     "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-2"}]}]}],
+            "RouteTables": [
+                {"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+                 "Routes": [{"DestinationCidrBlock": "10.1.0.0/16", "TransitGatewayId": "tgw-1", "State": "active"}]},
+                {"RouteTableId": "rtb-2", "VpcId": "vpc-2", "Associations": [{"Main": true}],
+                 "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "TransitGatewayId": "tgw-1", "State": "active"},
+                            {"DestinationCidrBlock": "10.50.0.0/16", "TransitGatewayId": "tgw-old", "State": "active"}]}],
+            "NetworkInterfaces": [
+                {"NetworkInterfaceId": "eni-tgw", "SubnetId": "subnet-a", "InterfaceType": "transit_gateway",
+                 "PrivateIpAddress": "10.0.1.99",
+                 "Description": "Network Interface for Transit Gateway Attachment tgw-attach-1"}]})
+    }
+
+    #[test]
+    fn transit_gateways_route_tables_attachments_propagations_and_static_routes_are_imported() {
+        let (t, issues) = run(tgw_snapshot());
+        assert_eq!(
+            t.transit_gateways,
+            vec![TransitGateway {
+                id: "tgw-1".into(),
+                name: Some("core".into()),
+                default_route_table_association: true,
+                default_route_table_propagation: false,
+                security_group_referencing: true,
+            }]
+        );
+        let tables: Vec<(&str, bool)> =
+            t.transit_gateway_route_tables.iter().map(|r| (r.id.as_str(), r.default)).collect();
+        assert_eq!(tables, vec![("tgw-rtb-1", true), ("tgw-rtb-2", false)]);
+        assert_eq!(t.transit_gateway_route_tables[0].name.as_deref(), Some("main"));
+        assert_eq!(
+            t.transit_gateway_route_tables[0].routes,
+            vec![
+                TransitGatewayRoute { destination: net("10.99.0.0/16"), attachment: None, blackhole: true },
+                TransitGatewayRoute {
+                    destination: net("0.0.0.0/0"),
+                    attachment: Some("tgw-attach-2".into()),
+                    blackhole: false
+                },
+            ]
+        );
+        assert_eq!(
+            t.transit_gateway_attachments,
+            vec![
+                TransitGatewayAttachment {
+                    id: "tgw-attach-1".into(),
+                    name: Some("app".into()),
+                    transit_gateway: "tgw-1".into(),
+                    vpc: "vpc-1".into(),
+                    subnets: vec!["subnet-a".into(), "subnet-b".into()],
+                    route_table: Some("tgw-rtb-1".into()),
+                    propagations: Some(vec!["tgw-rtb-2".into()]),
+                },
+                TransitGatewayAttachment {
+                    id: "tgw-attach-2".into(),
+                    name: None,
+                    transit_gateway: "tgw-1".into(),
+                    vpc: "vpc-2".into(),
+                    subnets: vec!["subnet-c".into()],
+                    route_table: Some("tgw-rtb-2".into()),
+                    propagations: Some(vec!["tgw-rtb-1".into()]),
+                },
+            ]
+        );
+        let routes = |i: usize| -> Vec<(&str, bool)> {
+            t.route_tables[i].routes.iter().map(|r| (r.target.as_str(), r.blackhole)).collect()
+        };
+        assert_eq!(routes(0), vec![("tgw-1", false)]);
+        assert_eq!(routes(1), vec![("tgw-1", false), ("tgw-old", true)]);
+        assert!(t.network_interfaces.is_empty(), "the attachment's interface is the model's");
+        for (object, field, text) in [
+            ("tgw-old", "State", "deleted"),
+            ("tgw-rtb-old", "TransitGatewayId", "tgw-old"),
+            ("tgw-attach-1", "SubnetIds[1]", "second one in eu-west-3a"),
+            ("tgw-attach-1", "SubnetIds[3]", "subnet-x"),
+            ("tgw-attach-3", "VpcId", "vpc-other-account"),
+            ("tgw-attach-vpn", "ResourceType", "VPN attachments are not modelled yet"),
+            (
+                "tgw-rtb-1",
+                "Routes[2].TransitGatewayAttachments[0].TransitGatewayAttachmentId",
+                "VPN attachment",
+            ),
+            ("rtb-2", "Routes[1].TransitGatewayId", "imported as blackhole"),
+        ] {
+            let i = issue(&issues, object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        assert_eq!(issues.len(), 8, "{issues:#?}");
+    }
+
+    #[test]
+    fn a_transit_gateway_snapshot_builds_a_clean_model_that_routes_between_the_vpcs() {
+        let (t, _) = run(tgw_snapshot());
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.tgw_attachments.len(), 2);
+        let propagated: Vec<(String, bool)> =
+            m.tgw_route_tables[1].routes.iter().map(|r| (r.destination.to_string(), r.propagated)).collect();
+        assert_eq!(propagated, vec![("10.0.0.0/16".to_string(), true)], "only attachment 1 propagates here");
+        assert!(m.tgw_referencing_between(crate::model::VpcIx(0), crate::model::VpcIx(1)));
+    }
+
+    #[test]
+    fn an_attachment_without_association_stays_without_one() {
+        let mut v = tgw_snapshot();
+        v["TransitGatewayAttachments"][1]["Association"] = Value::Null;
+        let (t, issues) = run(v);
+        assert_eq!(t.transit_gateway_attachments[1].route_table, None);
+        assert!(!t.transit_gateways[0].default_route_table_association);
+        let i = issue(&issues, "tgw-1", "Options.DefaultRouteTableAssociation");
+        assert!(i.message.contains("tgw-attach-2"), "{}", i.message);
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.tgw_attachments[1].route_table, None, "the default table is not applied again");
+    }
+
+    #[test]
+    fn inbound_group_references_across_a_referencing_transit_gateway_are_imported() {
+        let mut v = tgw_snapshot();
+        let mut a = group_json("sg-a", "a");
+        a["IpPermissions"] = json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                      "UserIdGroupPairs": [{"GroupId": "sg-b"}]}]);
+        a["IpPermissionsEgress"] = json!([{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                            "UserIdGroupPairs": [{"GroupId": "sg-b"}]}]);
+        let mut b = group_json("sg-b", "b");
+        b["VpcId"] = json!("vpc-2");
+        v["SecurityGroups"] = json!([a, b]);
+        let (t, issues) = run(v);
+        assert_eq!(t.security_groups[0].inbound.len(), 1);
+        assert!(
+            t.security_groups[0].outbound.is_empty(),
+            "outbound references do not cross a transit gateway"
+        );
+        assert!(issue(&issues, "sg-a", "IpPermissionsEgress[0].UserIdGroupPairs[0].GroupId")
+            .message
+            .contains("transit gateway"));
     }
 }
