@@ -86,6 +86,7 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     shadowed_acl_rule,
     unused_security_group,
     single_az_vpc,
+    nat_in_another_az,
 ];
 
 /// Every finding of every rule on `m`, rule by rule.
@@ -434,7 +435,11 @@ fn single_az_vpc(m: &Model) -> Vec<Finding> {
             instances.insert(ix.0);
         }
         let azs: Vec<&str> = azs.into_iter().collect();
+        // One instance is not a fleet: the advice is about spreading redundant ones.
         let [az] = azs.as_slice() else { continue };
+        if instances.len() < 2 {
+            continue;
+        }
         out.push(finding(
             "single-az-vpc",
             Kind::Vpc,
@@ -448,6 +453,42 @@ fn single_az_vpc(m: &Model) -> Vec<Finding> {
             "run redundant instances in a subnet of a second Availability Zone".to_string(),
             DOC_AZ,
         ));
+    }
+    out
+}
+
+const DOC_NAT_AZ: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html";
+
+/// A subnet whose route table sends its internet traffic to a NAT gateway in another
+/// Availability Zone: if that zone fails, the subnet loses internet access (AWS advises a NAT
+/// gateway per zone).
+fn nat_in_another_az(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &m.subnets {
+        let table = &m.route_tables[s.route_table.0];
+        for r in &table.routes {
+            let crate::model::Target::NatGateway(n) = r.target else { continue };
+            let nat = &m.nat_gateways[n.0];
+            let nat_az = &m.subnets[nat.subnet.0].az;
+            if *nat_az == s.az {
+                continue;
+            }
+            out.push(finding(
+                "nat-in-another-az",
+                Kind::Subnet,
+                &s.id,
+                s.name.as_deref(),
+                format!("route {}", r.destination),
+                format!(
+                    "subnet in {} sends {} to NAT gateway {} in {nat_az}: an outage of {nat_az} cuts this subnet off too",
+                    s.az,
+                    r.destination,
+                    label(&nat.id, nat.name.as_deref())
+                ),
+                format!("create a NAT gateway in a public subnet of {} and route this subnet's table to it", s.az),
+                DOC_NAT_AZ,
+            ));
+        }
     }
     out
 }
@@ -1201,11 +1242,20 @@ mod tests {
         let f = one(&t, "single-az-vpc");
         assert_eq!((f.kind, f.entity.as_str(), f.field.as_str()), (Kind::Vpc, "vpc-1", "subnets"));
         assert!(f.message.contains("all 2 instance(s)") && f.message.contains("us-east-1a"), "{}", f.message);
-        // Interfaces attached to no instance do not count.
+        // Interfaces attached to no instance do not count, and one instance is no fleet.
         let mut t = base();
         set(&mut t, "/network_interfaces/1/attachment", Value::Null);
         set(&mut t, "/instances", json!([{ "id": "i-web", "name": "web", "instance_type": "t3.micro" }]));
-        assert_eq!(hits(&t, "single-az-vpc"), [pair("vpc-1", "subnets")]);
+        assert!(hits(&t, "single-az-vpc").is_empty());
+    }
+
+    #[test]
+    fn a_subnet_using_another_zones_nat_gateway_is_flagged() {
+        let t = crate::examples::get("nat-per-az").map(crate::examples::load).unwrap_or_default();
+        let found = hits(&t, "nat-in-another-az");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let t = crate::examples::three_tier();
+        assert!(hits(&t, "nat-in-another-az").is_empty());
     }
 
     #[test]

@@ -650,7 +650,16 @@ impl Walk<'_> {
             // Within a subnet, the packet goes straight to its destination.
             return self.deliver_in_vpc(s.vpc, p, reply, Some(subnet));
         }
-        self.network_acl(subnet, Direction::Egress, p);
+        // The ACL applies only if the next hop is outside the subnet: a middlebox or NAT
+        // gateway in the same subnet is reached without leaving it.
+        let next_in_subnet = match route::lookup(&m.route_tables[s.route_table.0], p.dst).map(|r| &r.target) {
+            Some(Target::Interface(e)) => m.interfaces[e.0].subnet == subnet,
+            Some(Target::NatGateway(n)) => m.nat_gateways[n.0].subnet == subnet,
+            _ => false,
+        };
+        if !next_in_subnet {
+            self.network_acl(subnet, Direction::Egress, p);
+        }
         let route = self.at(&s.id, |w| w.route(subnet, p));
         let Some(target) = route else {
             return self.end(At::Nowhere, p, true);
