@@ -121,3 +121,19 @@ test('works in dark mode and when hosted under a sub-path', async () => {
     await sub.close();
   }
 });
+
+test('the example picker opens the hub-and-spoke transit gateway and answers its questions', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Example').selectOption('hub-and-spoke-tgw');
+  await assert.doesNotReject(page.getByRole('heading', { name: /hub and spoke/i }).waitFor());
+  assert.equal(await page.locator('svg.topology g[data-key="tgw-hub"]').count(), 1, 'the transit gateway is drawn');
+  // Its first suggested question (spoke → shared DNS) is answered at once.
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+  assert.match(await page.getByRole('region', { name: 'Forward path' }).innerText(), /transit gateway route table/);
+  // Spoke to spoke is isolated by the route tables.
+  await page.getByLabel('Destination', { exact: true }).selectOption('i-app-b');
+  await assert.doesNotReject(page.getByRole('region', { name: 'Answer' }).getByText('TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT').waitFor());
+  await page.screenshot({ path: join(out, 'hub-and-spoke.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -52,8 +52,8 @@ pub fn trace_view(p: &Props) -> Html {
                 }) }
                 </ol>
             }
-            { path("Forward path", &t.forward) }
-            { path("Return path", &t.back) }
+            { path("Forward path", &t.forward, false) }
+            { path("Return path", &t.back, t.forward.iter().any(|h| matches!(h.action, Action::Deny | Action::Drop))) }
             if !t.flow_logs.is_empty() {
                 <details class="flow-logs">
                     <summary>{ format!("VPC Flow Logs ({} record{})", t.flow_logs.len(), if t.flow_logs.len() == 1 { "" } else { "s" }) }</summary>
@@ -83,15 +83,20 @@ fn ports_words(a: &PortsAnswer) -> String {
         .join(" · ")
 }
 
-fn path(title: &str, hops: &[Hop]) -> Html {
+/// A path; hops after the first block are what would happen were it lifted (the engine
+/// walks on to find every blocker), and are marked so.
+fn path(title: &str, hops: &[Hop], blocked_before: bool) -> Html {
     if hops.is_empty() {
         return html! {};
     }
+    let first_block = hops.iter().position(|h| matches!(h.action, Action::Deny | Action::Drop));
+    let cut = if blocked_before { Some(0) } else { first_block.map(|i| i + 1) };
     html! {
         <section class="path-list" aria-label={title.to_string()}>
             <h3>{ title }</h3>
             <ol>
-            { for hops.iter().map(|h| {
+            { for hops.iter().enumerate().map(|(i, h)| {
+                let hypothetical = cut.is_some_and(|c| i >= c) && !matches!(h.action, Action::Deny | Action::Drop);
                 let (badge, class) = match h.action {
                     Action::Send => ("send", "send"),
                     Action::Allow => ("allow", "allow"),
@@ -102,9 +107,10 @@ fn path(title: &str, hops: &[Hop]) -> Html {
                     Action::Drop => ("drop", "deny"),
                 };
                 html! {
-                    <li class={classes!("hop", class)}>
+                    <li class={classes!("hop", class, hypothetical.then_some("hypothetical"))}>
                         <span class="badge">{ badge }</span>
                         <span class="who">{ who(h) }</span>
+                        if hypothetical { <span class="if-allowed">{" (if the block above were lifted)"}</span> }
                         <span class="detail">{ &h.detail }</span>
                         if let Some(t) = &h.translated {
                             <span class="nat">{ format!("{} ⇒ {}", h.packet, t) }</span>
