@@ -53,10 +53,17 @@ pub fn diagram_view(p: &Props) -> Html {
                 if p.blocked.contains(&n.key) { class.push("blocked"); }
                 if n.key == p.from || n.key == p.to { class.push("endpoint"); }
                 let rx = match n.kind { NodeKind::Internet => 24.0, NodeKind::NetworkInterface => 4.0, _ => 8.0 };
-                let text_y = match n.kind {
-                    NodeKind::NetworkInterface | NodeKind::InternetGateway | NodeKind::Internet | NodeKind::NatGateway | NodeKind::GatewayEndpoint => n.y + n.h / 2.0 + 4.0,
-                    _ => n.y + 18.0,
-                };
+                // One-line boxes centre their text; containers put it at the top.
+                let one_line = matches!(
+                    n.kind,
+                    NodeKind::NetworkInterface
+                        | NodeKind::InternetGateway
+                        | NodeKind::NatGateway
+                        | NodeKind::GatewayEndpoint
+                        | NodeKind::VpnGateway
+                        | NodeKind::Internet
+                );
+                let text_y = if one_line { n.y + n.h / 2.0 + 4.0 } else { n.y + 18.0 };
                 let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}>
@@ -66,7 +73,7 @@ pub fn diagram_view(p: &Props) -> Html {
                             { &n.label }
                             if inline_detail { <tspan class="detail" dx="8">{ &n.detail }</tspan> }
                         </text>
-                        if !inline_detail && !n.detail.is_empty() && !matches!(n.kind, NodeKind::InternetGateway | NodeKind::Internet | NodeKind::GatewayEndpoint) {
+                        if !inline_detail && !n.detail.is_empty() && !one_line {
                             <text x={(n.x + 8.0).to_string()} y={(text_y + 15.0).to_string()} class="detail">{ &n.detail }</text>
                         }
                     </g>
@@ -99,5 +106,7 @@ fn kind_class(k: NodeKind) -> &'static str {
         NodeKind::Peering => "pcx",
         NodeKind::TransitGateway => "tgw",
         NodeKind::GatewayEndpoint => "vpce",
+        NodeKind::VpnGateway => "vgw",
+        NodeKind::OnPremises => "onprem",
     }
 }

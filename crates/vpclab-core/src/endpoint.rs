@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx};
+use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, VpnIx};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub enum Endpoint {
     /// A NAT gateway (by id, name, or one of its addresses): a destination that accepts
     /// nothing, so a trace shows why.
     NatGateway(NatIx),
+    /// A host in an on-premises network behind a VPN connection.
+    OnPremises(VpnIx, IpAddr),
 }
 
 /// The address an unnamed internet host uses: 198.51.100.10, from TEST-NET-2, the range
@@ -74,6 +76,22 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
         Entity::NetworkInterface(e) => Ok(Endpoint::Interface { eni: e, ip: None }),
         Entity::InternetGateway(g) => Ok(Endpoint::Internet { ip: None, via: Some(g) }),
         Entity::NatGateway(n) => Ok(Endpoint::NatGateway(n)),
+        // A VPN connection or its gateway stands for a host on the other side.
+        Entity::VpnConnection(c) => on_premises_host(m, c).ok_or(EndpointError::WrongKind {
+            field,
+            name: text.to_string(),
+            kind: "VPN connection without on-premises routes",
+        }),
+        Entity::VpnGateway(g) => m
+            .vpn_connections
+            .iter()
+            .position(|c| c.vgw == g)
+            .and_then(|c| on_premises_host(m, VpnIx(c)))
+            .ok_or(EndpointError::WrongKind {
+                field,
+                name: text.to_string(),
+                kind: "virtual private gateway without VPN connection",
+            }),
         other => {
             Err(EndpointError::WrongKind { field, name: text.to_string(), kind: m.describe(other).2.noun() })
         }
@@ -104,6 +122,11 @@ fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, Endpoin
     }
 }
 
+/// A host (the tenth address) of the first on-premises network behind connection `c`.
+fn on_premises_host(m: &Model, c: VpnIx) -> Option<Endpoint> {
+    m.vpn_connections[c.0].routes.first().map(|r| Endpoint::OnPremises(c, host(*r)))
+}
+
 /// The tenth address of a block: a plausible host in it.
 fn host(c: ipnet::IpNet) -> IpAddr {
     match c.network() {
@@ -126,6 +149,9 @@ fn by_address(m: &Model, ip: IpAddr) -> Endpoint {
     }
     if m.vpc_containing(ip).is_some() {
         return Endpoint::Unassigned(ip);
+    }
+    if let Some(c) = m.on_premises(ip) {
+        return Endpoint::OnPremises(c, ip);
     }
     Endpoint::Internet { ip: Some(ip), via: None }
 }
@@ -156,6 +182,19 @@ pub fn candidates(m: &Model) -> Vec<Candidate> {
             format!("instance {name} · {} ({addrs})", x.id)
         };
         out.push(Candidate { id: x.id.clone(), label });
+    }
+    for c in &m.vpn_connections {
+        let nets = c.routes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let name = crate::diagnostic::label(&c.id, c.name.as_deref());
+        out.push(Candidate { id: c.id.clone(), label: format!("on-premises via {name} ({nets})") });
+    }
+    let mut services: Vec<&str> = m.gateway_endpoints.iter().map(|e| e.service.as_str()).collect();
+    services.dedup();
+    for s in services {
+        out.push(Candidate {
+            id: s.to_string(),
+            label: format!("{} (through a gateway endpoint)", s.to_uppercase()),
+        });
     }
     for e in &m.interfaces {
         let name = crate::diagnostic::label(&e.id, e.name.as_deref());

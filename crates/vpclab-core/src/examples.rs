@@ -376,6 +376,45 @@ pub const ALL: &[Example] = &[
             },
         ],
     },
+    Example {
+        id: "site-to-site-vpn",
+        title: "Site-to-site VPN to an office network",
+        blurb: "A virtual private gateway connects the VPC to the office network 192.168.0.0/16 over a VPN \
+                connection. The private subnet's route table learns the office route by propagation; the \
+                public subnet's table does not, so replies from there go to the internet gateway, which \
+                drops private destinations. Try office → app on tcp/22, then office → web.",
+        json: include_str!("../data/examples/site-to-site-vpn.json"),
+        queries: &[
+            Suggested {
+                from: "vpn-1",
+                to: "i-app",
+                protocol: "tcp",
+                port: Some(22),
+                shows: "in over the VPN, reply by the propagated route",
+            },
+            Suggested {
+                from: "vpn-1",
+                to: "i-web",
+                protocol: "tcp",
+                port: Some(22),
+                shows: "blocked: the reply takes the public table's default route to the internet gateway",
+            },
+            Suggested {
+                from: "i-app",
+                to: "vpn-1",
+                protocol: "tcp",
+                port: Some(443),
+                shows: "out to the office through the virtual private gateway",
+            },
+            Suggested {
+                from: "internet",
+                to: "i-web",
+                protocol: "tcp",
+                port: Some(22),
+                shows: "blocked: SSH is allowed from the office network only",
+            },
+        ],
+    },
 ];
 
 /// The example with this id.

@@ -910,6 +910,7 @@ fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
         main,
         associations: associations.into_iter().collect(),
         routes,
+        propagating_gateways: Vec::new(),
     })
 }
 

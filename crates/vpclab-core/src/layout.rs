@@ -29,6 +29,10 @@ const ENI_H: f64 = 24.0;
 const ITEM_GAP: f64 = 10.0;
 const IGW_W: f64 = 120.0;
 const IGW_H: f64 = 30.0;
+/// Width of one gateway slot on a VPC's top edge: room for the box drawn above it.
+const TOP_SLOT: f64 = 215.0;
+/// Width of the internet and on-premises boxes above the gateways.
+const ABOVE_W: f64 = 200.0;
 
 /// A drawn diagram: boxes and the lines between them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +77,8 @@ pub enum NodeKind {
     Peering,
     TransitGateway,
     GatewayEndpoint,
+    VpnGateway,
+    OnPremises,
 }
 
 /// A line between two boxes, by key, with the points it is drawn through.
@@ -97,6 +103,7 @@ pub fn layout(m: &Model) -> Diagram {
     let mut x = MARGIN;
     let mut bottom = VPC_TOP;
     let mut igw_keys = Vec::new();
+    let mut igw_xs: Vec<f64> = Vec::new();
 
     for (vi, vpc) in m.vpcs.iter().enumerate() {
         let azs: BTreeSet<&str> = vpc.subnets.iter().map(|s| m.subnets[s.0].az.as_str()).collect();
@@ -146,44 +153,78 @@ pub fn layout(m: &Model) -> Diagram {
             vpc_bottom = vpc_bottom.max(ay + az_h + VPC_PAD);
         }
         nodes[vpc_index].h = vpc_bottom - VPC_TOP;
+        // The gateways on the VPC's top edge, left to right: virtual private gateways (each
+        // with its on-premises networks above it), the internet gateway (the internet above
+        // it), gateway endpoints. Each takes a slot wide enough for what sits above it.
+        let mut slot = 0.0;
+        let mut next = |nodes: &mut Vec<Node>, key: &str, kind, label: String, detail: &str| -> f64 {
+            let cx = x + VPC_PAD + slot * TOP_SLOT + TOP_SLOT / 2.0;
+            slot += 1.0;
+            nodes.push(Node {
+                key: key.to_string(),
+                component: key.to_string(),
+                kind,
+                label,
+                detail: detail.to_string(),
+                x: cx - IGW_W / 2.0,
+                y: VPC_TOP - IGW_H / 2.0,
+                w: IGW_W,
+                h: IGW_H,
+                public: false,
+            });
+            cx
+        };
+        for (gi, g) in m.vpn_gateways.iter().enumerate().filter(|(_, g)| g.vpc.map(|v| v.0) == Some(vi)) {
+            let cx = next(
+                &mut nodes,
+                &g.id,
+                NodeKind::VpnGateway,
+                label(&g.id, g.name.as_deref()),
+                "virtual private gateway",
+            );
+            for (j, c) in m.vpn_connections.iter().filter(|c| c.vgw.0 == gi).enumerate() {
+                let cidrs = c.routes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                nodes.push(Node {
+                    key: c.id.clone(),
+                    component: c.id.clone(),
+                    kind: NodeKind::OnPremises,
+                    label: format!("on-premises via {}", label(&c.id, c.name.as_deref())),
+                    detail: cidrs,
+                    x: cx - ABOVE_W / 2.0 + j as f64 * 12.0,
+                    y: MARGIN + j as f64 * 8.0,
+                    w: ABOVE_W,
+                    h: INTERNET_H,
+                    public: false,
+                });
+                links.push(Link { from: c.id.clone(), to: g.id.clone(), points: Vec::new() });
+            }
+        }
         if let Some(g) = vpc.internet_gateway {
             let gw = &m.internet_gateways[g.0];
-            nodes.push(Node {
-                key: gw.id.clone(),
-                component: gw.id.clone(),
-                kind: NodeKind::InternetGateway,
-                label: label(&gw.id, gw.name.as_deref()),
-                detail: "internet gateway".into(),
-                x: x + vpc_w / 2.0 - IGW_W / 2.0,
-                y: VPC_TOP - IGW_H / 2.0,
-                w: IGW_W,
-                h: IGW_H,
-                public: false,
-            });
+            let cx = next(
+                &mut nodes,
+                &gw.id,
+                NodeKind::InternetGateway,
+                label(&gw.id, gw.name.as_deref()),
+                "internet gateway",
+            );
             igw_keys.push(gw.id.clone());
+            igw_xs.push(cx);
         }
-        // Gateway endpoints sit on the VPC's top edge too, at its right.
-        for (k, e) in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi).enumerate() {
-            nodes.push(Node {
-                key: e.id.clone(),
-                component: e.id.clone(),
-                kind: NodeKind::GatewayEndpoint,
-                label: format!("{} endpoint", e.service.to_uppercase()),
-                detail: label(&e.id, e.name.as_deref()),
-                x: x + vpc_w - (IGW_W + 16.0) * (k as f64 + 1.0),
-                y: VPC_TOP - IGW_H / 2.0,
-                w: IGW_W,
-                h: IGW_H,
-                public: false,
-            });
+        for e in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi) {
+            let name = format!("{} endpoint", e.service.to_uppercase());
+            next(&mut nodes, &e.id, NodeKind::GatewayEndpoint, name, &label(&e.id, e.name.as_deref()));
         }
+        // The VPC is at least as wide as its top edge.
+        let vpc_w = vpc_w.max(2.0 * VPC_PAD + slot * TOP_SLOT);
+        nodes[vpc_index].w = vpc_w;
         let _ = vi;
         x += vpc_w + 40.0;
         bottom = bottom.max(vpc_bottom);
     }
 
     let width = (x - 40.0 + MARGIN).max(400.0);
-    let internet_w = 200.0;
+    let internet_w = ABOVE_W;
     nodes.insert(
         0,
         Node {
@@ -192,7 +233,9 @@ pub fn layout(m: &Model) -> Diagram {
             kind: NodeKind::Internet,
             label: "Internet".into(),
             detail: String::new(),
-            x: width / 2.0 - internet_w / 2.0,
+            // Above the internet gateways, or centred when there are none.
+            x: if igw_xs.is_empty() { width / 2.0 } else { igw_xs.iter().sum::<f64>() / igw_xs.len() as f64 }
+                - internet_w / 2.0,
             y: MARGIN,
             w: internet_w,
             h: INTERNET_H,
@@ -438,8 +481,11 @@ pub fn path_points<'a>(d: &Diagram, locations: impl IntoIterator<Item = &'a str>
     let mut last: Option<&str> = None;
     for key in locations {
         let Some(n) = d.node(key) else { continue };
-        let waypoint =
-            matches!(n.kind, NodeKind::Internet | NodeKind::InternetGateway | NodeKind::NetworkInterface);
+        // Boxes a packet passes through; containers (VPC, AZ, subnet) and instances are not.
+        let waypoint = !matches!(
+            n.kind,
+            NodeKind::Vpc | NodeKind::AvailabilityZone | NodeKind::Subnet | NodeKind::Instance
+        );
         if !waypoint || last == Some(n.key.as_str()) {
             continue;
         }
@@ -470,6 +516,8 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
         Kind::VpcPeeringConnection => Some(NodeKind::Peering),
         Kind::TransitGateway => Some(NodeKind::TransitGateway),
         Kind::VpcEndpoint => Some(NodeKind::GatewayEndpoint),
+        Kind::VpnGateway => Some(NodeKind::VpnGateway),
+        Kind::VpnConnection => Some(NodeKind::OnPremises),
         _ => None,
     }
 }

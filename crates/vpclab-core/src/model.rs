@@ -33,7 +33,7 @@ macro_rules! index_types {
 }
 index_types!(
     VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx, VpceIx,
-    EigwIx
+    EigwIx, VgwIx, VpnIx
 );
 
 /// Any entity of the model.
@@ -54,6 +54,8 @@ pub enum Entity {
     TgwRouteTable(TgwRtIx),
     GatewayEndpoint(VpceIx),
     EgressOnlyGateway(EigwIx),
+    VpnGateway(VgwIx),
+    VpnConnection(VpnIx),
 }
 
 /// The validated network.
@@ -76,6 +78,8 @@ pub struct Model {
     pub tgw_attachments: Vec<TgwAttachment>,
     pub tgw_route_tables: Vec<TgwRouteTable>,
     pub gateway_endpoints: Vec<GatewayEndpoint>,
+    pub vpn_gateways: Vec<VpnGateway>,
+    pub vpn_connections: Vec<VpnConnection>,
     /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
     /// address, and every interface holding a private address in any VPC.
     private: BTreeMap<(VpcIx, IpAddr), Holder>,
@@ -137,6 +141,8 @@ pub struct Route {
     pub target: Target,
     /// Where the route came from, for traces: `local` routes are implicit.
     pub implicit: bool,
+    /// Propagated from a virtual private gateway: a static route of the same prefix wins.
+    pub propagated: bool,
 }
 
 /// Where a route sends traffic.
@@ -152,6 +158,7 @@ pub enum Target {
     Peering(PcxIx),
     TransitGateway(TgwIx),
     GatewayEndpoint(VpceIx),
+    VpnGateway(VgwIx),
     /// The target does not exist (any more): AWS marks such routes `blackhole`.
     Blackhole(String),
 }
@@ -203,6 +210,25 @@ pub struct GatewayEndpoint {
     pub service: String,
     /// The service's prefix list: id and CIDR blocks.
     pub prefix_list: (String, Vec<IpNet>),
+}
+
+/// A virtual private gateway.
+#[derive(Debug, Clone)]
+pub struct VpnGateway {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc: Option<VpcIx>,
+}
+
+/// A site-to-site VPN connection and the on-premises networks behind it.
+#[derive(Debug, Clone)]
+pub struct VpnConnection {
+    pub id: String,
+    pub name: Option<String>,
+    pub vgw: VgwIx,
+    /// The customer gateway: id and public address.
+    pub customer_gateway: (String, Ipv4Addr),
+    pub routes: Vec<IpNet>,
 }
 
 /// A transit gateway.
@@ -444,6 +470,14 @@ impl Model {
                 self.egress_only_gateways[i.0].name.as_deref(),
                 Kind::EgressOnlyInternetGateway,
             ),
+            Entity::VpnGateway(i) => {
+                (&self.vpn_gateways[i.0].id, self.vpn_gateways[i.0].name.as_deref(), Kind::VpnGateway)
+            }
+            Entity::VpnConnection(i) => (
+                &self.vpn_connections[i.0].id,
+                self.vpn_connections[i.0].name.as_deref(),
+                Kind::VpnConnection,
+            ),
             Entity::GatewayEndpoint(i) => (
                 &self.gateway_endpoints[i.0].id,
                 self.gateway_endpoints[i.0].name.as_deref(),
@@ -525,6 +559,11 @@ impl Model {
         })
     }
 
+    /// The VPN connection whose on-premises networks hold `ip`, if any.
+    pub fn on_premises(&self, ip: IpAddr) -> Option<VpnIx> {
+        self.vpn_connections.iter().position(|c| c.routes.iter().any(|r| r.contains(&ip))).map(VpnIx)
+    }
+
     /// The active peering connection between two VPCs, if any.
     pub fn peering_between(&self, a: VpcIx, b: VpcIx) -> Option<PcxIx> {
         self.peerings.iter().position(|p| p.status == "active" && p.other(a) == Some(b)).map(PcxIx)
@@ -556,6 +595,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.subnets();
     b.gateways();
     b.egress_only_gateways();
+    b.vpn();
     b.peerings();
     b.transit_gateways();
     b.security_groups();
@@ -913,6 +953,75 @@ impl<'t> Builder<'t> {
                 },
             };
             self.m.internet_gateways.push(InternetGateway { id: g.id.clone(), name: g.name.clone(), vpc });
+        }
+    }
+
+    /// Virtual private gateways, customer gateways and VPN connections.
+    fn vpn(&mut self) {
+        let t = self.t;
+        for g in &t.vpn_gateways {
+            let vpc = match &g.vpc {
+                None => None,
+                Some(v) => match self.vpc_ix(v) {
+                    Some(x) => Some(x),
+                    None => {
+                        self.err(
+                            Kind::VpnGateway,
+                            &g.id,
+                            g.name.as_deref(),
+                            "vpc",
+                            format!("VPC {v:?} does not exist"),
+                        );
+                        None
+                    }
+                },
+            };
+            self.m.vpn_gateways.push(VpnGateway { id: g.id.clone(), name: g.name.clone(), vpc });
+        }
+        for c in &t.vpn_connections {
+            let (name, kind) = (c.name.as_deref(), Kind::VpnConnection);
+            let Some(vgw) = self.m.vpn_gateways.iter().position(|g| g.id == c.vpn_gateway).map(VgwIx) else {
+                let msg = format!("virtual private gateway {:?} does not exist", c.vpn_gateway);
+                self.err(kind, &c.id, name, "vpn_gateway", msg);
+                continue;
+            };
+            let Some(cgw) = t.customer_gateways.iter().find(|g| g.id == c.customer_gateway) else {
+                let msg = format!("customer gateway {:?} does not exist", c.customer_gateway);
+                self.err(kind, &c.id, name, "customer_gateway", msg);
+                continue;
+            };
+            let mut routes = Vec::new();
+            for (i, r) in c.routes.iter().enumerate() {
+                let field = format!("routes[{i}]");
+                let clash = self
+                    .m
+                    .vpcs
+                    .iter()
+                    .find(|v| v.blocks().any(|b| cidr::overlaps(b, *r)))
+                    .map(|v| v.id.clone());
+                if r.trunc() != *r {
+                    self.err(
+                        kind,
+                        &c.id,
+                        name,
+                        field,
+                        format!("{r} has host bits set; did you mean {}?", r.trunc()),
+                    );
+                } else if let Some(v) = clash {
+                    let msg =
+                        format!("on-premises network {r} overlaps VPC {v:?}: the two cannot be told apart");
+                    self.err(kind, &c.id, name, field, msg);
+                } else {
+                    routes.push(*r);
+                }
+            }
+            self.m.vpn_connections.push(VpnConnection {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                vgw,
+                customer_gateway: (cgw.id.clone(), cgw.ip_address),
+                routes,
+            });
         }
     }
 
@@ -1291,7 +1400,36 @@ impl<'t> Builder<'t> {
                             destination: *c,
                             target: Target::GatewayEndpoint(VpceIx(v)),
                             implicit: true,
+                            propagated: false,
                         });
+                    }
+                }
+            }
+            // Route propagation: each VPN connection's static routes, from each propagating
+            // virtual private gateway attached to this VPC.
+            for (i, g) in r.propagating_gateways.iter().enumerate() {
+                let field = format!("propagating_gateways[{i}]");
+                let Some(gx) = self.m.vpn_gateways.iter().position(|x| x.id == *g) else {
+                    let msg = format!("virtual private gateway {g:?} does not exist");
+                    self.err(Kind::RouteTable, &r.id, r.name.as_deref(), field, msg);
+                    continue;
+                };
+                if self.m.vpn_gateways[gx].vpc != Some(vpc) {
+                    let msg = format!("virtual private gateway {g:?} is not attached to this VPC");
+                    self.err(Kind::RouteTable, &r.id, r.name.as_deref(), field, msg);
+                    continue;
+                }
+                let cidrs: Vec<IpNet> = self
+                    .m
+                    .vpn_connections
+                    .iter()
+                    .filter(|c| c.vgw.0 == gx)
+                    .flat_map(|c| c.routes.iter().copied())
+                    .collect();
+                for c in cidrs {
+                    if !routes.iter().any(|x| x.destination == c) {
+                        let target = Target::VpnGateway(VgwIx(gx));
+                        routes.push(Route { destination: c, target, implicit: true, propagated: true });
                     }
                 }
             }
@@ -1330,7 +1468,7 @@ impl<'t> Builder<'t> {
     fn local_routes(&self, vpc: VpcIx) -> Vec<Route> {
         self.m.vpcs[vpc.0]
             .blocks()
-            .map(|c| Route { destination: c, target: Target::Local, implicit: true })
+            .map(|c| Route { destination: c, target: Target::Local, implicit: true, propagated: false })
             .collect()
     }
 
@@ -1390,7 +1528,7 @@ impl<'t> Builder<'t> {
                     continue;
                 }
             }
-            out.push(Route { destination: d, target, implicit: false });
+            out.push(Route { destination: d, target, implicit: false, propagated: false });
         }
         out
     }
@@ -1424,6 +1562,12 @@ impl<'t> Builder<'t> {
                 [e] if m.interfaces[e.0].vpc == vpc => (Some(Target::Interface(*e)), None),
                 [_] => (None, Some(format!("instance {target:?} is in another VPC"))),
                 _ => (None, Some(format!("instance {target:?} has several network interfaces: a route must name one of them (eni-…)"))),
+            }
+        } else if let Some(g) = m.vpn_gateways.iter().position(|g| g.id == target) {
+            if m.vpn_gateways[g].vpc == Some(vpc) {
+                (Some(Target::VpnGateway(VgwIx(g))), None)
+            } else {
+                (None, Some(format!("virtual private gateway {target:?} is not attached to VPC {vpc_id:?}")))
             }
         } else if let Some(g) = m.egress_only_gateways.iter().position(|g| g.id == target) {
             if m.egress_only_gateways[g].vpc == vpc {
@@ -2199,6 +2343,8 @@ impl<'t> Builder<'t> {
         all.extend((0..m.tgw_route_tables.len()).map(|i| Entity::TgwRouteTable(TgwRtIx(i))));
         all.extend((0..m.gateway_endpoints.len()).map(|i| Entity::GatewayEndpoint(VpceIx(i))));
         all.extend((0..m.egress_only_gateways.len()).map(|i| Entity::EgressOnlyGateway(EigwIx(i))));
+        all.extend((0..m.vpn_gateways.len()).map(|i| Entity::VpnGateway(VgwIx(i))));
+        all.extend((0..m.vpn_connections.len()).map(|i| Entity::VpnConnection(VpnIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);
             let (id, name) = (id.to_string(), name.map(str::to_string));

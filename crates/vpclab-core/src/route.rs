@@ -10,8 +10,9 @@ use crate::model::{Route, RouteTable};
 
 /// The route a table uses for `dst`, if any.
 ///
-/// Ties at the same prefix length cannot occur in a built model: a destination appears
-/// once per table (duplicates are diagnosed and dropped).
+/// At the same prefix length a static route beats a propagated one
+/// (vpc/latest/userguide/route-tables-priority.html); the model keeps one route per
+/// destination, so that is the only tie.
 pub fn lookup(table: &RouteTable, dst: IpAddr) -> Option<&Route> {
     table.routes.iter().filter(|r| r.destination.contains(&dst)).max_by_key(|r| r.destination.prefix_len())
 }

@@ -145,6 +145,7 @@ pub fn topology(scale: Scale) -> Topology {
             main: false,
             associations: vec![format!("subnet-{k}-0")],
             routes: public_routes,
+            propagating_gateways: Vec::new(),
         });
         t.route_tables.push(RouteTable {
             id: format!("rtb-{k}-private"),
@@ -153,6 +154,7 @@ pub fn topology(scale: Scale) -> Topology {
             main: true,
             associations: Vec::new(),
             routes: private_routes,
+            propagating_gateways: Vec::new(),
         });
         if k > 0 {
             t.vpc_peering_connections.push(VpcPeeringConnection {

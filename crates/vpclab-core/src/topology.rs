@@ -62,6 +62,12 @@ pub struct Topology {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_lists: Vec<PrefixList>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpn_gateways: Vec<VpnGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customer_gateways: Vec<CustomerGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpn_connections: Vec<VpnConnection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<TransitGateway>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
@@ -144,6 +150,9 @@ pub struct RouteTable {
     pub associations: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
+    /// Virtual private gateways whose VPN routes propagate into this table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub propagating_gateways: Vec<String>,
 }
 
 /// A route: destination CIDR to a target, named by id (`igw-…`, `nat-…`, `eni-…`, `i-…`,
@@ -421,6 +430,45 @@ pub struct PrefixList {
     pub cidrs: Vec<IpNet>,
 }
 
+/// A virtual private gateway: the VPC's end of site-to-site VPN connections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpnGateway {
+    /// `vgw-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The attached VPC; `None` when detached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+}
+
+/// A customer gateway: the on-premises device, at a public address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerGateway {
+    /// `cgw-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub ip_address: Ipv4Addr,
+}
+
+/// A site-to-site VPN connection between a virtual private gateway and a customer gateway,
+/// with the on-premises networks it reaches (static routing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpnConnection {
+    /// `vpn-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub vpn_gateway: String,
+    pub customer_gateway: String,
+    /// The on-premises CIDR blocks (the connection's static routes).
+    pub routes: Vec<IpNet>,
+}
+
 /// A transit gateway: a regional router between attached VPCs
 /// (vpc/latest/tgw/how-transit-gateways-work.html).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -526,6 +574,9 @@ impl Topology {
             vpc_peering_connections: Vec::new(),
             vpc_endpoints: Vec::new(),
             prefix_lists: Vec::new(),
+            vpn_gateways: Vec::new(),
+            customer_gateways: Vec::new(),
+            vpn_connections: Vec::new(),
             transit_gateways: Vec::new(),
             transit_gateway_attachments: Vec::new(),
             transit_gateway_route_tables: Vec::new(),

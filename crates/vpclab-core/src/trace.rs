@@ -31,7 +31,7 @@ use crate::firewall::{self, Direction};
 use crate::flowlog;
 use crate::model::{
     EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx,
-    TgwIx, VpcIx, VpceIx,
+    TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -80,6 +80,8 @@ pub enum QueryError {
     NoIpv6(String),
     #[error("from/to: {src} and {dst} are not the same IP version")]
     FamilyMismatch { src: IpAddr, dst: IpAddr },
+    #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
+    BothOnPremises,
     #[error("from: instance {0:?} has no network interface")]
     NoInterface(String),
 }
@@ -206,6 +208,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
         Source::Internet(_, via) => w.internet(via, packet, false, true),
+        Source::OnPremises(c, _) => w.vgw_in(c, packet, false, true),
     };
     let forward = std::mem::take(&mut w.hops);
     let arrived = goal.met_by(&end);
@@ -226,12 +229,14 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             At::Internet(via) => w.internet(via, reply, true, true),
             At::Service(v) => w.gateway_endpoint_in(v, reply, true),
             At::EgressOnly(g) => w.eigw_in(g, reply, true),
+            At::OnPremises(c) => w.vgw_in(c, reply, true, true),
             At::Nowhere => end,
         };
         back = std::mem::take(&mut w.hops);
         let origin = match source {
             Source::Interface(eni, _) => Goal::Interface(eni),
             Source::Internet(..) => Goal::Internet(None),
+            Source::OnPremises(c, _) => Goal::OnPremises(c),
         };
         if !origin.met_by(&home) {
             if let Some(e) = origin.miss(m, &home) {
@@ -268,13 +273,14 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
 enum Source {
     Interface(EniIx, IpAddr),
     Internet(IpAddr, Option<IgwIx>),
+    OnPremises(VpnIx, IpAddr),
 }
 
 impl Source {
     fn address(&self) -> IpAddr {
         match *self {
             Source::Interface(_, ip) => ip,
-            Source::Internet(ip, _) => ip,
+            Source::Internet(ip, _) | Source::OnPremises(_, ip) => ip,
         }
     }
 }
@@ -328,6 +334,12 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
         }
         Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
         Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
+        Endpoint::OnPremises(c, ip) => {
+            if matches!(to, Endpoint::OnPremises(..)) {
+                return Err(QueryError::BothOnPremises);
+            }
+            Ok(Source::OnPremises(c, from_ip.unwrap_or(ip)))
+        }
     }
 }
 
@@ -368,7 +380,7 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
         Endpoint::Instance(i) => {
             m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
         }
-        Endpoint::Unassigned(ip) => Some(ip),
+        Endpoint::Unassigned(ip) | Endpoint::OnPremises(_, ip) => Some(ip),
         Endpoint::NatGateway(n) => Some(IpAddr::V4(m.nat_gateways[n.0].private_ip)),
         Endpoint::Internet { .. } => None,
     };
@@ -381,6 +393,7 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
 enum Goal {
     Interface(EniIx),
     Internet(Option<IgwIx>),
+    OnPremises(VpnIx),
     Unassigned,
 }
 
@@ -422,6 +435,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
             (ip.unwrap_or(default), Goal::Internet(via))
         }
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
+        Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),
         Endpoint::NatGateway(n) => {
             let nat = &m.nat_gateways[n.0];
             let ip = match (&nat.elastic_ip, from_internet) {
@@ -442,6 +456,7 @@ impl Goal {
         match (*self, end.at) {
             (Goal::Interface(a), At::Interface(b)) => a == b,
             (Goal::Internet(None), At::Internet(_) | At::Service(_) | At::EgressOnly(_)) => true,
+            (Goal::OnPremises(a), At::OnPremises(b)) => a == b,
             (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
             _ => false,
         }
@@ -459,6 +474,10 @@ impl Goal {
             }
             Goal::Internet(Some(g)) => {
                 let (id, name, kind) = m.describe(Entity::InternetGateway(g));
+                (id.to_string(), kind, label(id, name))
+            }
+            Goal::OnPremises(c) => {
+                let (id, name, kind) = m.describe(Entity::VpnConnection(c));
                 (id.to_string(), kind, label(id, name))
             }
             Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
@@ -495,6 +514,8 @@ enum At {
     Service(VpceIx),
     /// The internet, reached over IPv6 through an egress-only internet gateway.
     EgressOnly(EigwIx),
+    /// An on-premises network behind a VPN connection.
+    OnPremises(VpnIx),
     Nowhere,
 }
 
@@ -679,6 +700,7 @@ impl Walk<'_> {
             Target::TransitGateway(g) => self.transit_gateway(g, subnet, p, reply),
             Target::GatewayEndpoint(v) => self.gateway_endpoint_out(v, p),
             Target::EgressOnlyGateway(g) => self.eigw_out(g, p, reply),
+            Target::VpnGateway(g) => self.vgw_out(g, s.vpc, p),
             Target::Blackhole(_) => self.end(At::Nowhere, p, true),
         }
     }
@@ -878,6 +900,7 @@ impl Walk<'_> {
             Target::Peering(x) => m.peerings[x.0].id.clone(),
             Target::TransitGateway(g) => m.transit_gateways[g.0].id.clone(),
             Target::EgressOnlyGateway(g) => m.egress_only_gateways[g.0].id.clone(),
+            Target::VpnGateway(g) => m.vpn_gateways[g.0].id.clone(),
             Target::GatewayEndpoint(v) => {
                 let e = &m.gateway_endpoints[v.0];
                 format!("{} (prefix list {})", e.id, e.prefix_list.0)
@@ -1335,6 +1358,77 @@ impl Walk<'_> {
         let detail = "IPv6 out, no translation; only replies may come back in (stateful)".to_string();
         self.hop(e, Some(Direction::Egress), Action::Route, detail, p);
         self.onto_internet(At::EgressOnly(g), p, reply)
+    }
+
+    /// Out through virtual private gateway `g` of `vpc`, over the VPN connection whose
+    /// on-premises networks hold the destination. Only the VPC's own addresses may use it
+    /// (RA: VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS; no edge-to-edge routing).
+    fn vgw_out(&mut self, g: VgwIx, vpc: VpcIx, p: Packet) -> End {
+        let m = self.m;
+        let e = Some(Entity::VpnGateway(g));
+        if m.holder(vpc, p.src).is_none() {
+            let msg = format!(
+                "a virtual private gateway carries only traffic from addresses in its VPC, not from {}",
+                p.src
+            );
+            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", e, Some(Direction::Egress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        let conn =
+            m.vpn_connections.iter().position(|c| c.vgw == g && c.routes.iter().any(|r| r.contains(&p.dst)));
+        let Some(c) = conn.map(VpnIx) else {
+            let msg = format!("no VPN connection of {} reaches {}", m.vpn_gateways[g.0].id, p.dst);
+            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
+            self.explain("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        };
+        let vc = &m.vpn_connections[c.0];
+        self.hop(e, Some(Direction::Egress), Action::Route, format!("into VPN connection {}", vc.id), p);
+        let detail = format!(
+            "through the tunnel to customer gateway {} ({}), then on-premises host {}",
+            vc.customer_gateway.0, vc.customer_gateway.1, p.dst
+        );
+        self.hop(Some(Entity::VpnConnection(c)), None, Action::Accept, detail, p);
+        self.end(At::OnPremises(c), p, false)
+    }
+
+    /// From on-premises over VPN connection `c` into its gateway's VPC: only to private
+    /// addresses there (RA: VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS); the whole VPC CIDR is
+    /// reachable, and replies follow each subnet's own route table.
+    fn vgw_in(&mut self, c: VpnIx, p: Packet, reply: bool, origin: bool) -> End {
+        let m = self.m;
+        let vc = &m.vpn_connections[c.0];
+        let ce = Some(Entity::VpnConnection(c));
+        if origin {
+            let detail = format!(
+                "on-premises host {} sends {p} through customer gateway {}",
+                p.src, vc.customer_gateway.0
+            );
+            self.hop(ce, None, Action::Send, detail, p);
+        }
+        let g = vc.vgw;
+        let e = Some(Entity::VpnGateway(g));
+        let Some(vpc) = m.vpn_gateways[g.0].vpc else {
+            let msg = format!("virtual private gateway {} is not attached to a VPC", m.vpn_gateways[g.0].id);
+            self.hop(e, None, Action::Drop, msg.clone(), p);
+            self.explain("BAD_STATE_ATTACHMENT", e, None, msg, None);
+            return self.end(At::Nowhere, p, true);
+        };
+        if !m.vpcs[vpc.0].blocks().any(|b| b.contains(&p.dst)) {
+            let msg = format!("{} is not a private address in the gateway's VPC", p.dst);
+            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", e, Some(Direction::Ingress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        self.hop(
+            e,
+            Some(Direction::Ingress),
+            Action::Route,
+            "into the VPC: its whole CIDR is reachable".into(),
+            p,
+        );
+        self.deliver_in_vpc(vpc, p, reply, None)
     }
 
     /// A reply back in through egress-only internet gateway `g`.
