@@ -3,14 +3,11 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The repository's copy of the shared AWS snapshots (always present).
 fn snapshots() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/aws-snapshots");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no AWS snapshots at {}", dir.display());
-        None
-    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/aws-snapshots");
+    assert!(dir.is_dir(), "missing {}", dir.display());
+    Some(dir)
 }
 
 fn vpclab(args: &[&str]) -> Output {

@@ -11,8 +11,16 @@ use std::path::{Path, PathBuf};
 use vpclab_core::import::{import, SnapshotFile};
 use vpclab_core::{model, Severity};
 
+/// The project's shared snapshots (`../shared/aws-snapshots`, the authority, which may grow)
+/// when present beside the repository, else the copy in `tests/aws-snapshots`.
 fn snapshots_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/aws-snapshots")
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = here.join("../../../shared/aws-snapshots");
+    if shared.is_dir() {
+        shared
+    } else {
+        here.join("../../tests/aws-snapshots")
+    }
 }
 
 /// The `.json` files under `dir`, recursively, in sorted order (as the CLI reads them).
