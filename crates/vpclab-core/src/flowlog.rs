@@ -100,7 +100,7 @@ pub fn records(hops: &[Hop], path: PathSide) -> Vec<Record> {
             (Some(Direction::Egress), Action::Send) => {
                 (Direction::Egress, hops[i + 1..].iter().take_while(mine).collect())
             }
-            (Some(Direction::Ingress), Action::Accept | Action::Route) => {
+            (Some(Direction::Ingress), Action::Accept | Action::Route | Action::Translate) => {
                 (Direction::Ingress, hops[..i].iter().rev().take_while(mine).collect())
             }
             _ => continue,

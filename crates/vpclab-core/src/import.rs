@@ -1792,7 +1792,12 @@ fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
         return None;
     }
     let instance_type = cx.req_str(x.v, "", "InstanceType", "instance")?;
-    Some(Instance { id: x.id.clone(), name: cx.name_tag(x.v), instance_type: instance_type.to_string() })
+    Some(Instance {
+        id: x.id.clone(),
+        name: cx.name_tag(x.v),
+        instance_type: instance_type.to_string(),
+        source_nat: false,
+    })
 }
 
 /// The managed component an `InterfaceType` other than `interface` belongs to.
@@ -2526,7 +2531,12 @@ mod tests {
             "NetworkInterfaces": [interface_json("eni-1", "i-1", "10.0.1.10")]}));
         assert_eq!(
             t.instances,
-            vec![Instance { id: "i-1".into(), name: Some("web-1".into()), instance_type: "t3.micro".into() }]
+            vec![Instance {
+                id: "i-1".into(),
+                name: Some("web-1".into()),
+                instance_type: "t3.micro".into(),
+                source_nat: false
+            }]
         );
         assert_eq!(issue(&issues, "i-0", "State.Name").severity, Severity::Warning);
         assert_eq!(issues.len(), 1, "{issues:#?}");

@@ -302,6 +302,8 @@ pub struct Instance {
     pub az: Option<String>,
     /// Attached interfaces, ordered by device index.
     pub interfaces: Vec<EniIx>,
+    /// A NAT instance: rewrites the source of what it forwards to its own address.
+    pub source_nat: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -2007,6 +2009,7 @@ impl<'t> Builder<'t> {
                 instance_type: x.instance_type.clone(),
                 az: None,
                 interfaces: Vec::new(),
+                source_nat: x.source_nat,
             });
         }
     }

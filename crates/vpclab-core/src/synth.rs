@@ -183,6 +183,7 @@ pub fn topology(scale: Scale) -> Topology {
                     id: format!("i-{id}"),
                     name: None,
                     instance_type: "t3.micro".into(),
+                    source_nat: false,
                 });
                 t.network_interfaces.push(NetworkInterface {
                     id: format!("eni-{id}"),

@@ -200,6 +200,11 @@ pub struct Instance {
     pub name: Option<String>,
     /// E.g. `t3.micro`: it bounds the number of interfaces and addresses per interface.
     pub instance_type: String,
+    /// A NAT instance: its operating system rewrites the source of traffic it forwards to its
+    /// own address (iptables MASQUERADE). Not an AWS setting, so vpclab asks for it; it still
+    /// needs source/destination check off (vpc/latest/userguide/work-with-nat-instances.html).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub source_nat: bool,
 }
 
 /// An elastic network interface.

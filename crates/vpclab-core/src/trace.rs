@@ -949,6 +949,22 @@ impl Walk<'_> {
             self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Route, detail, p);
             return self.forward(eni, p, reply);
         }
+        // A reply to a NAT instance's translation: give it back and forward it.
+        if let Some(inside) = self.session(Holder::Interface(eni), p) {
+            let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
+            let detail = format!("reverses its source NAT: destination {} → {}", p.dst, back.dst);
+            self.hop(
+                Some(Entity::NetworkInterface(eni)),
+                Some(Direction::Ingress),
+                Action::Translate,
+                detail,
+                p,
+            );
+            if let Some(h) = self.hops.last_mut() {
+                h.translated = Some(back);
+            }
+            return self.forward(eni, back, reply);
+        }
         let detail = format!("accepts: {} is its own address", p.dst);
         self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Accept, detail, p);
         if let Some((inst, _)) = iface.attachment {
@@ -986,6 +1002,24 @@ impl Walk<'_> {
         );
         self.hop(Some(Entity::Instance(inst)), None, Action::Route, detail, p);
         self.refs = Refs::AfterMiddlebox;
+        // A NAT instance puts its own address as the source of new flows, and records it so
+        // the reply can be given back (work-with-nat-instances.html).
+        let p = if m.instances[inst.0].source_nat && !reply && p.src.is_ipv4() {
+            let out_p = Packet { src: IpAddr::V4(o.primary_ip), ..p };
+            self.sessions.push(Session {
+                at: Holder::Interface(out),
+                outside: (out_p.src, out_p.src_port),
+                inside: (p.src, p.src_port),
+            });
+            let detail = format!("source NAT (NAT instance): {} → {}", p.src, out_p.src);
+            self.hop(Some(Entity::Instance(inst)), None, Action::Translate, detail, p);
+            if let Some(h) = self.hops.last_mut() {
+                h.translated = Some(out_p);
+            }
+            out_p
+        } else {
+            p
+        };
         self.send(out, p, reply)
     }
 

@@ -100,7 +100,8 @@ fn collect_scalars<'a>(v: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde
 
 /// The merged-form AWS sample (the repository's copy of the shared snapshots).
 fn bastion_snapshot() -> Option<String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/aws-snapshots/bastion.json");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/aws-snapshots/bastion.json");
     std::fs::read_to_string(path).ok()
 }
 
