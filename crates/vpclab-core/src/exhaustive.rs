@@ -149,7 +149,7 @@ pub struct Answer {
 pub struct Matrix {
     pub protocol: Protocol,
     pub port: Option<u16>,
-    /// The rows and columns, in order: every instance, then every unattached interface.
+    /// The rows and columns, in order: every instance.
     pub endpoints: Vec<Candidate>,
     /// The distinct answers; cells point into this list.
     pub answers: Vec<Answer>,
@@ -166,7 +166,7 @@ impl Matrix {
     }
 }
 
-/// Every instance (and unattached interface) to every other, for one protocol and port.
+/// Every instance to every other, for one protocol and port.
 ///
 /// Endpoints that the network cannot tell apart share their answers: same subnet, same
 /// security groups, same kind of addresses, and the same membership in every CIDR block any
@@ -212,10 +212,8 @@ pub fn matrix(m: &Model, protocol: Protocol, port: Option<u16>) -> Result<Matrix
 fn matrix_endpoints(m: &Model) -> Vec<Candidate> {
     endpoint::candidates(m)
         .into_iter()
-        .filter(|c| {
-            m.instances.iter().any(|x| x.id == c.id)
-                || m.interfaces.iter().any(|e| e.id == c.id && e.attachment.is_none())
-        })
+        // Instances: an interface attached to nothing neither sends nor receives.
+        .filter(|c| m.instances.iter().any(|x| x.id == c.id))
         .collect()
 }
 

@@ -1296,6 +1296,8 @@ fn vpc_endpoint(x: &Item<'_>, s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -
         service: service.to_string(),
         endpoint_type: "gateway".to_string(),
         route_tables: route_tables.into_iter().collect(),
+        subnets: Vec::new(),
+        security_groups: Vec::new(),
     })
 }
 
@@ -3415,6 +3417,8 @@ mod tests {
                 service: "com.amazonaws.eu-west-3.s3".into(),
                 endpoint_type: "gateway".into(),
                 route_tables: vec!["rtb-1".into()],
+                subnets: Vec::new(),
+                security_groups: Vec::new(),
             }]
         );
         assert_eq!(

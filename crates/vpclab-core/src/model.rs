@@ -320,6 +320,9 @@ pub struct Interface {
     pub security_groups: Vec<SgIx>,
     pub source_dest_check: bool,
     pub attachment: Option<(InstIx, u32)>,
+    /// The interface endpoint (`vpce-…`) that owns it: a requester-managed interface that
+    /// accepts connections and never starts any.
+    pub endpoint: Option<String>,
 }
 
 /// A public address mapped to one private address.
@@ -665,7 +668,28 @@ impl<'t> Builder<'t> {
             .chain(t.network_interfaces.iter().map(|x| (Kind::NetworkInterface, &x.id, &x.name)))
             .chain(t.elastic_ips.iter().map(|x| (Kind::ElasticIp, &x.id, &x.name)))
             .chain(t.security_groups.iter().map(|x| (Kind::SecurityGroup, &x.id, &x.name)))
-            .chain(t.network_acls.iter().map(|x| (Kind::NetworkAcl, &x.id, &x.name)));
+            .chain(t.network_acls.iter().map(|x| (Kind::NetworkAcl, &x.id, &x.name)))
+            .chain(t.nat_gateways.iter().map(|x| (Kind::NatGateway, &x.id, &x.name)))
+            .chain(t.vpc_peering_connections.iter().map(|x| (Kind::VpcPeeringConnection, &x.id, &x.name)))
+            .chain(
+                t.egress_only_internet_gateways
+                    .iter()
+                    .map(|x| (Kind::EgressOnlyInternetGateway, &x.id, &x.name)),
+            )
+            .chain(t.vpc_endpoints.iter().map(|x| (Kind::VpcEndpoint, &x.id, &x.name)))
+            .chain(t.vpn_gateways.iter().map(|x| (Kind::VpnGateway, &x.id, &x.name)))
+            .chain(t.vpn_connections.iter().map(|x| (Kind::VpnConnection, &x.id, &x.name)))
+            .chain(t.transit_gateways.iter().map(|x| (Kind::TransitGateway, &x.id, &x.name)))
+            .chain(
+                t.transit_gateway_attachments
+                    .iter()
+                    .map(|x| (Kind::TransitGatewayAttachment, &x.id, &x.name)),
+            )
+            .chain(
+                t.transit_gateway_route_tables
+                    .iter()
+                    .map(|x| (Kind::TransitGatewayRouteTable, &x.id, &x.name)),
+            );
         for (kind, id, name) in all {
             if id.trim().is_empty() {
                 self.err(kind, id, name.as_deref(), "id", format!("a {kind} has an empty id"));
@@ -1501,21 +1525,31 @@ impl<'t> Builder<'t> {
                 }
                 continue; // the implicit local route is already there
             }
-            if let Some(dup) = out.iter().find(|o| o.destination == d) {
-                let msg = if dup.target == Target::Local {
-                    format!("{d} is the VPC's local range: the local route cannot be replaced here")
+            let target = if route.blackhole {
+                // As AWS shows it: the route stays, in state blackhole, and drops traffic.
+                Target::Blackhole(route.target.clone())
+            } else {
+                // A target AWS would refuse for this table: no route is created.
+                let Some(t) = self.route_target(r, i, vpc, &route.target) else { continue };
+                t
+            };
+            if let Some(k) = out.iter().position(|o| o.destination == d) {
+                // The local route's target may be replaced by a network interface or a NAT
+                // gateway, to inspect all traffic between subnets
+                // (vpc/latest/userguide/route-table-options.html).
+                let local = out[k].target == Target::Local;
+                if local && matches!(target, Target::NatGateway(_) | Target::Interface(_)) {
+                    out[k] = Route { destination: d, target, implicit: false, propagated: false };
+                    continue;
+                }
+                let msg = if local {
+                    format!("{d} is the VPC's local range: only a network interface or a NAT gateway can replace the local route's target")
                 } else {
                     format!("{d} appears twice in the table")
                 };
                 self.err(Kind::RouteTable, &r.id, name, field, msg);
                 continue;
             }
-            let target = if route.blackhole {
-                // As AWS shows it: the route stays, in state blackhole, and drops traffic.
-                Target::Blackhole(route.target.clone())
-            } else {
-                self.route_target(r, i, vpc, &route.target)
-            };
             if self.m.vpcs[vpc.0].blocks().any(|c| c.contains(&d)) {
                 // Middlebox routing: a subnet's exact range to an appliance or NAT gateway
                 // (vpc/latest/userguide/route-table-options.html#route-tables-middlebox).
@@ -1536,7 +1570,9 @@ impl<'t> Builder<'t> {
     }
 
     /// Resolve a route target by id, as AWS's CreateRoute would accept it for this table.
-    fn route_target(&mut self, r: &topo::RouteTable, i: usize, vpc: VpcIx, target: &str) -> Target {
+    /// `None` when AWS would refuse the route (the target exists but cannot serve this
+    /// table); a target that does not exist is a blackhole, as AWS shows a deleted one.
+    fn route_target(&mut self, r: &topo::RouteTable, i: usize, vpc: VpcIx, target: &str) -> Option<Target> {
         let name = r.name.as_deref();
         let field = at("routes", i, "target");
         let m = &self.m;
@@ -1592,10 +1628,16 @@ impl<'t> Builder<'t> {
         } else {
             (None, Some(format!("target {target:?} does not exist; AWS shows such a route as blackhole and drops its traffic")))
         };
+        // Ids of every resource in the topology: a target not among them was deleted.
+        let missing = !self.seen_ids.contains(target);
         if let Some(msg) = problem {
             self.err(Kind::RouteTable, &r.id, name, field, msg);
         }
-        resolved.unwrap_or_else(|| Target::Blackhole(target.to_string()))
+        match resolved {
+            Some(t) => Some(t),
+            None if missing => Some(Target::Blackhole(target.to_string())),
+            None => None,
+        }
     }
 
     /// Transit gateways, their route tables and VPC attachments; then each table's routes:
@@ -1791,11 +1833,12 @@ impl<'t> Builder<'t> {
         let t = self.t;
         for e in &t.vpc_endpoints {
             let (name, kind) = (e.name.as_deref(), Kind::VpcEndpoint);
+            if e.endpoint_type == "interface" {
+                self.interface_endpoint(e);
+                continue;
+            }
             if e.endpoint_type != "gateway" {
-                let msg = format!(
-                    "{:?} endpoints are not modelled yet; only gateway endpoints (S3, DynamoDB) are",
-                    e.endpoint_type
-                );
+                let msg = format!("endpoint type {:?}: expected gateway or interface", e.endpoint_type);
                 self.err(kind, &e.id, name, "type", msg);
                 continue;
             }
@@ -1846,6 +1889,80 @@ impl<'t> Builder<'t> {
                 service,
                 prefix_list,
             });
+        }
+    }
+
+    /// An interface endpoint: a network interface in each of its subnets, at the first free
+    /// address, with its security groups.
+    fn interface_endpoint(&mut self, e: &topo::VpcEndpoint) {
+        let (name, kind) = (e.name.as_deref(), Kind::VpcEndpoint);
+        let Some(vpc) = self.vpc_ix(&e.vpc) else {
+            self.err(kind, &e.id, name, "vpc", format!("VPC {:?} does not exist", e.vpc));
+            return;
+        };
+        let mut groups = Vec::new();
+        for (i, g) in e.security_groups.iter().enumerate() {
+            match self.sg_ix(g) {
+                Some(gx) if self.m.security_groups[gx.0].vpc == vpc => groups.push(gx),
+                _ => {
+                    let msg = format!("security group {g:?} does not exist in the endpoint's VPC");
+                    self.err(kind, &e.id, name, format!("security_groups[{i}]"), msg);
+                }
+            }
+        }
+        if e.security_groups.is_empty() {
+            groups.push(self.m.vpcs[vpc.0].default_sg);
+        }
+        let service = e.service.rsplit('.').next().unwrap_or_default().to_string();
+        let mut azs: BTreeSet<String> = BTreeSet::new();
+        for (i, s) in e.subnets.iter().enumerate() {
+            let field = format!("subnets[{i}]");
+            let Some(sx) = self.subnet_ix(s).filter(|x| self.m.subnets[x.0].vpc == vpc) else {
+                self.err(
+                    kind,
+                    &e.id,
+                    name,
+                    field,
+                    format!("subnet {s:?} does not exist in the endpoint's VPC"),
+                );
+                continue;
+            };
+            let (az, cidr) = (self.m.subnets[sx.0].az.clone(), self.m.subnets[sx.0].cidr);
+            if !azs.insert(az.clone()) {
+                let msg = format!("an interface endpoint has one subnet per Availability Zone; {s:?} is a second one in {az}");
+                self.err(kind, &e.id, name, field, msg);
+                continue;
+            }
+            let Some(ip) = first_free(&self.m, vpc, cidr) else {
+                self.err(kind, &e.id, name, field, format!("subnet {s:?} has no free address"));
+                continue;
+            };
+            let eix = EniIx(self.m.interfaces.len());
+            self.m.subnets[sx.0].interfaces.push(eix);
+            self.m.interfaces.push(Interface {
+                id: format!("{}-{az}", e.id),
+                name: Some(format!("{service} endpoint ({az})")),
+                subnet: sx,
+                vpc,
+                primary_ip: ip,
+                secondary_ips: Vec::new(),
+                ipv6_ips: Vec::new(),
+                public_ips: BTreeMap::new(),
+                security_groups: groups.clone(),
+                source_dest_check: true,
+                attachment: None,
+                endpoint: Some(e.id.clone()),
+            });
+            self.m.reindex_addresses();
+        }
+        if e.subnets.is_empty() {
+            self.err(
+                kind,
+                &e.id,
+                name,
+                "subnets",
+                "an interface endpoint needs a subnet in at least one Availability Zone",
+            );
         }
     }
 
@@ -2173,6 +2290,7 @@ impl<'t> Builder<'t> {
                 security_groups,
                 source_dest_check: e.source_dest_check,
                 attachment,
+                endpoint: None,
             });
         }
         attached.sort();

@@ -415,6 +415,14 @@ pub struct VpcEndpoint {
     /// Route tables the gateway endpoint's routes are added to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_tables: Vec<String>,
+    /// Interface endpoints: one subnet per Availability Zone, where AWS creates its network
+    /// interfaces (vpc/latest/privatelink/create-interface-endpoint.html).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    /// Interface endpoints: the security groups of its network interfaces (the VPC's default
+    /// group when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
 }
 
 fn gateway() -> String {

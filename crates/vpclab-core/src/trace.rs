@@ -82,6 +82,10 @@ pub enum QueryError {
     FamilyMismatch { src: IpAddr, dst: IpAddr },
     #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
     BothOnPremises,
+    #[error("from: network interface {0:?} is not attached to an instance, so it sends nothing")]
+    Detached(String),
+    #[error("from: interface endpoint {0:?} never initiates connections; it only accepts them")]
+    EndpointSource(String),
     #[error("from: instance {0:?} has no network interface")]
     NoInterface(String),
 }
@@ -307,6 +311,12 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
         }
         Endpoint::Interface { eni, ip } => {
             let e = &m.interfaces[eni.0];
+            if let Some(vpce) = &e.endpoint {
+                return Err(QueryError::EndpointSource(vpce.clone()));
+            }
+            if e.attachment.is_none() {
+                return Err(QueryError::Detached(e.id.clone()));
+            }
             match from_ip.or(ip) {
                 None => interface_address(m, eni, v6).map(|a| Source::Interface(eni, a)),
                 Some(ip) if e.holds(ip) => Ok(Source::Interface(eni, ip)),
@@ -965,7 +975,30 @@ impl Walk<'_> {
             }
             return self.forward(eni, back, reply);
         }
-        let detail = format!("accepts: {} is its own address", p.dst);
+        // An interface that is attached to nothing has nobody to hand the packet to.
+        if iface.attachment.is_none() && iface.endpoint.is_none() {
+            let msg = format!("{} is not attached to an instance, so nothing receives the packet", iface.id);
+            self.hop(
+                Some(Entity::NetworkInterface(eni)),
+                Some(Direction::Ingress),
+                Action::Drop,
+                msg.clone(),
+                p,
+            );
+            let fix = format!("attach {} to an instance in its Availability Zone", iface.id);
+            self.explain(
+                "BAD_STATE_ATTACHMENT",
+                Some(Entity::NetworkInterface(eni)),
+                Some(Direction::Ingress),
+                msg,
+                Some(fix),
+            );
+            return self.end(At::Nowhere, p, true);
+        }
+        let detail = match &iface.endpoint {
+            Some(v) => format!("accepts for interface endpoint {v}: {} is its address", p.dst),
+            None => format!("accepts: {} is its own address", p.dst),
+        };
         self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Accept, detail, p);
         if let Some((inst, _)) = iface.attachment {
             self.hop(Some(Entity::Instance(inst)), None, Action::Accept, "receives the packet".into(), p);
@@ -1078,6 +1111,18 @@ impl Walk<'_> {
                 h.translated = Some(back);
             }
             return self.leave_subnet(nat.subnet, back, reply);
+        }
+        if reply {
+            // A reply routed into a NAT gateway belongs to a connection started outside the
+            // VPC: the gateway would rewrite its source and the client would drop it.
+            let msg = format!(
+                "a NAT gateway carries only connections started from inside its VPC; this reply to {} belongs to one started by {}",
+                p.dst, p.dst
+            );
+            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            let fix = format!("route {} to where the connection came from, not to {}", p.dst, nat.id);
+            self.explain("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, Some(fix));
+            return self.end(At::Nowhere, p, true);
         }
         if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
             let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
@@ -1451,6 +1496,12 @@ impl Walk<'_> {
         };
         if !m.vpcs[vpc.0].blocks().any(|b| b.contains(&p.dst)) {
             let msg = format!("{} is not a private address in the gateway's VPC", p.dst);
+            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", e, Some(Direction::Ingress), msg, None);
+            return self.end(At::Nowhere, p, true);
+        }
+        if m.holder(vpc, p.dst).is_none() {
+            let msg = format!("{} is not the private address of any network interface in the VPC", p.dst);
             self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
             self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", e, Some(Direction::Ingress), msg, None);
             return self.end(At::Nowhere, p, true);
