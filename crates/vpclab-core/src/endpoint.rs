@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, VpnIx};
+use crate::model::{EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, VpnIx};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub enum Endpoint {
     NatGateway(NatIx),
     /// A host in an on-premises network behind a VPN connection.
     OnPremises(VpnIx, IpAddr),
+    /// A load balancer (by name or id): reached at one of its nodes.
+    LoadBalancer(LbIx),
 }
 
 /// The address an unnamed internet host uses: 198.51.100.10, from TEST-NET-2, the range
@@ -81,6 +83,7 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
         Entity::NetworkInterface(e) => Ok(Endpoint::Interface { eni: e, ip: None }),
         Entity::InternetGateway(g) => Ok(Endpoint::Internet { ip: None, via: Some(g) }),
         Entity::NatGateway(n) => Ok(Endpoint::NatGateway(n)),
+        Entity::LoadBalancer(l) => Ok(Endpoint::LoadBalancer(l)),
         // A VPN connection or its gateway stands for a host on the other side.
         Entity::VpnConnection(c) => on_premises_host(m, c).ok_or(EndpointError::WrongKind {
             field,
@@ -111,7 +114,16 @@ fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, Endpoin
         .iter()
         .copied()
         .filter(|e| {
-            matches!(e, Entity::Instance(_) | Entity::NetworkInterface(_) | Entity::InternetGateway(_))
+            matches!(
+                e,
+                Entity::Instance(_)
+                    | Entity::NetworkInterface(_)
+                    | Entity::InternetGateway(_)
+                    | Entity::NatGateway(_)
+                    | Entity::LoadBalancer(_)
+                    | Entity::VpnConnection(_)
+                    | Entity::VpnGateway(_)
+            )
         })
         .collect();
     let instances: Vec<Entity> =
@@ -187,6 +199,11 @@ pub fn candidates(m: &Model) -> Vec<Candidate> {
             format!("instance {name} · {} ({addrs})", x.id)
         };
         out.push(Candidate { id: x.id.clone(), label });
+    }
+    for lb in &m.load_balancers {
+        let name = crate::diagnostic::label(&lb.id, lb.name.as_deref());
+        let kind = if lb.application { "Application" } else { "Network" };
+        out.push(Candidate { id: lb.id.clone(), label: format!("{kind} Load Balancer {name}") });
     }
     for c in &m.vpn_connections {
         let nets = c.routes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");

@@ -415,6 +415,45 @@ pub const ALL: &[Example] = &[
             },
         ],
     },
+    Example {
+        id: "alb-private-targets",
+        title: "Application Load Balancer in public subnets, targets in private subnets",
+        blurb: "An internet-facing ALB has a node in each public subnet; its targets live in private \
+                subnets with no public address. The ALB accepts HTTPS and opens a new connection to a \
+                target on port 8080, so the targets' security group allows the ALB's group, not the \
+                internet. Try internet → web-alb on tcp/443, then on tcp/80, then internet → app-a.",
+        json: include_str!("../data/examples/alb-private-targets.json"),
+        queries: &[
+            Suggested {
+                from: "internet",
+                to: "alb-web",
+                protocol: "tcp",
+                port: Some(443),
+                shows: "a listener, a new connection to a target, and the reply back through the ALB",
+            },
+            Suggested {
+                from: "internet",
+                to: "alb-web",
+                protocol: "tcp",
+                port: Some(80),
+                shows: "blocked: no listener on 80, and the ALB's group admits 443 only",
+            },
+            Suggested {
+                from: "internet",
+                to: "i-app-a",
+                protocol: "tcp",
+                port: Some(8080),
+                shows: "blocked: the targets have no public address",
+            },
+            Suggested {
+                from: "i-app-a",
+                to: "i-app-b",
+                protocol: "tcp",
+                port: Some(8080),
+                shows: "blocked: the targets admit the load balancer's group only",
+            },
+        ],
+    },
 ];
 
 /// The example with this id.

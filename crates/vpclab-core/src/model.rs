@@ -33,7 +33,7 @@ macro_rules! index_types {
 }
 index_types!(
     VpcIx, SubnetIx, RtIx, IgwIx, InstIx, EniIx, SgIx, AclIx, NatIx, PcxIx, TgwIx, TgwAttIx, TgwRtIx, VpceIx,
-    EigwIx, VgwIx, VpnIx
+    EigwIx, VgwIx, VpnIx, LbIx, TgIx
 );
 
 /// Any entity of the model.
@@ -56,6 +56,8 @@ pub enum Entity {
     EgressOnlyGateway(EigwIx),
     VpnGateway(VgwIx),
     VpnConnection(VpnIx),
+    LoadBalancer(LbIx),
+    TargetGroup(TgIx),
 }
 
 /// The validated network.
@@ -80,6 +82,8 @@ pub struct Model {
     pub gateway_endpoints: Vec<GatewayEndpoint>,
     pub vpn_gateways: Vec<VpnGateway>,
     pub vpn_connections: Vec<VpnConnection>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub target_groups: Vec<TargetGroup>,
     /// Address indexes (see [`Model::reindex_addresses`]): private address per VPC, public
     /// address, and every interface holding a private address in any VPC.
     private: BTreeMap<(VpcIx, IpAddr), Holder>,
@@ -212,6 +216,57 @@ pub struct GatewayEndpoint {
     pub prefix_list: (String, Vec<IpNet>),
 }
 
+/// An Application or Network Load Balancer: a node (an interface) in each of its subnets.
+#[derive(Debug, Clone)]
+pub struct LoadBalancer {
+    pub id: String,
+    pub name: Option<String>,
+    /// Application (HTTP/HTTPS, security groups, always a new connection) or network.
+    pub application: bool,
+    pub internet_facing: bool,
+    pub vpc: VpcIx,
+    pub nodes: Vec<EniIx>,
+    pub listeners: Vec<LbListener>,
+    pub cross_zone: bool,
+}
+
+/// A listener, resolved.
+#[derive(Debug, Clone)]
+pub struct LbListener {
+    /// As written: HTTP, HTTPS, TCP, UDP, TLS, TCP_UDP.
+    pub protocol: String,
+    pub port: u16,
+    pub group: TgIx,
+}
+
+impl LbListener {
+    /// Whether this listener accepts a packet of protocol `p` to port `port`.
+    pub fn accepts(&self, p: Protocol, port: u16) -> bool {
+        let tcp = matches!(self.protocol.as_str(), "HTTP" | "HTTPS" | "TCP" | "TLS" | "TCP_UDP");
+        let udp = matches!(self.protocol.as_str(), "UDP" | "TCP_UDP");
+        port == self.port && ((p == Protocol::Tcp && tcp) || (p == Protocol::Udp && udp))
+    }
+}
+
+/// A target group and its registered targets.
+#[derive(Debug, Clone)]
+pub struct TargetGroup {
+    pub id: String,
+    pub name: Option<String>,
+    pub port: u16,
+    pub targets: Vec<LbTarget>,
+    pub preserve_client_ip: bool,
+}
+
+/// A registered target: the interface and address that receive, on which port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LbTarget {
+    pub eni: EniIx,
+    pub ip: IpAddr,
+    pub port: u16,
+    pub healthy: bool,
+}
+
 /// A virtual private gateway.
 #[derive(Debug, Clone)]
 pub struct VpnGateway {
@@ -323,6 +378,8 @@ pub struct Interface {
     /// The interface endpoint (`vpce-…`) that owns it: a requester-managed interface that
     /// accepts connections and never starts any.
     pub endpoint: Option<String>,
+    /// The load balancer whose node this is.
+    pub load_balancer: Option<LbIx>,
 }
 
 /// A public address mapped to one private address.
@@ -475,6 +532,12 @@ impl Model {
                 self.egress_only_gateways[i.0].name.as_deref(),
                 Kind::EgressOnlyInternetGateway,
             ),
+            Entity::LoadBalancer(i) => {
+                (&self.load_balancers[i.0].id, self.load_balancers[i.0].name.as_deref(), Kind::LoadBalancer)
+            }
+            Entity::TargetGroup(i) => {
+                (&self.target_groups[i.0].id, self.target_groups[i.0].name.as_deref(), Kind::TargetGroup)
+            }
             Entity::VpnGateway(i) => {
                 (&self.vpn_gateways[i.0].id, self.vpn_gateways[i.0].name.as_deref(), Kind::VpnGateway)
             }
@@ -610,6 +673,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.elastic_ips();
     b.nat_gateways();
     b.gateway_endpoints();
+    b.load_balancers();
     b.route_tables();
     b.instance_limits();
     b.index();
@@ -678,6 +742,8 @@ impl<'t> Builder<'t> {
             )
             .chain(t.vpc_endpoints.iter().map(|x| (Kind::VpcEndpoint, &x.id, &x.name)))
             .chain(t.vpn_gateways.iter().map(|x| (Kind::VpnGateway, &x.id, &x.name)))
+            .chain(t.load_balancers.iter().map(|x| (Kind::LoadBalancer, &x.id, &x.name)))
+            .chain(t.target_groups.iter().map(|x| (Kind::TargetGroup, &x.id, &x.name)))
             .chain(t.vpn_connections.iter().map(|x| (Kind::VpnConnection, &x.id, &x.name)))
             .chain(t.transit_gateways.iter().map(|x| (Kind::TransitGateway, &x.id, &x.name)))
             .chain(
@@ -1952,6 +2018,7 @@ impl<'t> Builder<'t> {
                 source_dest_check: true,
                 attachment: None,
                 endpoint: Some(e.id.clone()),
+                load_balancer: None,
             });
             self.m.reindex_addresses();
         }
@@ -1963,6 +2030,189 @@ impl<'t> Builder<'t> {
                 "subnets",
                 "an interface endpoint needs a subnet in at least one Availability Zone",
             );
+        }
+    }
+
+    /// Target groups (targets resolved to interfaces), then load balancers with a node
+    /// interface in each subnet and their listeners.
+    fn load_balancers(&mut self) {
+        let t = self.t;
+        for g in &t.target_groups {
+            let (name, kind) = (g.name.as_deref(), Kind::TargetGroup);
+            let mut targets = Vec::new();
+            for (i, x) in g.targets.iter().enumerate() {
+                let field = format!("targets[{i}]");
+                let port = x.port.unwrap_or(g.port);
+                let resolved = if g.target_type == "ip" {
+                    x.id.parse::<IpAddr>()
+                        .ok()
+                        .and_then(|ip| self.m.interface_with_private_ip(ip).map(|e| (e, ip)))
+                } else {
+                    self.m
+                        .instances
+                        .iter()
+                        .find(|n| n.id == x.id)
+                        .and_then(|n| n.interfaces.first().copied())
+                        .map(|e| (e, IpAddr::V4(self.m.interfaces[e.0].primary_ip)))
+                };
+                match resolved {
+                    Some((eni, ip)) => targets.push(LbTarget { eni, ip, port, healthy: x.healthy }),
+                    None => {
+                        let what = if g.target_type == "ip" {
+                            "an address of a network interface"
+                        } else {
+                            "an instance with a network interface"
+                        };
+                        self.err(kind, &g.id, name, field, format!("target {:?} is not {what}", x.id));
+                    }
+                }
+            }
+            let preserve = g.preserve_client_ip.unwrap_or(g.target_type != "ip");
+            self.m.target_groups.push(TargetGroup {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                port: g.port,
+                targets,
+                preserve_client_ip: preserve,
+            });
+        }
+        let mut public_next: u8 = 10;
+        for lb in &t.load_balancers {
+            let (name, kind) = (lb.name.as_deref(), Kind::LoadBalancer);
+            let application = match lb.lb_type.as_str() {
+                "application" => true,
+                "network" => false,
+                other => {
+                    self.err(
+                        kind,
+                        &lb.id,
+                        name,
+                        "type",
+                        format!("load balancer type {other:?}: expected application or network"),
+                    );
+                    continue;
+                }
+            };
+            let Some(vpc) = self.vpc_ix(&lb.vpc) else {
+                self.err(kind, &lb.id, name, "vpc", format!("VPC {:?} does not exist", lb.vpc));
+                continue;
+            };
+            let internet_facing = lb.scheme != "internal";
+            let mut groups: Vec<SgIx> = Vec::new();
+            for (i, g) in lb.security_groups.iter().enumerate() {
+                match self.sg_ix(g).filter(|x| self.m.security_groups[x.0].vpc == vpc) {
+                    Some(x) => groups.push(x),
+                    None => self.err(
+                        kind,
+                        &lb.id,
+                        name,
+                        format!("security_groups[{i}]"),
+                        format!("security group {g:?} does not exist in the VPC"),
+                    ),
+                }
+            }
+            if application && lb.security_groups.is_empty() {
+                groups.push(self.m.vpcs[vpc.0].default_sg);
+            }
+            let mut listeners = Vec::new();
+            for (i, l) in lb.listeners.iter().enumerate() {
+                let ok = if application {
+                    matches!(l.protocol.as_str(), "HTTP" | "HTTPS")
+                } else {
+                    matches!(l.protocol.as_str(), "TCP" | "UDP" | "TLS" | "TCP_UDP")
+                };
+                if !ok {
+                    let msg = format!(
+                        "{:?} is not a {} listener protocol",
+                        l.protocol,
+                        if application { "ALB (HTTP, HTTPS)" } else { "NLB (TCP, UDP, TLS, TCP_UDP)" }
+                    );
+                    self.err(kind, &lb.id, name, format!("listeners[{i}].protocol"), msg);
+                    continue;
+                }
+                match self.m.target_groups.iter().position(|g| g.id == l.target_group) {
+                    Some(g) => listeners.push(LbListener {
+                        protocol: l.protocol.clone(),
+                        port: l.port,
+                        group: TgIx(g),
+                    }),
+                    None => {
+                        let msg = format!("target group {:?} does not exist", l.target_group);
+                        self.err(kind, &lb.id, name, format!("listeners[{i}].target_group"), msg);
+                    }
+                }
+            }
+            let lx = LbIx(self.m.load_balancers.len());
+            let label_ = label(&lb.id, lb.name.as_deref());
+            let mut nodes = Vec::new();
+            let mut azs: BTreeSet<String> = BTreeSet::new();
+            for (i, s) in lb.subnets.iter().enumerate() {
+                let field = format!("subnets[{i}]");
+                let Some(sx) = self.subnet_ix(s).filter(|x| self.m.subnets[x.0].vpc == vpc) else {
+                    self.err(kind, &lb.id, name, field, format!("subnet {s:?} does not exist in the VPC"));
+                    continue;
+                };
+                let (az, cidr) = (self.m.subnets[sx.0].az.clone(), self.m.subnets[sx.0].cidr);
+                if !azs.insert(az.clone()) {
+                    self.err(kind, &lb.id, name, field, format!("a load balancer has one subnet per Availability Zone; {s:?} is a second one in {az}"));
+                    continue;
+                }
+                let given = lb.nodes.iter().find(|n| n.subnet == *s);
+                let Some(ip) = given.and_then(|n| n.private_ip).or_else(|| first_free(&self.m, vpc, cidr))
+                else {
+                    self.err(kind, &lb.id, name, field, format!("subnet {s:?} has no free address"));
+                    continue;
+                };
+                let mut public_ips = BTreeMap::new();
+                if internet_facing {
+                    // AWS assigns the nodes' public addresses; vpclab shows documentation
+                    // addresses (192.0.2.0/24) unless the topology gives them.
+                    let public = given.and_then(|n| n.public_ip).unwrap_or_else(|| {
+                        public_next = public_next.saturating_add(1);
+                        Ipv4Addr::new(192, 0, 2, public_next)
+                    });
+                    public_ips.insert(ip, PublicIp { address: public, elastic: None });
+                }
+                let eix = EniIx(self.m.interfaces.len());
+                self.m.subnets[sx.0].interfaces.push(eix);
+                self.m.interfaces.push(Interface {
+                    id: format!("{}-node-{az}", lb.id),
+                    name: Some(format!("{label_} node ({az})")),
+                    subnet: sx,
+                    vpc,
+                    primary_ip: ip,
+                    secondary_ips: Vec::new(),
+                    ipv6_ips: Vec::new(),
+                    public_ips,
+                    security_groups: groups.clone(),
+                    source_dest_check: true,
+                    attachment: None,
+                    endpoint: None,
+                    load_balancer: Some(lx),
+                });
+                nodes.push(eix);
+                self.m.reindex_addresses();
+            }
+            if application && azs.len() < 2 {
+                self.err(
+                    kind,
+                    &lb.id,
+                    name,
+                    "subnets",
+                    "an Application Load Balancer needs subnets in at least two Availability Zones",
+                );
+            }
+            let cross_zone = lb.cross_zone.unwrap_or(application);
+            self.m.load_balancers.push(LoadBalancer {
+                id: lb.id.clone(),
+                name: lb.name.clone(),
+                application,
+                internet_facing,
+                vpc,
+                nodes,
+                listeners,
+                cross_zone,
+            });
         }
     }
 
@@ -2291,6 +2541,7 @@ impl<'t> Builder<'t> {
                 source_dest_check: e.source_dest_check,
                 attachment,
                 endpoint: None,
+                load_balancer: None,
             });
         }
         attached.sort();
@@ -2465,6 +2716,8 @@ impl<'t> Builder<'t> {
         all.extend((0..m.gateway_endpoints.len()).map(|i| Entity::GatewayEndpoint(VpceIx(i))));
         all.extend((0..m.egress_only_gateways.len()).map(|i| Entity::EgressOnlyGateway(EigwIx(i))));
         all.extend((0..m.vpn_gateways.len()).map(|i| Entity::VpnGateway(VgwIx(i))));
+        all.extend((0..m.load_balancers.len()).map(|i| Entity::LoadBalancer(LbIx(i))));
+        all.extend((0..m.target_groups.len()).map(|i| Entity::TargetGroup(TgIx(i))));
         all.extend((0..m.vpn_connections.len()).map(|i| Entity::VpnConnection(VpnIx(i))));
         for e in all {
             let (id, name, _) = m.describe(e);

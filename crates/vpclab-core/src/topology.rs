@@ -68,6 +68,10 @@ pub struct Topology {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpn_connections: Vec<VpnConnection>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_balancers: Vec<LoadBalancer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<TargetGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<TransitGateway>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
@@ -482,6 +486,105 @@ pub struct VpnConnection {
     pub routes: Vec<IpNet>,
 }
 
+/// An Application or Network Load Balancer (elasticloadbalancing/latest/).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    /// The load balancer's name (or ARN), as it is referred to.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `application` or `network`.
+    #[serde(rename = "type")]
+    pub lb_type: String,
+    /// `internet-facing` (default) or `internal`.
+    #[serde(default = "internet_facing", skip_serializing_if = "is_internet_facing")]
+    pub scheme: String,
+    pub vpc: String,
+    /// One subnet per Availability Zone: a load balancer node in each.
+    pub subnets: Vec<String>,
+    /// Required for an ALB; optional for an NLB (none: no filtering).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+    pub listeners: Vec<Listener>,
+    /// Cross-zone load balancing; AWS default: on for ALB, off for NLB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_zone: Option<bool>,
+    /// The nodes' addresses by subnet, when known (AWS assigns them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<LoadBalancerNode>,
+}
+
+fn internet_facing() -> String {
+    "internet-facing".to_string()
+}
+
+fn is_internet_facing(s: &String) -> bool {
+    s == "internet-facing"
+}
+
+/// A listener: a protocol and port the load balancer accepts, forwarded to a target group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listener {
+    /// HTTP, HTTPS (ALB); TCP, UDP, TLS, TCP_UDP (NLB).
+    pub protocol: String,
+    pub port: u16,
+    pub target_group: String,
+}
+
+/// A load balancer node's addresses in one subnet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerNode {
+    pub subnet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<Ipv4Addr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<Ipv4Addr>,
+}
+
+/// A target group: where a listener sends connections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroup {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub protocol: String,
+    /// The port targets listen on, unless a target says otherwise.
+    pub port: u16,
+    /// `instance` (default) or `ip`.
+    #[serde(default = "instance_targets", skip_serializing_if = "is_instance_targets")]
+    pub target_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetSpec>,
+    /// NLB: targets see the client's address (AWS default: on for instance targets, off for
+    /// IP targets). ALB targets always see the load balancer's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_client_ip: Option<bool>,
+}
+
+fn instance_targets() -> String {
+    "instance".to_string()
+}
+
+fn is_instance_targets(s: &String) -> bool {
+    s == "instance"
+}
+
+/// One registered target: an instance id or an IP address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Whether health checks pass (unhealthy targets get no traffic).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub healthy: bool,
+}
+
 /// A transit gateway: a regional router between attached VPCs
 /// (vpc/latest/tgw/how-transit-gateways-work.html).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -590,6 +693,8 @@ impl Topology {
             vpn_gateways: Vec::new(),
             customer_gateways: Vec::new(),
             vpn_connections: Vec::new(),
+            load_balancers: Vec::new(),
+            target_groups: Vec::new(),
             transit_gateways: Vec::new(),
             transit_gateway_attachments: Vec::new(),
             transit_gateway_route_tables: Vec::new(),

@@ -30,8 +30,8 @@ use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST, DEFA
 use crate::firewall::{self, Direction};
 use crate::flowlog;
 use crate::model::{
-    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx,
-    TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
+    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target,
+    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -82,6 +82,8 @@ pub enum QueryError {
     FamilyMismatch { src: IpAddr, dst: IpAddr },
     #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
     BothOnPremises,
+    #[error("from: load balancer {0:?} only forwards connections made to it; ask from a client")]
+    LoadBalancerSource(String),
     #[error("from: network interface {0:?} is not attached to an instance, so it sends nothing")]
     Detached(String),
     #[error("from: interface endpoint {0:?} never initiates connections; it only accepts them")]
@@ -208,6 +210,8 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         refs: Refs::Preserved,
         via_tgw: false,
         from_internet: matches!(source, Source::Internet(..)),
+        via_lb: None,
+        lb_sessions: Vec::new(),
     };
     let end = match source {
         Source::Interface(eni, _) => w.send(eni, packet, false),
@@ -228,7 +232,12 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         w.refs = Refs::Preserved;
         w.via_tgw = false;
         let reply = end.packet.reply();
+        let preserved = w.lb_sessions.last().copied().filter(|s| s.preserved && end.lb.is_some());
         let home = match end.at {
+            At::Interface(eni) if preserved.is_some_and(|s| s.target == eni) => match preserved {
+                Some(s) => w.lb_reply_preserved(s, reply),
+                None => end,
+            },
             At::Interface(eni) => w.send(eni, reply, true),
             At::Internet(via) => w.internet(via, reply, true, true),
             At::Service(v) => w.gateway_endpoint_in(v, reply, true),
@@ -314,6 +323,9 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
             if let Some(vpce) = &e.endpoint {
                 return Err(QueryError::EndpointSource(vpce.clone()));
             }
+            if let Some(l) = e.load_balancer {
+                return Err(QueryError::LoadBalancerSource(m.load_balancers[l.0].id.clone()));
+            }
             if e.attachment.is_none() {
                 return Err(QueryError::Detached(e.id.clone()));
             }
@@ -344,6 +356,7 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
         }
         Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
         Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
+        Endpoint::LoadBalancer(l) => Err(QueryError::LoadBalancerSource(m.load_balancers[l.0].id.clone())),
         Endpoint::OnPremises(c, ip) => {
             if matches!(to, Endpoint::OnPremises(..)) {
                 return Err(QueryError::BothOnPremises);
@@ -391,6 +404,9 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
             m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
         }
         Endpoint::Unassigned(ip) | Endpoint::OnPremises(_, ip) => Some(ip),
+        Endpoint::LoadBalancer(l) => {
+            m.load_balancers[l.0].nodes.first().map(|n| IpAddr::V4(m.interfaces[n.0].primary_ip))
+        }
         Endpoint::NatGateway(n) => Some(IpAddr::V4(m.nat_gateways[n.0].private_ip)),
         Endpoint::Internet { .. } => None,
     };
@@ -404,6 +420,8 @@ enum Goal {
     Interface(EniIx),
     Internet(Option<IgwIx>),
     OnPremises(VpnIx),
+    /// Through this load balancer to one of its targets.
+    LoadBalancer(LbIx),
     Unassigned,
 }
 
@@ -439,13 +457,38 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
                 None => return Err(QueryError::NoInterface(m.instances[i.0].id.clone())),
             }
         }
-        Endpoint::Interface { eni, ip } => (ip.map(Ok).unwrap_or_else(|| pick(eni))?, Goal::Interface(eni)),
+        Endpoint::Interface { eni, ip } => {
+            let goal = match m.interfaces[eni.0].load_balancer {
+                Some(l) => Goal::LoadBalancer(l),
+                None => Goal::Interface(eni),
+            };
+            (ip.map(Ok).unwrap_or_else(|| pick(eni))?, goal)
+        }
         Endpoint::Internet { ip, via } => {
             let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
             (ip.unwrap_or(default), Goal::Internet(via))
         }
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
         Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),
+        Endpoint::LoadBalancer(l) => {
+            let lb = &m.load_balancers[l.0];
+            // A client resolves the load balancer's name to a node; one in its own zone when
+            // it is inside the VPC.
+            let az = match source {
+                Source::Interface(e, _) => Some(&m.subnets[m.interfaces[e.0].subnet.0].az),
+                _ => None,
+            };
+            let node = lb
+                .nodes
+                .iter()
+                .copied()
+                .find(|n| Some(&m.subnets[m.interfaces[n.0].subnet.0].az) == az)
+                .or_else(|| lb.nodes.first().copied());
+            match node {
+                Some(n) => (pick(n)?, Goal::LoadBalancer(l)),
+                None => return Err(QueryError::NoInterface(lb.id.clone())),
+            }
+        }
         Endpoint::NatGateway(n) => {
             let nat = &m.nat_gateways[n.0];
             let ip = match (&nat.elastic_ip, from_internet) {
@@ -467,6 +510,7 @@ impl Goal {
             (Goal::Interface(a), At::Interface(b)) => a == b,
             (Goal::Internet(None), At::Internet(_) | At::Service(_) | At::EgressOnly(_)) => true,
             (Goal::OnPremises(a), At::OnPremises(b)) => a == b,
+            (Goal::LoadBalancer(l), At::Interface(_)) => end.lb == Some(l),
             (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
             _ => false,
         }
@@ -488,6 +532,10 @@ impl Goal {
             }
             Goal::OnPremises(c) => {
                 let (id, name, kind) = m.describe(Entity::VpnConnection(c));
+                (id.to_string(), kind, label(id, name))
+            }
+            Goal::LoadBalancer(l) => {
+                let (id, name, kind) = m.describe(Entity::LoadBalancer(l));
                 (id.to_string(), kind, label(id, name))
             }
             Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
@@ -512,6 +560,8 @@ struct End {
     at: At,
     packet: Packet,
     side: PathSide,
+    /// The load balancer the packet came through, if any.
+    lb: Option<LbIx>,
     /// Whether the walk already explained why it stopped.
     explained: bool,
 }
@@ -544,6 +594,10 @@ struct Walk<'m> {
     refs: Refs,
     /// Whether the flow was started by a host on the internet.
     from_internet: bool,
+    /// The load balancer the packet went through on this path.
+    via_lb: Option<LbIx>,
+    /// Connections a load balancer made on the forward path.
+    lb_sessions: Vec<LbSession>,
     /// Whether the packet on this path came through a transit gateway (NAT gateways then
     /// translate it even though its source is outside their VPC).
     via_tgw: bool,
@@ -563,6 +617,21 @@ struct Session {
     at: Holder,
     inside: (IpAddr, u16),
     outside: (IpAddr, u16),
+}
+
+/// A connection a load balancer node made to a target for a client.
+#[derive(Debug, Clone, Copy)]
+struct LbSession {
+    node: EniIx,
+    target: EniIx,
+    /// The target's replies come back through the node whatever the routes (NLB with the
+    /// client's address preserved).
+    preserved: bool,
+    /// The source the target sees.
+    backend: (IpAddr, u16),
+    /// The address and port the client connected to (after any translation on the way).
+    front: (IpAddr, u16),
+    client: (IpAddr, u16),
 }
 
 /// Packets that cross more components than this are caught in a routing loop.
@@ -635,7 +704,7 @@ impl Walk<'_> {
     }
 
     fn end(&self, at: At, packet: Packet, explained: bool) -> End {
-        End { at, packet, side: self.side, explained }
+        End { at, packet, side: self.side, explained, lb: self.via_lb }
     }
 
     /// A packet leaves interface `eni`: its own traffic, or traffic it forwards.
@@ -959,6 +1028,9 @@ impl Walk<'_> {
             self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Ingress), Action::Route, detail, p);
             return self.forward(eni, p, reply);
         }
+        if let Some(lb) = iface.load_balancer {
+            return self.lb_node(lb, eni, p, reply);
+        }
         // A reply to a NAT instance's translation: give it back and forward it.
         if let Some(inside) = self.session(Holder::Interface(eni), p) {
             let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
@@ -1158,6 +1230,147 @@ impl Walk<'_> {
             h.translated = Some(out);
         }
         self.leave_subnet(nat.subnet, out, reply)
+    }
+
+    /// A load balancer node receives a packet addressed to it: a client's, matched to a
+    /// listener and sent on as a new connection to a target; or a target's reply, given back
+    /// to the client (elasticloadbalancing/latest/application/, network/).
+    fn lb_node(&mut self, l: LbIx, node: EniIx, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let lb = &m.load_balancers[l.0];
+        let e = Some(Entity::LoadBalancer(l));
+        if reply {
+            let session = self
+                .lb_sessions
+                .iter()
+                .rev()
+                .find(|s| s.node == node && s.backend == (p.dst, p.dst_port))
+                .copied();
+            let Some(s) = session else {
+                return self.end(At::Nowhere, p, true);
+            };
+            let out = Packet {
+                src: s.front.0,
+                src_port: s.front.1,
+                dst: s.client.0,
+                dst_port: s.client.1,
+                protocol: p.protocol,
+            };
+            let detail = format!("answers the client {} on the connection it accepted", s.client.0);
+            self.hop(e, None, Action::Translate, detail, p);
+            if let Some(h) = self.hops.last_mut() {
+                h.translated = Some(out);
+            }
+            return self.send(node, out, true);
+        }
+        let Some(listener) = lb.listeners.iter().find(|x| x.accepts(p.protocol, p.dst_port)) else {
+            let have = lb
+                .listeners
+                .iter()
+                .map(|x| format!("{} {}", x.protocol, x.port))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let msg = format!(
+                "no listener accepts {} {} (listeners: {})",
+                p.protocol,
+                p.dst_port,
+                if have.is_empty() { "none".to_string() } else { have }
+            );
+            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
+            let fix = format!("add a listener for {} {} to {}", p.protocol, p.dst_port, lb.id);
+            self.explain("ELBV2_LISTENERS_MISMATCH", e, Some(Direction::Ingress), msg, Some(fix));
+            return self.end(At::Nowhere, p, true);
+        };
+        let group = &m.target_groups[listener.group.0];
+        let tge = Some(Entity::TargetGroup(listener.group));
+        let az = &m.subnets[m.interfaces[node.0].subnet.0].az;
+        let healthy: Vec<&crate::model::LbTarget> = group.targets.iter().filter(|t| t.healthy).collect();
+        let local: Vec<&&crate::model::LbTarget> =
+            healthy.iter().filter(|t| &m.subnets[m.interfaces[t.eni.0].subnet.0].az == az).collect();
+        let target = match (local.first(), healthy.first(), lb.cross_zone) {
+            (Some(t), _, _) => **t,
+            (None, Some(t), true) => *t,
+            (None, Some(_), false) => {
+                let msg = format!("no healthy target in {az}, and cross-zone load balancing is off, so this node cannot use the targets in other zones");
+                self.hop(tge, None, Action::Drop, msg.clone(), p);
+                let fix =
+                    format!("register a target in {az}, or turn on cross-zone load balancing for {}", lb.id);
+                self.explain("ELB_NOT_CROSSZONE", tge, None, msg, Some(fix));
+                return self.end(At::Nowhere, p, true);
+            }
+            (None, None, _) => {
+                let msg = format!("target group {} has no healthy target", group.id);
+                self.hop(tge, None, Action::Drop, msg.clone(), p);
+                self.explain("ELBV2_TARGET_GROUP_NO_HEALTHY_TARGETS", tge, None, msg, None);
+                return self.end(At::Nowhere, p, true);
+            }
+        };
+        // An ALB (and an NLB without client address preservation) opens a new connection
+        // from its node; an NLB preserving the client's address keeps it as the source.
+        let preserved = !lb.application && group.preserve_client_ip;
+        let node_ip = IpAddr::V4(m.interfaces[node.0].primary_ip);
+        let (src, src_port) = if preserved { (p.src, p.src_port) } else { (node_ip, DEFAULT_EPHEMERAL_PORT) };
+        let out = Packet { src, src_port, dst: target.ip, dst_port: target.port, protocol: p.protocol };
+        self.lb_sessions.push(LbSession {
+            node,
+            target: target.eni,
+            preserved,
+            backend: (src, src_port),
+            front: (p.dst, p.dst_port),
+            client: (p.src, p.src_port),
+        });
+        self.via_lb = Some(l);
+        let how = if preserved { "keeping the client's address" } else { "a new connection from the node" };
+        let detail = format!(
+            "listener {} {} → target group {} → {}:{} ({how}; {} of {} healthy target(s){})",
+            listener.protocol,
+            listener.port,
+            group.id,
+            target.ip,
+            target.port,
+            if local.is_empty() { "from another zone" } else { "in this zone" },
+            healthy.len(),
+            if lb.cross_zone { ", cross-zone on" } else { ", cross-zone off" }
+        );
+        self.hop(e, Some(Direction::Ingress), Action::Translate, detail, p);
+        if let Some(h) = self.hops.last_mut() {
+            h.translated = Some(out);
+        }
+        self.send(node, out, false)
+    }
+
+    /// An NLB target's reply when the client's address was preserved: the load balancer
+    /// tracks the flow and takes the reply back, whatever the target subnet's routes say.
+    fn lb_reply_preserved(&mut self, s: LbSession, p: Packet) -> End {
+        let m = self.m;
+        let target = &m.interfaces[s.target.0];
+        if let Some((inst, dev)) = target.attachment {
+            let detail =
+                format!("replies through {} (device index {dev})", label(&target.id, target.name.as_deref()));
+            self.hop(Some(Entity::Instance(inst)), None, Action::Send, detail, p);
+        }
+        let detail = format!("sends {p} from its private address {}", p.src);
+        self.hop(Some(Entity::NetworkInterface(s.target)), Some(Direction::Egress), Action::Send, detail, p);
+        self.security_groups(s.target, Direction::Egress, p, true);
+        let (ts, ns) = (target.subnet, m.interfaces[s.node.0].subnet);
+        if ts != ns {
+            self.network_acl(ts, Direction::Egress, p);
+            self.network_acl(ns, Direction::Ingress, p);
+        }
+        let lb = m.interfaces[s.node.0].load_balancer;
+        let out = Packet {
+            src: s.front.0,
+            src_port: s.front.1,
+            dst: s.client.0,
+            dst_port: s.client.1,
+            protocol: p.protocol,
+        };
+        let detail = "takes the reply back (it tracks the flow) and answers the client".to_string();
+        self.hop(lb.map(Entity::LoadBalancer), None, Action::Translate, detail, p);
+        if let Some(h) = self.hops.last_mut() {
+            h.translated = Some(out);
+        }
+        self.send(s.node, out, true)
     }
 
     /// The original source of a translated flow that `p` replies to, if `at` translated it.
