@@ -485,7 +485,14 @@ fn nat_in_another_az(m: &Model) -> Vec<Finding> {
                     r.destination,
                     label(&nat.id, nat.name.as_deref())
                 ),
-                format!("create a NAT gateway in a public subnet of {} and route this subnet's table to it", s.az),
+                match m.nat_gateways.iter().find(|x| x.vpc == s.vpc && m.subnets[x.subnet.0].az == s.az) {
+                    Some(local) => format!(
+                        "route this subnet's table to {}, the NAT gateway already in {}",
+                        label(&local.id, local.name.as_deref()),
+                        s.az
+                    ),
+                    None => format!("create a NAT gateway in a public subnet of {} and route this subnet's table to it", s.az),
+                },
                 DOC_NAT_AZ,
             ));
         }

@@ -1100,9 +1100,10 @@ impl<'t> Builder<'t> {
                         format!("{r} has host bits set; did you mean {}?", r.trunc()),
                     );
                 } else if let Some(v) = clash {
-                    let msg =
-                        format!("on-premises network {r} overlaps VPC {v:?}: the two cannot be told apart");
-                    self.err(kind, &c.id, name, field, msg);
+                    // AWS accepts it; the VPC's local route wins, so the VPN never carries it
+                    // (vpn/latest/s2svpn/VPNRoutingTypes.html#vpn-route-priority).
+                    let msg = format!("on-premises network {r} overlaps VPC {v:?}: the VPC's local route wins, so these addresses are never reached over this VPN");
+                    self.warn(kind, &c.id, name, field, msg);
                 } else {
                     routes.push(*r);
                 }

@@ -995,11 +995,12 @@ impl Walk<'_> {
                 return Some(r.target.clone());
             }
         };
+        let how = if r.propagated { " (propagated)" } else { "" };
         self.hop(
             Some(Entity::RouteTable(rt)),
             None,
             Action::Route,
-            format!("{} → {target}", r.destination),
+            format!("{} → {target}{how}", r.destination),
             p,
         );
         Some(r.target.clone())
