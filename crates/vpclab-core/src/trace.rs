@@ -478,14 +478,33 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
                 Source::Interface(e, _) => Some(&m.subnets[m.interfaces[e.0].subnet.0].az),
                 _ => None,
             };
-            let node = lb
-                .nodes
-                .iter()
-                .copied()
-                .find(|n| Some(&m.subnets[m.interfaces[n.0].subnet.0].az) == az)
-                .or_else(|| lb.nodes.first().copied());
+            // Without cross-zone load balancing, DNS leaves out nodes whose zone has no
+            // healthy target (network/target-group-health-checks.html).
+            let node_az = |n: &EniIx| &m.subnets[m.interfaces[n.0].subnet.0].az;
+            let serves = |n: &EniIx| {
+                lb.cross_zone
+                    || lb.listeners.iter().any(|x| {
+                        m.target_groups[x.group.0]
+                            .targets
+                            .iter()
+                            .any(|t| t.healthy && &m.subnets[m.interfaces[t.eni.0].subnet.0].az == node_az(n))
+                    })
+            };
+            let live: Vec<EniIx> = lb.nodes.iter().copied().filter(serves).collect();
+            let live = if live.is_empty() { lb.nodes.clone() } else { live };
+            let node =
+                live.iter().copied().find(|n| Some(node_az(n)) == az).or_else(|| live.first().copied());
+            // An internet-facing load balancer's name resolves to public addresses, from
+            // anywhere; an internal one's to private addresses.
+            let address = |n: EniIx| -> IpAddr {
+                let e = &m.interfaces[n.0];
+                match e.public_ips.values().next() {
+                    Some(p) if lb.internet_facing && !v6 => IpAddr::V4(p.address),
+                    _ => IpAddr::V4(e.primary_ip),
+                }
+            };
             match node {
-                Some(n) => (pick(n)?, Goal::LoadBalancer(l)),
+                Some(n) => (address(n), Goal::LoadBalancer(l)),
                 None => return Err(QueryError::NoInterface(lb.id.clone())),
             }
         }
@@ -729,7 +748,9 @@ impl Walk<'_> {
             format!("forwards {p} on behalf of {}", p.src)
         };
         self.hop(Some(Entity::NetworkInterface(eni)), Some(Direction::Egress), Action::Send, detail, p);
-        if !own {
+        // A load balancer node keeping the client's address is not an instance's interface:
+        // no source/destination check applies.
+        if !own && iface.load_balancer.is_none() {
             self.source_dest_check(eni, Direction::Egress, p);
         }
         self.security_groups(eni, Direction::Egress, p, reply);
@@ -1285,7 +1306,11 @@ impl Walk<'_> {
         let group = &m.target_groups[listener.group.0];
         let tge = Some(Entity::TargetGroup(listener.group));
         let az = &m.subnets[m.interfaces[node.0].subnet.0].az;
-        let healthy: Vec<&crate::model::LbTarget> = group.targets.iter().filter(|t| t.healthy).collect();
+        // With every target unhealthy, the load balancer fails open and uses them all
+        // (elasticloadbalancing/latest/application/target-group-health-checks.html).
+        let fail_open = !group.targets.is_empty() && group.targets.iter().all(|t| !t.healthy);
+        let healthy: Vec<&crate::model::LbTarget> =
+            group.targets.iter().filter(|t| t.healthy || fail_open).collect();
         let local: Vec<&&crate::model::LbTarget> =
             healthy.iter().filter(|t| &m.subnets[m.interfaces[t.eni.0].subnet.0].az == az).collect();
         let target = match (local.first(), healthy.first(), lb.cross_zone) {
