@@ -69,14 +69,16 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
             return Ok(Endpoint::Internet { ip: Some(ip), via: None });
         }
     }
-    // An interface endpoint stands for its network interfaces (the first one; name an
-    // interface id to pick another).
-    if let Some(eni) = m.interfaces.iter().position(|e| e.endpoint.as_deref() == Some(text)) {
-        return Ok(Endpoint::Interface { eni: crate::model::EniIx(eni), ip: None });
-    }
     let entity = match m.entity(text) {
         Some(e) => e,
-        None => by_name(m, field, text)?,
+        None => {
+            // An interface endpoint stands for its network interfaces (the first one; name
+            // an interface id to pick another).
+            if let Some(eni) = m.interfaces.iter().position(|e| e.endpoint.as_deref() == Some(text)) {
+                return Ok(Endpoint::Interface { eni: crate::model::EniIx(eni), ip: None });
+            }
+            by_name(m, field, text)?
+        }
     };
     match entity {
         Entity::Instance(i) => Ok(Endpoint::Instance(i)),

@@ -15,7 +15,8 @@
 //! - an **error** when the input is malformed (bad JSON, a missing id, a field of the wrong
 //!   type, an unparsable address); the object or rule is skipped;
 //! - a **warning** when the input is fine but names something the topology format does not
-//!   model yet (VPN, interface endpoints, load balancers, Direct Connect, …); it is skipped too.
+//!   model yet (Direct Connect, Gateway Load Balancers, VPN on a transit gateway, …); it is
+//!   skipped too.
 //!
 //! [`ImportError`] is only for "nothing usable at all": no file is JSON, or none holds a key
 //! of the layout. The result is deterministic: every list is sorted by id.
@@ -25,15 +26,16 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::diagnostic::Severity;
 use crate::packet::{PortRange, Protocol};
 use crate::topology::{
-    AclAction, AclEntry, Attachment, Connectivity, EgressOnlyInternetGateway, EipAssociation, ElasticIp,
-    Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteTable,
-    SecurityGroup, SgRule, Subnet, Topology, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
-    TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection,
+    AclAction, AclEntry, Attachment, Connectivity, CustomerGateway, EgressOnlyInternetGateway,
+    EipAssociation, ElasticIp, Instance, InternetGateway, Listener, LoadBalancer, LoadBalancerNode,
+    NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteTable, SecurityGroup, SgRule, Subnet,
+    TargetGroup, TargetSpec, Topology, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
+    TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
 };
 
 /// One file of a snapshot, already read by the caller.
@@ -112,6 +114,8 @@ enum Fate {
     Modelled,
     /// Not in the topology format yet: one warning per object. The text is the plural noun.
     Skipped(&'static str),
+    /// Not usable on its own: one warning per object. The text is the whole message.
+    Unusable(&'static str),
 }
 
 /// One top-level key of the layout and the field holding each object's id.
@@ -130,8 +134,14 @@ const fn skipped(key: &'static str, id: &'static str, noun: &'static str) -> Key
     KeySpec { key, id, fate: Fate::Skipped(noun) }
 }
 
+const fn unusable(key: &'static str, id: &'static str, message: &'static str) -> KeySpec {
+    KeySpec { key, id, fate: Fate::Unusable(message) }
+}
+
 /// The layout's keys (README of the snapshots; Batfish's `aws` representation), plus the
-/// Direct Connect keys Batfish snapshots carry.
+/// Direct Connect keys Batfish snapshots carry and `TargetGroupAttributes`, a wrapper of
+/// `aws elbv2 describe-target-group-attributes` shaped like `LoadBalancerAttributes`
+/// (`{"TargetGroupArn": …, "Attributes": […]}`).
 const KEYS: &[KeySpec] = &[
     modelled("Vpcs", "VpcId"),
     modelled("Subnets", "SubnetId"),
@@ -153,16 +163,21 @@ const KEYS: &[KeySpec] = &[
     modelled("TransitGatewayStaticRoutes", "TransitGatewayRouteTableId"),
     modelled("VpcEndpoints", "VpcEndpointId"),
     modelled("PrefixLists", "PrefixListId"),
-    skipped("VpnGateways", "VpnGatewayId", "virtual private gateways"),
-    skipped("CustomerGateways", "CustomerGatewayId", "customer gateways"),
-    skipped("VpnConnections", "VpnConnectionId", "VPN connections"),
-    skipped("LoadBalancers", "LoadBalancerArn", "load balancers"),
-    skipped("TargetGroups", "TargetGroupArn", "target groups"),
-    skipped("LoadBalancerListeners", "LoadBalancerArn", "load balancer listeners"),
-    skipped("LoadBalancerTargetHealth", "TargetGroupArn", "load balancer target health checks"),
-    skipped("LoadBalancerAttributes", "LoadBalancerArn", "load balancer attributes"),
-    skipped("Listeners", "ListenerArn", "load balancer listeners"),
-    skipped("TargetHealthDescriptions", "Target.Id", "load balancer target health checks"),
+    modelled("VpnGateways", "VpnGatewayId"),
+    modelled("CustomerGateways", "CustomerGatewayId"),
+    modelled("VpnConnections", "VpnConnectionId"),
+    modelled("LoadBalancers", "LoadBalancerArn"),
+    modelled("TargetGroups", "TargetGroupArn"),
+    modelled("LoadBalancerListeners", "LoadBalancerArn"),
+    modelled("LoadBalancerTargetHealth", "TargetGroupArn"),
+    modelled("LoadBalancerAttributes", "LoadBalancerArn"),
+    modelled("TargetGroupAttributes", "TargetGroupArn"),
+    modelled("Listeners", "ListenerArn"),
+    unusable(
+        "TargetHealthDescriptions",
+        "Target.Id",
+        "target health without its target group (only usable inside the LoadBalancerTargetHealth wrapper); skipped",
+    ),
     skipped("DirectConnectGateways", "DirectConnectGatewayId", "Direct Connect gateways"),
     skipped("DirectConnectGatewayAssociations", "AssociationId", "Direct Connect gateway associations"),
     skipped("VirtualInterfaces", "VirtualInterfaceId", "Direct Connect virtual interfaces"),
@@ -403,6 +418,20 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// A port, 1-65535; `Ok(None)` when absent, an error naming `what` (skipped) when not a port.
+    fn port(&mut self, v: &Value, path: &str, key: &str, what: &str) -> Result<Option<u16>, ()> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => match n.as_u64().and_then(|p| u16::try_from(p).ok()).filter(|p| *p > 0) {
+                Some(p) => Ok(Some(p)),
+                None => {
+                    self.error(join(path, key), format!("{n} is not a port; {what} skipped"));
+                    Err(())
+                }
+            },
+        }
+    }
+
     /// A TCP/UDP port range from two AWS numbers; -1 or absent means all ports.
     fn ports(
         &mut self,
@@ -575,7 +604,7 @@ fn object_id(spec: &KeySpec, file: &str, at: &str, v: &Value, is: &mut Issues) -
     let found = spec.id.split('.').try_fold(v, |v, k| v.get(k));
     match (found, spec.fate) {
         (Some(Value::String(s)), _) if !s.trim().is_empty() => Some(s.clone()),
-        (_, Fate::Skipped(_)) => Some(at.to_string()),
+        (_, Fate::Skipped(_) | Fate::Unusable(_)) => Some(at.to_string()),
         (None | Some(Value::Null), Fate::Modelled) => {
             is.push(Severity::Error, file, at, spec.id.into(), "the object has no id; skipped".into());
             None
@@ -638,8 +667,15 @@ struct Known {
     tgw_referencing: BTreeSet<(String, String)>,
     /// Prefix lists imported.
     prefix_lists: BTreeSet<String>,
-    /// Gateway endpoints imported.
+    /// VPC endpoints imported.
     endpoints: BTreeSet<String>,
+    /// Interfaces that an imported component places itself (a load balancer's nodes, an
+    /// interface endpoint's interfaces): id to why, as in [`Known::managed`].
+    placed: BTreeMap<String, String>,
+    /// Virtual private gateways imported, with the VPC each is attached to.
+    vgws: BTreeMap<String, Option<String>>,
+    /// The on-premises blocks of the VPN connections imported, by virtual private gateway.
+    vpn_routes: BTreeMap<String, BTreeSet<IpNet>>,
 }
 
 /// Two VPC ids in order, as [`Known::peered`] holds them.
@@ -678,8 +714,12 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
     transit_gateways(s, &mut t, &mut k, is);
     t.prefix_lists = s.items("PrefixLists").filter_map(|x| prefix_list(x, is)).collect();
     k.prefix_lists = t.prefix_lists.iter().map(|p| p.id.clone()).collect();
-    t.vpc_endpoints = s.items("VpcEndpoints").filter_map(|x| vpc_endpoint(x, s, &t, is)).collect();
+    t.vpc_endpoints = s.items("VpcEndpoints").filter_map(|x| vpc_endpoint(x, s, &t, &mut k, is)).collect();
     k.endpoints = t.vpc_endpoints.iter().map(|e| e.id.clone()).collect();
+    vpn(s, &mut t, &mut k, is);
+    let elb_ids = elb_ids(s);
+    t.load_balancers =
+        s.items("LoadBalancers").filter_map(|x| load_balancer(x, s, &t, &elb_ids, &mut k, is)).collect();
     let mut nat_publics = BTreeMap::new();
     for x in s.items("NatGateways") {
         let Some((n, interfaces, public)) = nat_gateway(x, &t, is) else { continue };
@@ -698,6 +738,12 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
         }
     }
     k.instance_interfaces.values_mut().for_each(|v| v.sort());
+    t.target_groups =
+        s.items("TargetGroups").filter_map(|x| target_group(x, s, &t, &elb_ids, &k, is)).collect();
+    listeners(s, &mut t, &elb_ids, is);
+    elb_orphans(s, is);
+    t.load_balancers.sort_by(|a, b| a.id.cmp(&b.id));
+    t.target_groups.sort_by(|a, b| a.id.cmp(&b.id));
     t.elastic_ips = s.items("Addresses").filter_map(|x| elastic_ip(x, &k, is)).collect();
     nat_elastic_ips(&mut t, s, &nat_publics, is);
     k.nat_gateways = t.nat_gateways.iter().map(|n| n.id.clone()).collect();
@@ -705,17 +751,14 @@ fn build(s: &Snapshot<'_>, files: &[Parsed<'_>], is: &mut Issues) -> Topology {
     t.security_groups = s.items("SecurityGroups").filter_map(|x| security_group(x, &k, is)).collect();
     t.network_acls = s.items("NetworkAcls").filter_map(|x| network_acl(x, is)).collect();
     for spec in KEYS {
-        if let Fate::Skipped(noun) = spec.fate {
-            for x in s.items(spec.key) {
-                let at = x.at.split('[').next().unwrap_or_default();
-                is.push(
-                    Severity::Warning,
-                    x.file,
-                    &x.id,
-                    at.to_string(),
-                    format!("{noun} are not modelled yet; skipped"),
-                );
-            }
+        let message = match spec.fate {
+            Fate::Modelled => continue,
+            Fate::Skipped(noun) => format!("{noun} are not modelled yet; skipped"),
+            Fate::Unusable(message) => message.to_string(),
+        };
+        for x in s.items(spec.key) {
+            let at = x.at.split('[').next().unwrap_or_default();
+            is.push(Severity::Warning, x.file, &x.id, at.to_string(), message.clone());
         }
     }
     t
@@ -872,7 +915,8 @@ fn subnet(x: &Item<'_>, vpcs: &[Vpc], is: &mut Issues) -> Option<Subnet> {
 }
 
 /// `Main: true` makes the main table; `SubnetId` is an explicit association. Gateway
-/// (edge) associations are not in the format.
+/// (edge) associations are not in the format. `PropagatingVgws` are the virtual private
+/// gateways that propagate their VPN connections' routes here.
 fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
     let mut cx = x.cx(is);
     let vpc = cx.req_str(x.v, "", "VpcId", "route table")?;
@@ -897,11 +941,26 @@ fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
             cx.warn(join(&path, "GatewayId"), msg);
         }
     }
+    let mut propagating = BTreeSet::new();
+    for (i, p) in cx.list(x.v, "", "PropagatingVgws").iter().enumerate() {
+        let path = format!("PropagatingVgws[{i}]");
+        let Some(g) = cx.req_str(p, &path, "GatewayId", "propagation") else { continue };
+        let why = match k.vgws.get(g) {
+            None => "the virtual private gateway was not imported".to_string(),
+            Some(Some(v)) if v == vpc => {
+                propagating.insert(g.to_string());
+                continue;
+            }
+            Some(Some(v)) => format!("the virtual private gateway is attached to {v}"),
+            Some(None) => "the virtual private gateway is not attached to a VPC".to_string(),
+        };
+        cx.warn(join(&path, "GatewayId"), format!("route propagation from {g} skipped: {why}"));
+    }
     let routes = cx
         .list(x.v, "", "Routes")
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| route(&mut cx, i, r, vpc, k))
+        .filter_map(|(i, r)| route(&mut cx, i, r, vpc, &propagating, k))
         .collect();
     Some(RouteTable {
         id: x.id.clone(),
@@ -910,7 +969,7 @@ fn route_table(x: &Item<'_>, k: &Known, is: &mut Issues) -> Option<RouteTable> {
         main,
         associations: associations.into_iter().collect(),
         routes,
-        propagating_gateways: Vec::new(),
+        propagating_gateways: propagating.into_iter().collect(),
     })
 }
 
@@ -944,11 +1003,21 @@ fn gateway_kind(id: &str) -> &'static str {
 }
 
 /// One route, IPv4 or IPv6. The implicit `local` routes are dropped (the model adds them), and
-/// so are a gateway endpoint's prefix-list routes (the model adds them from the endpoint);
-/// routes to an internet gateway, an egress-only one, a NAT gateway, an interface, an
-/// instance, a peering connection or a transit gateway are kept; every other target or
-/// destination kind is warned about.
-fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, vpc: &str, k: &Known) -> Option<Route> {
+/// so are a gateway endpoint's prefix-list routes (the model adds them from the endpoint) and
+/// the routes a virtual private gateway propagates from the static routes of its VPN
+/// connections (the model adds them from the connections); routes to an internet gateway, an
+/// egress-only one, a virtual private gateway, a NAT gateway, an interface, an instance, a
+/// peering connection or a transit gateway are kept; every other target or destination kind is
+/// warned about. A propagated route the connections do not explain (learned over BGP or Direct
+/// Connect) is kept as a static route, with a warning.
+fn route(
+    cx: &mut Cx<'_, '_>,
+    i: usize,
+    r: &Value,
+    vpc: &str,
+    propagating: &BTreeSet<String>,
+    k: &Known,
+) -> Option<Route> {
     let path = format!("Routes[{i}]");
     if !r.is_object() {
         cx.wrong_type(path, "an object", r);
@@ -971,6 +1040,7 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, vpc: &str, k: &Known) -> Opti
             return None;
         }
         Some(g) if g.starts_with("igw-") => ("GatewayId", "internet gateway", g),
+        Some(g) if g.starts_with("vgw-") => ("GatewayId", "virtual private gateway", g),
         Some(g) => {
             let kind = gateway_kind(g);
             let msg = format!("route to {shown} via {kind} {g} skipped: {kind}s are not modelled yet");
@@ -1010,6 +1080,17 @@ fn route(cx: &mut Cx<'_, '_>, i: usize, r: &Value, vpc: &str, k: &Known) -> Opti
         }
     };
     let destination = cx.cidr(join(&path, dest_key), d, "route")?;
+    if cx.opt_str(r, &path, "Origin") == Some("EnableVgwRoutePropagation") {
+        let explained = propagating.contains(target)
+            && k.vpn_routes.get(target).is_some_and(|routes| routes.contains(&destination));
+        if explained {
+            return None;
+        }
+        if k.vgws.get(target).is_some_and(|v| v.as_deref() == Some(vpc)) {
+            let msg = format!("route to {d} propagated by {target} is not among the static routes of its VPN connections imported (learned over BGP or Direct Connect?); imported as a static route");
+            cx.warn(join(&path, "Origin"), msg);
+        }
+    }
     // AWS keeps a route whose target was deleted, in state blackhole.
     let mut blackhole = cx.opt_str(r, &path, "State") == Some("blackhole");
     let (target, missing) = route_target(cx, &join(&path, key), key, target, vpc, k);
@@ -1053,6 +1134,12 @@ fn route_target(
         "VpcPeeringConnectionId" if !k.peerings.contains(id) => {
             Some("the peering connection was not imported".to_string())
         }
+        "GatewayId" if id.starts_with("vgw-") => match k.vgws.get(id) {
+            None => Some("the virtual private gateway was not imported".to_string()),
+            Some(Some(v)) if v == vpc => None,
+            Some(Some(v)) => Some(format!("the virtual private gateway is attached to {v}")),
+            Some(None) => Some("the virtual private gateway is not attached to a VPC".to_string()),
+        },
         "InstanceId" => match k.instance_interfaces.get(id).map(Vec::as_slice).unwrap_or_default() {
             [] => Some("the instance was not imported".to_string()),
             [_] => None,
@@ -1222,6 +1309,152 @@ fn peerings(s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Vec<VpcPeeringCo
     kept
 }
 
+/// Whether a VPN component is gone or going (`deleting`, `deleted`); `pending` and
+/// `available` ones are imported.
+fn vpn_gone(state: Option<&str>) -> bool {
+    matches!(state, Some("deleting" | "deleted"))
+}
+
+/// Virtual private gateways (attached to a VPC of the snapshot, or detached), customer gateways
+/// with a public IPv4 address, and the VPN connections between the two with their static routes
+/// in state `available`: the on-premises networks. A connection to a transit gateway is not
+/// modelled yet. The format has no tunnel state: a connection whose tunnels are all `DOWN` is
+/// imported as configured, with a warning. One with dynamic routing (BGP) has no static routes,
+/// and the networks it learns are not in the snapshot: it is imported without them, with a
+/// warning. A static route that overlaps a VPC is skipped: the model could not tell the two
+/// apart (AWS would prefer the VPC's local route).
+fn vpn(s: &Snapshot<'_>, t: &mut Topology, k: &mut Known, is: &mut Issues) {
+    for x in s.items("VpnGateways") {
+        let mut cx = x.cx(is);
+        if let Some(state) = cx.opt_str(x.v, "", "State").filter(|s| vpn_gone(Some(s))) {
+            cx.warn("State", format!("the virtual private gateway is {state}; skipped"));
+            continue;
+        }
+        let mut vpc = None;
+        for (i, a) in cx.list(x.v, "", "VpcAttachments").iter().enumerate() {
+            let path = format!("VpcAttachments[{i}]");
+            if !matches!(cx.opt_str(a, &path, "State"), None | Some("attached")) {
+                continue; // attaching, detaching, detached
+            }
+            let Some(v) = cx.req_str(a, &path, "VpcId", "attachment") else { continue };
+            if t.vpcs.iter().any(|x| x.id == v) {
+                vpc = Some(v.to_string());
+            } else {
+                let msg =
+                    format!("VPC {v} was not imported; the virtual private gateway is imported detached");
+                cx.warn(join(&path, "VpcId"), msg);
+            }
+            break; // a gateway is attached to one VPC at a time
+        }
+        t.vpn_gateways.push(VpnGateway { id: x.id.clone(), name: cx.name_tag(x.v), vpc });
+    }
+    k.vgws = t.vpn_gateways.iter().map(|g| (g.id.clone(), g.vpc.clone())).collect();
+    for x in s.items("CustomerGateways") {
+        let mut cx = x.cx(is);
+        if let Some(state) = cx.opt_str(x.v, "", "State").filter(|s| vpn_gone(Some(s))) {
+            cx.warn("State", format!("the customer gateway is {state}; skipped"));
+            continue;
+        }
+        let Some(ip) = cx.opt_str(x.v, "", "IpAddress") else {
+            let msg = "the customer gateway has no IP address (a certificate-based one?), which vpclab needs; skipped";
+            cx.warn("IpAddress", msg);
+            continue;
+        };
+        if ip.trim().parse::<Ipv6Addr>().is_ok() {
+            cx.warn("IpAddress", "customer gateways with an IPv6 address are not modelled yet; skipped");
+            continue;
+        }
+        let Some(ip_address) = cx.ipv4("IpAddress".into(), ip, "customer gateway") else { continue };
+        t.customer_gateways.push(CustomerGateway { id: x.id.clone(), name: cx.name_tag(x.v), ip_address });
+    }
+    for x in s.items("VpnConnections") {
+        if let Some(c) = vpn_connection(x, t, k, is) {
+            k.vpn_routes.entry(c.vpn_gateway.clone()).or_default().extend(c.routes.iter().copied());
+            t.vpn_connections.push(c);
+        }
+    }
+}
+
+/// One VPN connection to a virtual private gateway; see [`vpn`].
+fn vpn_connection(x: &Item<'_>, t: &Topology, k: &Known, is: &mut Issues) -> Option<VpnConnection> {
+    let mut cx = x.cx(is);
+    if let Some(state) = cx.opt_str(x.v, "", "State").filter(|s| vpn_gone(Some(s))) {
+        cx.warn("State", format!("the VPN connection is {state}; skipped"));
+        return None;
+    }
+    if let Some(tgw) = cx.opt_str(x.v, "", "TransitGatewayId") {
+        let msg = format!("VPN connections to a transit gateway ({tgw}) are not modelled yet; skipped");
+        cx.warn("TransitGatewayId", msg);
+        return None;
+    }
+    let Some(vgw) = cx.opt_str(x.v, "", "VpnGatewayId") else {
+        let msg = match x.v.get("CoreNetworkArn") {
+            Some(_) => "VPN connections to a Cloud WAN core network are not modelled yet; skipped",
+            None => "the VPN connection names no virtual private gateway; skipped",
+        };
+        cx.warn("VpnGatewayId", msg);
+        return None;
+    };
+    if !k.vgws.contains_key(vgw) {
+        let msg = format!("virtual private gateway {vgw} was not imported; VPN connection skipped");
+        cx.warn("VpnGatewayId", msg);
+        return None;
+    }
+    let cgw = cx.req_str(x.v, "", "CustomerGatewayId", "VPN connection")?;
+    if !t.customer_gateways.iter().any(|g| g.id == cgw) {
+        let msg = format!("customer gateway {cgw} was not imported; VPN connection skipped");
+        cx.warn("CustomerGatewayId", msg);
+        return None;
+    }
+    let mut routes: Vec<IpNet> = Vec::new();
+    for (i, r) in cx.list(x.v, "", "Routes").iter().enumerate() {
+        let path = format!("Routes[{i}]");
+        if cx.opt_str(r, &path, "State").is_some_and(|s| s != "available") {
+            continue; // pending, deleting, deleted
+        }
+        let Some(d) = cx.req_str(r, &path, "DestinationCidrBlock", "route") else { continue };
+        let field = join(&path, "DestinationCidrBlock");
+        let Some(c) = cx.cidr(field.clone(), d, "route") else { continue };
+        if c.trunc() != c {
+            cx.warn(field, format!("{c} has host bits set, which AWS refuses; route skipped"));
+            continue;
+        }
+        let clash = t
+            .vpcs
+            .iter()
+            .find(|v| v.cidr_blocks.iter().chain(&v.ipv6_cidr_block).any(|b| crate::cidr::overlaps(*b, c)));
+        if let Some(v) = clash {
+            let msg = format!(
+                "on-premises network {c} overlaps VPC {}: vpclab cannot tell the two apart; route skipped",
+                v.id
+            );
+            cx.warn(field, msg);
+            continue;
+        }
+        if !routes.contains(&c) {
+            routes.push(c);
+        }
+    }
+    let options = x.v.get("Options").filter(|o| !o.is_null());
+    if options.and_then(|o| cx.opt_bool(o, "Options", "StaticRoutesOnly")) == Some(false) {
+        let msg = "dynamic routing (BGP): the networks the customer gateway advertises are not in the snapshot, so the connection is imported with its static routes only";
+        cx.warn("Options.StaticRoutesOnly", msg);
+    }
+    let tunnels = cx.list(x.v, "", "VgwTelemetry");
+    if !tunnels.is_empty() && tunnels.iter().all(|u| u.get("Status").and_then(Value::as_str) == Some("DOWN"))
+    {
+        let msg = "every tunnel is DOWN: AWS carries no traffic over the connection now; it is imported as configured";
+        cx.warn("VgwTelemetry", msg);
+    }
+    Some(VpnConnection {
+        id: x.id.clone(),
+        name: cx.name_tag(x.v),
+        vpn_gateway: vgw.to_string(),
+        customer_gateway: cgw.to_string(),
+        routes,
+    })
+}
+
 /// An AWS-managed prefix list (`describe-prefix-lists`): a service's address ranges.
 fn prefix_list(x: &Item<'_>, is: &mut Issues) -> Option<PrefixList> {
     let mut cx = x.cx(is);
@@ -1243,18 +1476,29 @@ fn prefix_list(x: &Item<'_>, is: &mut Issues) -> Option<PrefixList> {
 }
 
 /// A gateway endpoint (S3, DynamoDB) of a VPC of the snapshot and the route tables of that VPC
-/// it adds its prefix list's routes to. Interface and Gateway Load Balancer endpoints are not
-/// modelled yet.
-fn vpc_endpoint(x: &Item<'_>, s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -> Option<VpcEndpoint> {
+/// it adds its prefix list's routes to, or an interface endpoint (see [`interface_endpoint`]).
+/// Gateway Load Balancer endpoints are not modelled yet.
+fn vpc_endpoint(
+    x: &Item<'_>,
+    s: &Snapshot<'_>,
+    t: &Topology,
+    k: &mut Known,
+    is: &mut Issues,
+) -> Option<VpcEndpoint> {
     let mut cx = x.cx(is);
-    match cx.opt_str(x.v, "", "VpcEndpointType") {
-        None | Some("Gateway") => {}
+    let interface = match cx.opt_str(x.v, "", "VpcEndpointType") {
+        None | Some("Gateway") => false,
+        Some("Interface") => true,
         Some(other) => {
-            let msg = format!("{} VPC endpoints are not modelled yet; skipped", other.to_ascii_lowercase());
+            let kind = match other {
+                "GatewayLoadBalancer" => "Gateway Load Balancer".to_string(),
+                _ => other.to_ascii_lowercase(),
+            };
+            let msg = format!("{kind} VPC endpoints are not modelled yet; skipped");
             cx.warn("VpcEndpointType", msg);
             return None;
         }
-    }
+    };
     let state = cx.opt_str(x.v, "", "State");
     if let Some(state) = state.filter(|s| !matches!(s.to_ascii_lowercase().as_str(), "available" | "pending"))
     {
@@ -1266,6 +1510,9 @@ fn vpc_endpoint(x: &Item<'_>, s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -
     if !t.vpcs.iter().any(|v| v.id == vpc) {
         cx.warn("VpcId", format!("VPC {vpc} was not imported; endpoint skipped"));
         return None;
+    }
+    if interface {
+        return interface_endpoint(x, &mut cx, vpc, service, t, k);
     }
     let short = service.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
     if short != "s3" && short != "dynamodb" {
@@ -1299,6 +1546,90 @@ fn vpc_endpoint(x: &Item<'_>, s: &Snapshot<'_>, t: &Topology, is: &mut Issues) -
         subnets: Vec::new(),
         security_groups: Vec::new(),
     })
+}
+
+/// An interface endpoint: its subnets (one per Availability Zone) and security groups. Its
+/// network interfaces are the model's: it places one in each subnet, at the first free address
+/// (not necessarily the one AWS chose), so the snapshot's are skipped as part of the endpoint.
+fn interface_endpoint(
+    x: &Item<'_>,
+    cx: &mut Cx<'_, '_>,
+    vpc: &str,
+    service: &str,
+    t: &Topology,
+    k: &mut Known,
+) -> Option<VpcEndpoint> {
+    let subnets = zone_subnets(cx, x.v, "SubnetIds", vpc, t, "endpoint");
+    if subnets.is_empty() {
+        cx.warn("SubnetIds", "no subnet of the interface endpoint was imported; endpoint skipped");
+        return None;
+    }
+    let mut security_groups = BTreeSet::new();
+    for (i, g) in cx.list(x.v, "", "Groups").iter().enumerate() {
+        let path = format!("Groups[{i}]");
+        let Some(g) = cx.req_str(g, &path, "GroupId", "security group") else { continue };
+        if k.sg_vpc.get(g).is_some_and(|v| v == vpc) {
+            security_groups.insert(g.to_string());
+        } else {
+            let msg =
+                format!("security group {g} is not in the snapshot's VPC {vpc}; left out of the endpoint");
+            cx.warn(join(&path, "GroupId"), msg);
+        }
+    }
+    let why = format!("part of interface endpoint {}, which the model places itself", x.id);
+    for e in cx.list(x.v, "", "NetworkInterfaceIds").iter().filter_map(Value::as_str) {
+        k.placed.insert(e.to_string(), why.clone());
+    }
+    Some(VpcEndpoint {
+        id: x.id.clone(),
+        name: cx.name_tag(x.v),
+        vpc: vpc.to_string(),
+        service: service.to_string(),
+        endpoint_type: "interface".to_string(),
+        route_tables: Vec::new(),
+        subnets,
+        security_groups: security_groups.into_iter().collect(),
+    })
+}
+
+/// The subnets listed under `key` (strings, or objects with a `SubnetId`), keeping those
+/// imported in `vpc`, one per Availability Zone, as a load balancer or an interface endpoint
+/// has them; the others are left out of the `what` with a warning.
+fn zone_subnets(
+    cx: &mut Cx<'_, '_>,
+    v: &Value,
+    key: &str,
+    vpc: &str,
+    t: &Topology,
+    what: &str,
+) -> Vec<String> {
+    let mut kept: Vec<&Subnet> = Vec::new();
+    for (i, x) in cx.list(v, "", key).iter().enumerate() {
+        let (field, sid) = match x {
+            Value::String(sid) => (format!("{key}[{i}]"), Some(sid.as_str())),
+            _ => {
+                let path = format!("{key}[{i}]");
+                let sid = cx.req_str(x, &path, "SubnetId", "subnet");
+                (join(&path, "SubnetId"), sid)
+            }
+        };
+        let Some(sid) = sid else { continue };
+        match t.subnets.iter().find(|x| x.id == sid) {
+            None => cx.warn(field, format!("subnet {sid} was not imported; left out of the {what}")),
+            Some(x) if x.vpc != vpc => {
+                cx.warn(field, format!("subnet {sid} is not in VPC {vpc}; left out of the {what}"))
+            }
+            Some(x) if kept.iter().any(|o| o.availability_zone == x.availability_zone) => {
+                let msg = format!(
+                    "one subnet per Availability Zone; {sid} is a second one in {}, left out",
+                    x.availability_zone
+                );
+                cx.warn(field, msg);
+            }
+            Some(x) => kept.push(x),
+        }
+    }
+    kept.iter().map(|x| x.id.clone()).collect()
 }
 
 /// Whether a transit gateway or one of its route tables is gone or going (`deleting`,
@@ -1808,7 +2139,7 @@ fn interface_owner(kind: &str) -> &'static str {
         "network_load_balancer" => "a network load balancer",
         "gateway_load_balancer" => "a gateway load balancer",
         "gateway_load_balancer_endpoint" => "a gateway load balancer endpoint",
-        "vpc_endpoint" => "a VPC endpoint",
+        "vpc_endpoint" => "an interface VPC endpoint",
         "transit_gateway" => "a transit gateway attachment",
         "lambda" => "a Lambda function",
         "efa" | "efa-only" => "an Elastic Fabric Adapter",
@@ -1869,9 +2200,26 @@ fn interface(
         k.managed.insert(id.to_string(), why);
         return None;
     }
+    let description = v.get("Description").and_then(Value::as_str).unwrap_or_default();
+    // "VPC Endpoint Interface vpce-…", should the endpoint not list its interfaces.
+    let endpoint = description
+        .strip_prefix("VPC Endpoint Interface ")
+        .filter(|e| k.endpoints.contains(*e))
+        .map(|e| format!("part of interface endpoint {e}, which the model places itself"));
+    if let Some(why) = k.placed.get(id).cloned().or(endpoint) {
+        // A load balancer node or an interface endpoint's interface: the model places it.
+        k.managed.insert(id.to_string(), why);
+        return None;
+    }
+    if let Some(lb) = description.strip_prefix("ELB ").filter(|lb| !lb.is_empty()) {
+        // "ELB app/<name>/<id>", "ELB net/…", "ELB gwy/…", or "ELB <name>" (Classic).
+        let why = format!("a node of load balancer {lb}, which was not imported");
+        cx.warn(join(path, "Description"), format!("the interface is {why}; skipped"));
+        k.managed.insert(id.to_string(), why);
+        return None;
+    }
     if v.get("InterfaceType").and_then(Value::as_str) == Some("transit_gateway") {
         // "Network Interface for Transit Gateway Attachment tgw-attach-…"
-        let description = v.get("Description").and_then(Value::as_str).unwrap_or_default();
         if let Some(a) = description.rsplit(' ').next().filter(|a| k.tgw_attachments.contains(*a)) {
             // The model places the attachment in its subnets itself: nothing is lost.
             let why = format!("part of transit gateway attachment {a}, which the model places itself");
@@ -1883,6 +2231,9 @@ fn interface(
         let why = match kind {
             "nat_gateway" => "part of a NAT gateway that was not imported".to_string(),
             "transit_gateway" => "part of a transit gateway attachment that was not imported".to_string(),
+            "network_load_balancer" | "vpc_endpoint" => {
+                format!("part of {} that was not imported", interface_owner(kind))
+            }
             _ => format!("part of {}, not modelled yet", interface_owner(kind)),
         };
         cx.warn(join(path, "InterfaceType"), format!("the interface (type {kind}) is {why}; skipped"));
@@ -1894,10 +2245,6 @@ fn interface(
     let subnet = subnet?;
     let ipv6_addresses = ipv6_addresses(cx, v, path, subnet, k);
     let public_ip = public_address(cx, v, path, k);
-    if let Some(d) = cx.opt_str(v, path, "Description").and_then(|d| d.strip_prefix("ELB ")) {
-        let msg = format!("the interface is a node of load balancer {d}; load balancing is not modelled yet, so it is imported as a plain interface");
-        cx.warn(join(path, "Description"), msg);
-    }
     let mut groups = BTreeSet::new();
     for (i, g) in cx.list(v, path, "Groups").iter().enumerate() {
         if let Some(g) = cx.req_str(g, &format!("{}[{i}]", join(path, "Groups")), "GroupId", "security group")
@@ -2069,6 +2416,503 @@ fn keep_connected_instances(t: &mut Topology, s: &Snapshot<'_>, k: &mut Known, i
         k.instances.remove(id);
     }
     t.instances.retain(|x| !lonely.contains(&x.id));
+}
+
+/// The part of a load balancer's ARN after `loadbalancer/` (`app/web/50dc6c495c0c9188`): its
+/// nodes' network interfaces have `ELB ` and this as their `Description`.
+fn elb_suffix(arn: &str) -> Option<&str> {
+    arn.split_once(":loadbalancer/").map(|(_, s)| s)
+}
+
+/// Short ids for the load balancers and target groups, by ARN: their names, which are unique
+/// per account and region. Should two share one (two accounts, or a load balancer and a target
+/// group of one name), the later one (load balancers first, then by ARN) has the part of its ARN
+/// after `loadbalancer/` or `targetgroup/` instead, e.g. `app/web/50dc6c495c0c9188`.
+fn elb_ids(s: &Snapshot<'_>) -> BTreeMap<String, String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    let kinds = [
+        ("LoadBalancers", "LoadBalancerName", ":loadbalancer/"),
+        ("TargetGroups", "TargetGroupName", ":targetgroup/"),
+    ];
+    for (key, name_key, marker) in kinds {
+        for x in s.items(key) {
+            let tail = x.id.split_once(marker).map_or(x.id.as_str(), |(_, t)| t);
+            let name = x.v.get(name_key).and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty());
+            let id = match name {
+                Some(n) if !taken.contains(n) => n.to_string(),
+                _ => tail.to_string(),
+            };
+            taken.insert(id.clone());
+            out.insert(x.id.clone(), id);
+        }
+    }
+    out
+}
+
+/// A boolean attribute (`"true"` or `"false"`) from an attributes wrapper
+/// (`LoadBalancerAttributes`, `TargetGroupAttributes`) of the object with this ARN; `None` when
+/// absent, and the format's default (AWS's) then applies.
+fn attribute(s: &Snapshot<'_>, key: &str, arn: &str, name: &str, is: &mut Issues) -> Option<bool> {
+    let w = s.get(key, arn)?;
+    let mut cx = w.cx(is);
+    for (i, a) in cx.list(w.v, "", "Attributes").iter().enumerate() {
+        let path = format!("Attributes[{i}]");
+        if a.get("Key").and_then(Value::as_str) != Some(name) {
+            continue;
+        }
+        return match cx.opt_str(a, &path, "Value") {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => {
+                let msg = format!("{other:?} is neither true nor false; AWS's default is used");
+                cx.error(join(&path, "Value"), msg);
+                None
+            }
+            None => None,
+        };
+    }
+    None
+}
+
+/// The primary private address of a raw network interface and its public one, read quietly:
+/// the interface belongs to a load balancer, which vouches for it.
+fn eni_addresses(v: &Value) -> (Option<Ipv4Addr>, Option<Ipv4Addr>) {
+    let ip = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| s.trim().parse::<Ipv4Addr>().ok());
+    let private = ip(v.get("PrivateIpAddress"));
+    let primary = v
+        .get("PrivateIpAddresses")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().find(|p| p.get("Primary").and_then(Value::as_bool) == Some(true)));
+    let public = ip(v.get("Association").and_then(|a| a.get("PublicIp")))
+        .or_else(|| ip(primary.and_then(|p| p.get("Association")).and_then(|a| a.get("PublicIp"))));
+    (private.or_else(|| ip(primary.and_then(|p| p.get("PrivateIpAddress")))), public)
+}
+
+/// An Application or Network Load Balancer of a VPC of the snapshot (Gateway Load Balancers
+/// are not modelled yet, and `describe-load-balancers` of elbv2 lists no Classic ones), with its
+/// subnets, one per Availability Zone, its security groups and each node's addresses: from
+/// `LoadBalancerAddresses` (an NLB's chosen private address or Elastic IP), else from the node's
+/// network interface, the one whose `Description` is `ELB ` and the end of the ARN. Those
+/// interfaces are the model's nodes, so they are not imported as interfaces. Cross-zone load
+/// balancing comes from the `LoadBalancerAttributes` wrapper; the listeners are added once the
+/// target groups are imported ([`listeners`]). An ALB left with fewer than two Availability
+/// Zones (its other subnets were not imported) is skipped: the model refuses it, as AWS does.
+fn load_balancer(
+    x: &Item<'_>,
+    s: &Snapshot<'_>,
+    t: &Topology,
+    ids: &BTreeMap<String, String>,
+    k: &mut Known,
+    is: &mut Issues,
+) -> Option<LoadBalancer> {
+    let mut cx = x.cx(is);
+    let application = match cx.opt_str(x.v, "", "Type") {
+        Some("application") => true,
+        Some("network") => false,
+        Some("gateway") => {
+            cx.warn("Type", "Gateway Load Balancers are not modelled yet; skipped");
+            return None;
+        }
+        Some(other) => {
+            cx.warn("Type", format!("load balancer type {other:?} is not modelled; skipped"));
+            return None;
+        }
+        None => {
+            let msg = "a load balancer without a Type is neither an Application nor a Network Load Balancer; skipped";
+            cx.warn("Type", msg);
+            return None;
+        }
+    };
+    let state = x.v.get("State").filter(|v| !v.is_null()).and_then(|v| cx.opt_str(v, "State", "Code"));
+    if state == Some("failed") {
+        cx.warn("State.Code", "the load balancer is failed; skipped");
+        return None;
+    }
+    let vpc = cx.req_str(x.v, "", "VpcId", "load balancer")?;
+    if !t.vpcs.iter().any(|v| v.id == vpc) {
+        cx.warn("VpcId", format!("VPC {vpc} was not imported; load balancer skipped"));
+        return None;
+    }
+    let scheme = match cx.opt_str(x.v, "", "Scheme") {
+        None | Some("internet-facing") => "internet-facing",
+        Some("internal") => "internal",
+        Some(other) => {
+            let msg = format!("{other:?} is neither internet-facing nor internal; load balancer skipped");
+            cx.error("Scheme", msg);
+            return None;
+        }
+    };
+    let subnets = zone_subnets(&mut cx, x.v, "AvailabilityZones", vpc, t, "load balancer");
+    if subnets.is_empty() {
+        cx.warn("AvailabilityZones", "no subnet of the load balancer was imported; skipped");
+        return None;
+    }
+    if application && subnets.len() < 2 {
+        let msg = "an Application Load Balancer needs subnets in two Availability Zones, and only one of its subnets was imported; skipped";
+        cx.warn("AvailabilityZones", msg);
+        return None;
+    }
+    let id = ids.get(&x.id).cloned().unwrap_or_else(|| x.id.clone());
+    // The nodes' interfaces: the first in each subnet, by id (an ALB adds nodes as it scales).
+    let mut enis: BTreeMap<&str, &Value> = BTreeMap::new();
+    if let Some(suffix) = elb_suffix(&x.id) {
+        let why = format!("a node of load balancer {id}, imported with it");
+        for e in s.items("NetworkInterfaces") {
+            let d = e.v.get("Description").and_then(Value::as_str).and_then(|d| d.strip_prefix("ELB "));
+            if d != Some(suffix) {
+                continue;
+            }
+            k.placed.insert(e.id.clone(), why.clone());
+            if let Some(subnet) = e.v.get("SubnetId").and_then(Value::as_str) {
+                enis.entry(subnet).or_insert(e.v);
+            }
+        }
+    }
+    let mut nodes = Vec::new();
+    for (i, z) in cx.list(x.v, "", "AvailabilityZones").iter().enumerate() {
+        let Some(subnet) = z.get("SubnetId").and_then(Value::as_str) else { continue };
+        let Some(block) =
+            t.subnets.iter().find(|x| x.id == subnet && subnets.contains(&x.id)).map(|x| x.cidr_block)
+        else {
+            continue;
+        };
+        let inside = |ip: Ipv4Addr| block.contains(&IpAddr::V4(ip));
+        let (mut private, mut public) = (None, None);
+        let path = format!("AvailabilityZones[{i}]");
+        for (j, a) in cx.list(z, &path, "LoadBalancerAddresses").iter().enumerate() {
+            let at = format!("{path}.LoadBalancerAddresses[{j}]");
+            if let Some(p) = cx.opt_str(a, &at, "PrivateIPv4Address") {
+                private = private.or_else(|| cx.ipv4(join(&at, "PrivateIPv4Address"), p, "address"));
+            }
+            // An internet-facing NLB's Elastic IP, or an internal one's private address.
+            if let Some(ip) =
+                cx.opt_str(a, &at, "IpAddress").and_then(|p| cx.ipv4(join(&at, "IpAddress"), p, "address"))
+            {
+                if inside(ip) {
+                    private = private.or(Some(ip));
+                } else {
+                    public = public.or(Some(ip));
+                }
+            }
+        }
+        if let Some(e) = enis.get(subnet) {
+            let (p, q) = eni_addresses(e);
+            private = private.or(p);
+            public = public.or(q);
+        }
+        if let Some(p) = private.filter(|p| !inside(*p)) {
+            let msg = format!("node address {p} is not in subnet {subnet} ({block}); the model picks one");
+            cx.warn(join(&path, "SubnetId"), msg);
+            private = None;
+        }
+        if scheme == "internal" {
+            public = None;
+        }
+        if private.is_some() || public.is_some() {
+            nodes.push(LoadBalancerNode {
+                subnet: subnet.to_string(),
+                private_ip: private,
+                public_ip: public,
+            });
+        }
+    }
+    let mut security_groups = BTreeSet::new();
+    for (i, g) in cx.list(x.v, "", "SecurityGroups").iter().enumerate() {
+        let field = format!("SecurityGroups[{i}]");
+        let Some(g) = g.as_str() else {
+            cx.wrong_type(field, "a string", g);
+            continue;
+        };
+        if k.sg_vpc.get(g).is_some_and(|v| v == vpc) {
+            security_groups.insert(g.to_string());
+        } else {
+            let msg = format!(
+                "security group {g} is not in the snapshot's VPC {vpc}; left out of the load balancer"
+            );
+            cx.warn(field, msg);
+        }
+    }
+    let name = cx.opt_str(x.v, "", "LoadBalancerName").map(str::to_string).or_else(|| Some(id.clone()));
+    let cross_zone =
+        attribute(s, "LoadBalancerAttributes", &x.id, "load_balancing.cross_zone.enabled", cx.is);
+    Some(LoadBalancer {
+        id,
+        name,
+        lb_type: if application { "application" } else { "network" }.to_string(),
+        scheme: scheme.to_string(),
+        vpc: vpc.to_string(),
+        subnets,
+        security_groups: security_groups.into_iter().collect(),
+        listeners: Vec::new(),
+        cross_zone,
+        nodes,
+    })
+}
+
+/// An instance or IP target group of a VPC of the snapshot (Lambda and ALB targets are not
+/// modelled yet), with `preserve_client_ip.enabled` from the `TargetGroupAttributes` wrapper
+/// when the snapshot has it, and its targets from the `LoadBalancerTargetHealth` wrapper, each
+/// healthy or not as [`target_healthy`] reads it. A target that is neither an imported instance
+/// nor an address of an imported network interface (an IP address in a peered VPC or on
+/// premises) is skipped.
+fn target_group(
+    x: &Item<'_>,
+    s: &Snapshot<'_>,
+    t: &Topology,
+    ids: &BTreeMap<String, String>,
+    k: &Known,
+    is: &mut Issues,
+) -> Option<TargetGroup> {
+    let mut cx = x.cx(is);
+    let target_type = match cx.opt_str(x.v, "", "TargetType") {
+        None | Some("instance") => "instance",
+        Some("ip") => "ip",
+        Some(other) => {
+            let what = match other {
+                "lambda" => "Lambda function",
+                "alb" => "Application Load Balancer",
+                _ => other,
+            };
+            cx.warn("TargetType", format!("{what} targets are not modelled yet; target group skipped"));
+            return None;
+        }
+    };
+    let vpc = cx.req_str(x.v, "", "VpcId", "target group")?;
+    if !t.vpcs.iter().any(|v| v.id == vpc) {
+        cx.warn("VpcId", format!("VPC {vpc} was not imported; target group skipped"));
+        return None;
+    }
+    let protocol = cx.req_str(x.v, "", "Protocol", "target group")?;
+    let Some(port) = cx.port(x.v, "", "Port", "target group").ok()? else {
+        cx.error("Port", "required field is missing; target group skipped");
+        return None;
+    };
+    let preserve_client_ip =
+        attribute(s, "TargetGroupAttributes", &x.id, "preserve_client_ip.enabled", cx.is);
+    let mut targets: Vec<TargetSpec> = Vec::new();
+    if let Some(h) = s.get("LoadBalancerTargetHealth", &x.id) {
+        let mut cx = h.cx(cx.is);
+        for (i, d) in cx.list(h.v, "", "TargetHealthDescriptions").iter().enumerate() {
+            let path = format!("TargetHealthDescriptions[{i}].Target");
+            let target = d.get("Target").unwrap_or(&Value::Null);
+            let Some(id) = cx.req_str(target, &path, "Id", "target") else { continue };
+            let Ok(own_port) = cx.port(target, &path, "Port", "target") else { continue };
+            let field = join(&path, "Id");
+            let why = if target_type == "instance" {
+                let found = k.instance_interfaces.get(id).is_some_and(|v| !v.is_empty());
+                (!found).then(|| format!("instance {id} was not imported"))
+            } else {
+                let Ok(ip) = id.trim().parse::<IpAddr>() else {
+                    cx.error(field, format!("{id:?} is not an IP address; target skipped"));
+                    continue;
+                };
+                let held = t.network_interfaces.iter().any(|e| match ip {
+                    IpAddr::V4(a) => e.private_ip == a || e.secondary_private_ips.contains(&a),
+                    IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+                });
+                (!held).then(|| format!("{ip} is not an address of a network interface imported (targets in a peered VPC or on premises are not modelled yet)"))
+            };
+            if let Some(why) = why {
+                cx.warn(field, format!("target skipped: {why}"));
+                continue;
+            }
+            let own_port = own_port.filter(|p| *p != port);
+            let healthy = target_healthy(&mut cx, d, &format!("TargetHealthDescriptions[{i}]"));
+            if !targets.iter().any(|x| x.id == id && x.port == own_port) {
+                targets.push(TargetSpec { id: id.to_string(), port: own_port, healthy });
+            }
+        }
+    }
+    let name = cx.opt_str(x.v, "", "TargetGroupName").map(str::to_string);
+    let id = ids.get(&x.id).cloned().unwrap_or_else(|| x.id.clone());
+    Some(TargetGroup {
+        name: name.or_else(|| Some(id.clone())),
+        id,
+        protocol: protocol.to_string(),
+        port,
+        target_type: target_type.to_string(),
+        targets,
+        preserve_client_ip,
+    })
+}
+
+/// Whether a target gets new connections, from its `TargetHealth.State`:
+/// - `healthy`: yes;
+/// - `unhealthy`, `unhealthy.draining` (failing health checks) and `draining` (being
+///   deregistered): no;
+/// - `unused`: the target group serves no load balancer, or none in the target's Availability
+///   Zone, which says nothing about the target itself: yes, so that it serves once the group is
+///   used; except with reason `Target.InvalidState` (a stopped instance): no;
+/// - `unavailable` (health checks are off, and the load balancer sends traffic anyway): yes;
+/// - `initial` (registered, first health checks not passed yet): yes, the state it is on its
+///   way to, with a warning;
+/// - absent: yes; anything else: yes, with a warning.
+fn target_healthy(cx: &mut Cx<'_, '_>, d: &Value, path: &str) -> bool {
+    let Some(h) = d.get("TargetHealth").filter(|h| !h.is_null()) else { return true };
+    let at = join(path, "TargetHealth");
+    let state = cx.opt_str(h, &at, "State");
+    match state {
+        None | Some("healthy" | "unavailable") => true,
+        Some("unhealthy" | "unhealthy.draining" | "draining") => false,
+        Some("unused") => cx.opt_str(h, &at, "Reason") != Some("Target.InvalidState"),
+        Some("initial") => {
+            let msg = "the target's first health checks have not passed yet; imported as healthy";
+            cx.warn(join(&at, "State"), msg);
+            true
+        }
+        Some(other) => {
+            cx.warn(join(&at, "State"), format!("unknown health state {other:?}; imported as healthy"));
+            true
+        }
+    }
+}
+
+/// Each imported load balancer's listeners, from the `LoadBalancerListeners` wrapper and the
+/// raw `Listeners` (a listener in both counts once), by port. A listener forwards to the target
+/// group of its last default action (by `Order`): `authenticate-*` actions come before it and
+/// are not modelled (the listener is imported as if the client had signed in), `redirect` and
+/// `fixed-response` are not modelled yet (the listener is skipped), and a weighted forward to
+/// several target groups keeps the first. Listener rules (`describe-rules`) are not in the
+/// layout: every request goes to the default action.
+fn listeners(s: &Snapshot<'_>, t: &mut Topology, ids: &BTreeMap<String, String>, is: &mut Issues) {
+    let groups: BTreeSet<String> = t.target_groups.iter().map(|g| g.id.clone()).collect();
+    let mut raw: BTreeMap<&str, Vec<&Item<'_>>> = BTreeMap::new();
+    for l in s.items("Listeners") {
+        match l.cx(is).req_str(l.v, "", "LoadBalancerArn", "listener") {
+            Some(arn) => raw.entry(arn).or_default().push(l),
+            None => continue,
+        }
+    }
+    for x in s.items("LoadBalancers") {
+        let Some(lb) = ids.get(&x.id).and_then(|id| t.load_balancers.iter_mut().find(|b| b.id == *id)) else {
+            continue;
+        };
+        let application = lb.lb_type == "application";
+        let mut found: Vec<(&Item<'_>, String, &Value)> = Vec::new();
+        if let Some(w) = s.get("LoadBalancerListeners", &x.id) {
+            let mut cx = w.cx(is);
+            for (i, l) in cx.list(w.v, "", "Listeners").iter().enumerate() {
+                found.push((w, format!("Listeners[{i}]"), l));
+            }
+        }
+        for l in raw.get(x.id.as_str()).into_iter().flatten() {
+            found.push((l, String::new(), l.v));
+        }
+        let mut seen = BTreeSet::new();
+        for (item, path, l) in found {
+            if let Some(arn) = l.get("ListenerArn").and_then(Value::as_str) {
+                if !seen.insert(arn) {
+                    continue;
+                }
+            }
+            let mut cx = item.cx(is);
+            if let Some(listener) = listener(&mut cx, l, &path, application, ids, &groups) {
+                lb.listeners.push(listener);
+            }
+        }
+        lb.listeners.sort_by(|a, b| (a.port, &a.protocol).cmp(&(b.port, &b.protocol)));
+    }
+}
+
+/// One listener; see [`listeners`].
+fn listener(
+    cx: &mut Cx<'_, '_>,
+    l: &Value,
+    path: &str,
+    application: bool,
+    ids: &BTreeMap<String, String>,
+    groups: &BTreeSet<String>,
+) -> Option<Listener> {
+    let protocol = cx.req_str(l, path, "Protocol", "listener")?;
+    let Some(port) = cx.port(l, path, "Port", "listener").ok()? else {
+        cx.error(join(path, "Port"), "required field is missing; listener skipped");
+        return None;
+    };
+    let (ok, kind) = if application {
+        (matches!(protocol, "HTTP" | "HTTPS"), "an Application Load Balancer (HTTP, HTTPS)")
+    } else {
+        (
+            matches!(protocol, "TCP" | "UDP" | "TLS" | "TCP_UDP"),
+            "a Network Load Balancer (TCP, UDP, TLS, TCP_UDP)",
+        )
+    };
+    if !ok {
+        let msg = format!("{protocol:?} is not a listener protocol of {kind}; listener skipped");
+        cx.warn(join(path, "Protocol"), msg);
+        return None;
+    }
+    let actions_path = join(path, "DefaultActions");
+    let actions = cx.list(l, path, "DefaultActions");
+    let last = actions.iter().enumerate().max_by_key(|(i, a)| (a.get("Order").and_then(Value::as_i64), *i));
+    let Some((n, action)) = last else {
+        cx.error(actions_path, "the listener has no default action; skipped");
+        return None;
+    };
+    let at = format!("{actions_path}[{n}]");
+    let kind = cx.req_str(action, &at, "Type", "listener")?;
+    if kind != "forward" {
+        cx.warn(join(&at, "Type"), format!("{kind} actions are not modelled yet; listener skipped"));
+        return None;
+    }
+    if let Some((j, _)) = actions.iter().enumerate().find(|(j, a)| {
+        *j != n && a.get("Type").and_then(Value::as_str).is_some_and(|t| t.starts_with("authenticate-"))
+    }) {
+        let msg =
+            "authentication is not modelled yet: the listener is imported as if every client had signed in";
+        cx.warn(format!("{actions_path}[{j}].Type"), msg);
+    }
+    let (field, arn) = match cx.opt_str(action, &at, "TargetGroupArn") {
+        Some(arn) => (join(&at, "TargetGroupArn"), arn),
+        None => {
+            let fc = join(&at, "ForwardConfig");
+            let list = match action.get("ForwardConfig").filter(|f| !f.is_null()) {
+                Some(f) => cx.list(f, &fc, "TargetGroups"),
+                None => &[],
+            };
+            let Some(first) = list.first() else {
+                cx.error(
+                    join(&at, "TargetGroupArn"),
+                    "a forward action without a target group; listener skipped",
+                );
+                return None;
+            };
+            if list.len() > 1 {
+                let msg = format!(
+                    "weighted forwarding to {} target groups is not modelled yet: only the first is imported",
+                    list.len()
+                );
+                cx.warn(join(&fc, "TargetGroups"), msg);
+            }
+            let p = format!("{fc}.TargetGroups[0]");
+            (join(&p, "TargetGroupArn"), cx.req_str(first, &p, "TargetGroupArn", "listener")?)
+        }
+    };
+    let Some(group) = ids.get(arn).filter(|id| groups.contains(*id)) else {
+        cx.warn(field, format!("target group {arn} was not imported; listener skipped"));
+        return None;
+    };
+    Some(Listener { protocol: protocol.to_string(), port, target_group: group.clone() })
+}
+
+/// Load balancer wrappers and raw listeners whose load balancer or target group is not in the
+/// snapshot at all (one that is but was skipped has been warned about already).
+fn elb_orphans(s: &Snapshot<'_>, is: &mut Issues) {
+    let cases = [
+        ("LoadBalancerListeners", "LoadBalancers", "LoadBalancerArn", "load balancer", "its listeners are"),
+        ("LoadBalancerAttributes", "LoadBalancers", "LoadBalancerArn", "load balancer", "its attributes are"),
+        ("Listeners", "LoadBalancers", "LoadBalancerArn", "load balancer", "the listener is"),
+        ("LoadBalancerTargetHealth", "TargetGroups", "TargetGroupArn", "target group", "its targets are"),
+        ("TargetGroupAttributes", "TargetGroups", "TargetGroupArn", "target group", "its attributes are"),
+    ];
+    for (key, parents, field, parent, what) in cases {
+        for x in s.items(key) {
+            let Some(arn) = x.v.get(field).and_then(Value::as_str) else { continue };
+            if s.get(parents, arn).is_none() {
+                x.cx(is).warn(field, format!("{parent} {arn} is not in the snapshot; {what} skipped"));
+            }
+        }
+    }
 }
 
 /// An Elastic IP and the private address it maps to. A NAT gateway's is imported idle: the
@@ -2456,11 +3300,6 @@ mod tests {
     fn routes_to_unmodelled_targets_are_skipped_with_a_warning_naming_the_component() {
         let cases = [
             (
-                json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "vgw-1"}),
-                "GatewayId",
-                "virtual private gateway",
-            ),
-            (
                 json!({"DestinationPrefixListId": "pl-1", "GatewayId": "igw-1"}),
                 "DestinationPrefixListId",
                 "prefix-list",
@@ -2779,16 +3618,19 @@ mod tests {
     fn unmodelled_resources_get_one_warning_each_and_unknown_keys_are_ignored() {
         let (t, issues) = run(json!({
             "Vpcs": [vpc_json()],
-            "VpnGateways": [{"VpnGatewayId": "vgw-1"}, {"VpnGatewayId": "vgw-2"}],
-            "CustomerGateways": [{"CustomerGatewayId": "cgw-1"}],
-            "LoadBalancers": [{"LoadBalancerArn": "arn:lb"}],
+            "DirectConnectGateways": [{"DirectConnectGatewayId": "dx-1"}, {"DirectConnectGatewayId": "dx-2"}],
+            "VirtualInterfaces": [{"VirtualInterfaceId": "dxvif-1"}],
+            "TargetHealthDescriptions": [{"Target": {"Id": "i-1"}}],
             "AvailabilityZones": [{"ZoneName": "us-east-1a"}],
             "DBInstances": [{"DBInstanceIdentifier": "db"}]}));
         assert_eq!(t.vpcs.len(), 1);
         let objects: Vec<&str> = issues.iter().map(|i| i.object.as_str()).collect();
-        assert_eq!(objects, vec!["vgw-1", "vgw-2", "cgw-1", "arn:lb"]);
-        let i = issue(&issues, "vgw-1", "VpnGateways");
-        assert_eq!(i.message, "virtual private gateways are not modelled yet; skipped");
+        assert_eq!(objects, vec!["i-1", "dx-1", "dx-2", "dxvif-1"]);
+        let i = issue(&issues, "dx-1", "DirectConnectGateways");
+        assert_eq!(i.message, "Direct Connect gateways are not modelled yet; skipped");
+        assert!(issue(&issues, "i-1", "TargetHealthDescriptions")
+            .message
+            .contains("without its target group"));
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
     }
 
@@ -2796,10 +3638,10 @@ mod tests {
     fn objects_seen_in_several_files_are_merged_by_id_first_wins() {
         let mut renamed = vpc_json();
         renamed["Tags"] = tags("second");
-        let a = json!({"Vpcs": [vpc_json()], "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
+        let a = json!({"Vpcs": [vpc_json()], "DirectConnectGateways": [{"DirectConnectGatewayId": "dx-1"}],
                        "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "active")]});
         let b = json!({"Vpcs": [renamed, {"VpcId": "vpc-0", "CidrBlock": "10.9.0.0/16"}],
-                       "VpnGateways": [{"VpnGatewayId": "vgw-1"}],
+                       "DirectConnectGateways": [{"DirectConnectGatewayId": "dx-1"}],
                        "VpcPeeringConnections": [peering_json("pcx-1", "vpc-1", "vpc-0", "deleted")]});
         let (t, issues) = run_files(&[
             file("accounts/1/us-east-1/Vpcs.json", &a),
@@ -2808,7 +3650,7 @@ mod tests {
         let ids: Vec<&str> = t.vpcs.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(ids, vec!["vpc-0", "vpc-1"], "sorted by id, no duplicate");
         assert_eq!(t.vpcs[1].name.as_deref(), Some("main"), "the first file wins");
-        assert_eq!(issues.len(), 1, "one warning for the VPN gateway seen twice: {issues:#?}");
+        assert_eq!(issues.len(), 1, "one warning for the Direct Connect gateway seen twice: {issues:#?}");
         assert_eq!(issues[0].file, "accounts/1/us-east-1/Vpcs.json");
         assert_eq!(t.vpc_peering_connections.len(), 1, "the peering connection seen from both sides");
         assert_eq!(t.vpc_peering_connections[0].status, "active", "the first file wins");
@@ -3401,7 +4243,7 @@ mod tests {
             "Vpcs": [vpc_json()],
             "PrefixLists": prefix_lists_json(),
             "VpcEndpoints": [s3, deleted,
-                             endpoint_json("vpce-if", "Interface", "com.amazonaws.eu-west-3.ec2", &[]),
+                             endpoint_json("vpce-gwlb", "GatewayLoadBalancer", "com.amazonaws.vpce.eu-west-3.vpce-svc-1", &[]),
                              endpoint_json("vpce-x", "Gateway", "com.amazonaws.eu-west-3.sqs", &[])],
             "RouteTables": [
                 {"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
@@ -3433,8 +4275,8 @@ mod tests {
         assert!(issue(&issues, "vpce-s3", "RouteTableIds[1]").message.contains("vpc-2"));
         assert!(issue(&issues, "vpce-s3", "RouteTableIds[2]").message.contains("not imported"));
         assert!(issue(&issues, "vpce-old", "State").message.contains("deleted"));
-        let i = issue(&issues, "vpce-if", "VpcEndpointType");
-        assert_eq!(i.message, "interface VPC endpoints are not modelled yet; skipped");
+        let i = issue(&issues, "vpce-gwlb", "VpcEndpointType");
+        assert_eq!(i.message, "Gateway Load Balancer VPC endpoints are not modelled yet; skipped");
         assert!(issue(&issues, "vpce-x", "ServiceName").message.contains("sqs"));
         assert!(issue(&issues, "rtb-1", "Routes[1].GatewayId").message.contains("not imported"));
         assert_eq!(issues.len(), 6, "{issues:#?}");
@@ -3660,5 +4502,509 @@ mod tests {
         assert!(issue(&issues, "sg-a", "IpPermissionsEgress[0].UserIdGroupPairs[0].GroupId")
             .message
             .contains("transit gateway"));
+    }
+
+    const ALB: &str = "arn:aws:elasticloadbalancing:eu-west-3:111:loadbalancer/app/web/abc";
+    const NLB: &str = "arn:aws:elasticloadbalancing:eu-west-3:111:loadbalancer/net/edge/def";
+
+    fn tg_arn(name: &str) -> String {
+        format!("arn:aws:elasticloadbalancing:eu-west-3:111:targetgroup/{name}/0123")
+    }
+
+    fn zone_subnet_json(id: &str, az: &str, cidr: &str) -> Value {
+        json!({"SubnetId": id, "VpcId": "vpc-1", "AvailabilityZone": az, "CidrBlock": cidr})
+    }
+
+    /// A VPC over two zones, with an app instance in each and a group for each tier.
+    fn elb_base() -> Value {
+        let mut app_b = interface_json("eni-app-b", "i-b", "10.0.11.10");
+        app_b["SubnetId"] = json!("subnet-app-b");
+        let mut app_a = interface_json("eni-app-a", "i-a", "10.0.10.10");
+        app_a["SubnetId"] = json!("subnet-app-a");
+        json!({
+            "Vpcs": [vpc_json()],
+            "Subnets": [zone_subnet_json("subnet-a", "eu-west-3a", "10.0.0.0/24"),
+                        zone_subnet_json("subnet-b", "eu-west-3b", "10.0.1.0/24"),
+                        zone_subnet_json("subnet-a2", "eu-west-3a", "10.0.2.0/24"),
+                        zone_subnet_json("subnet-app-a", "eu-west-3a", "10.0.10.0/24"),
+                        zone_subnet_json("subnet-app-b", "eu-west-3b", "10.0.11.0/24")],
+            "SecurityGroups": [group_json("sg-lb", "lb"), group_json("sg-web", "web")],
+            "Reservations": [reservation_json("i-a", "t3.micro"), reservation_json("i-b", "t3.micro")],
+            "NetworkInterfaces": [app_a, app_b]})
+    }
+
+    /// A load balancer node's interface, as AWS lists it.
+    fn node_json(id: &str, arn: &str, subnet: &str, address: &str, public: Option<&str>) -> Value {
+        let mut e = json!({"NetworkInterfaceId": id, "SubnetId": subnet, "InterfaceType": "interface",
+                           "Description": format!("ELB {}", elb_suffix(arn).unwrap_or_default()),
+                           "PrivateIpAddress": address, "RequesterManaged": true,
+                           "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": address}],
+                           "Groups": [{"GroupId": "sg-lb"}], "Attachment": {"DeviceIndex": 1}});
+        if let Some(p) = public {
+            e["Association"] = json!({"PublicIp": p, "IpOwnerId": "amazon"});
+            e["PrivateIpAddresses"][0]["Association"] = json!({"PublicIp": p, "IpOwnerId": "amazon"});
+        }
+        e
+    }
+
+    fn target_group_json(name: &str, protocol: &str, port: u16, kind: &str) -> Value {
+        json!({"TargetGroupArn": tg_arn(name), "TargetGroupName": name, "Protocol": protocol, "Port": port,
+               "TargetType": kind, "VpcId": "vpc-1"})
+    }
+
+    fn health_json(id: &str, port: u16, state: &str) -> Value {
+        json!({"Target": {"Id": id, "Port": port}, "TargetHealth": {"State": state}})
+    }
+
+    fn push(v: &mut Value, key: &str, item: Value) {
+        match v.get_mut(key).and_then(Value::as_array_mut) {
+            Some(list) => list.push(item),
+            None => v[key] = json!([item]),
+        }
+    }
+
+    fn alb_snapshot() -> Value {
+        let mut v = elb_base();
+        push(
+            &mut v,
+            "NetworkInterfaces",
+            node_json("eni-node-a", ALB, "subnet-a", "10.0.0.57", Some("3.3.3.1")),
+        );
+        push(
+            &mut v,
+            "NetworkInterfaces",
+            node_json("eni-node-b", ALB, "subnet-b", "10.0.1.88", Some("3.3.3.2")),
+        );
+        v["LoadBalancers"] = json!([{
+            "LoadBalancerArn": ALB, "LoadBalancerName": "web", "Type": "application", "Scheme": "internet-facing",
+            "VpcId": "vpc-1", "State": {"Code": "active"}, "SecurityGroups": ["sg-lb", "sg-elsewhere"],
+            "AvailabilityZones": [{"ZoneName": "eu-west-3a", "SubnetId": "subnet-a", "LoadBalancerAddresses": []},
+                                  {"ZoneName": "eu-west-3b", "SubnetId": "subnet-b", "LoadBalancerAddresses": []}]}]);
+        v["LoadBalancerAttributes"] = json!([{"LoadBalancerArn": ALB, "Attributes": [
+            {"Key": "deletion_protection.enabled", "Value": "false"},
+            {"Key": "load_balancing.cross_zone.enabled", "Value": "false"}]}]);
+        v["LoadBalancerListeners"] = json!([{"LoadBalancerArn": ALB, "Listeners": [
+            {"ListenerArn": "arn:listener/443", "LoadBalancerArn": ALB, "Protocol": "HTTPS", "Port": 443,
+             "DefaultActions": [{"Type": "authenticate-oidc", "Order": 1},
+                                {"Type": "forward", "Order": 2, "TargetGroupArn": tg_arn("app")}]},
+            {"ListenerArn": "arn:listener/80", "LoadBalancerArn": ALB, "Protocol": "HTTP", "Port": 80,
+             "DefaultActions": [{"Type": "redirect", "Order": 1}]}]}]);
+        v["Listeners"] = json!([
+            {"ListenerArn": "arn:listener/443", "LoadBalancerArn": ALB, "Protocol": "HTTPS", "Port": 443,
+             "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn("app")}]},
+            {"ListenerArn": "arn:listener/8080", "LoadBalancerArn": ALB, "Protocol": "HTTP", "Port": 8080,
+             "DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                 {"TargetGroupArn": tg_arn("app"), "Weight": 90}, {"TargetGroupArn": tg_arn("canary"), "Weight": 10}]}}]}]);
+        v["TargetGroups"] = json!([target_group_json("app", "HTTP", 80, "instance")]);
+        v["LoadBalancerTargetHealth"] = json!([{"TargetGroupArn": tg_arn("app"), "TargetHealthDescriptions": [
+            health_json("i-a", 80, "healthy"), health_json("i-b", 8080, "unhealthy")]}]);
+        v
+    }
+
+    #[test]
+    fn a_load_balancer_takes_subnets_nodes_groups_listeners_and_cross_zone_and_its_interfaces_are_nodes() {
+        let (t, issues) = run(alb_snapshot());
+        assert_eq!(
+            t.load_balancers,
+            vec![LoadBalancer {
+                id: "web".into(),
+                name: Some("web".into()),
+                lb_type: "application".into(),
+                scheme: "internet-facing".into(),
+                vpc: "vpc-1".into(),
+                subnets: vec!["subnet-a".into(), "subnet-b".into()],
+                security_groups: vec!["sg-lb".into()],
+                listeners: vec![
+                    Listener { protocol: "HTTPS".into(), port: 443, target_group: "app".into() },
+                    Listener { protocol: "HTTP".into(), port: 8080, target_group: "app".into() },
+                ],
+                cross_zone: Some(false),
+                nodes: vec![
+                    LoadBalancerNode {
+                        subnet: "subnet-a".into(),
+                        private_ip: Some(ip("10.0.0.57")),
+                        public_ip: Some(ip("3.3.3.1"))
+                    },
+                    LoadBalancerNode {
+                        subnet: "subnet-b".into(),
+                        private_ip: Some(ip("10.0.1.88")),
+                        public_ip: Some(ip("3.3.3.2"))
+                    },
+                ],
+            }]
+        );
+        let enis: Vec<&str> = t.network_interfaces.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(enis, vec!["eni-app-a", "eni-app-b"], "the nodes' interfaces are the model's");
+        let lb = ALB;
+        for (object, field, text) in [
+            (lb, "SecurityGroups[1]", "sg-elsewhere"),
+            (lb, "Listeners[0].DefaultActions[0].Type", "authentication is not modelled yet"),
+            (lb, "Listeners[1].DefaultActions[0].Type", "redirect actions are not modelled yet"),
+            ("arn:listener/8080", "DefaultActions[0].ForwardConfig.TargetGroups", "only the first"),
+        ] {
+            let i = issue(&issues, object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        assert_eq!(issues.len(), 4, "the listener in both lists counts once: {issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.load_balancers[0].nodes.len(), 2);
+    }
+
+    #[test]
+    fn target_groups_take_targets_with_their_health_and_skip_what_is_not_modelled() {
+        let mut v = alb_snapshot();
+        v["TargetGroups"] = json!([
+            target_group_json("app", "HTTP", 80, "instance"),
+            target_group_json("ips", "TCP", 443, "ip"),
+            target_group_json("fn", "HTTP", 80, "lambda"),
+            {"TargetGroupArn": tg_arn("elsewhere"), "TargetGroupName": "elsewhere", "Protocol": "TCP",
+             "Port": 80, "TargetType": "instance", "VpcId": "vpc-2"},
+            target_group_json("web", "TCP", 80, "instance")]);
+        v["TargetGroupAttributes"] = json!([{"TargetGroupArn": tg_arn("ips"), "Attributes": [
+            {"Key": "preserve_client_ip.enabled", "Value": "true"}]}]);
+        let unused = |id: &str, reason: &str| json!({"Target": {"Id": id, "Port": 80}, "TargetHealth": {"State": "unused", "Reason": reason}});
+        v["LoadBalancerTargetHealth"] = json!([
+            {"TargetGroupArn": tg_arn("app"), "TargetHealthDescriptions": [
+                health_json("i-a", 80, "healthy"), health_json("i-b", 80, "draining"),
+                health_json("i-gone", 80, "healthy"), health_json("i-a", 80, "healthy")]},
+            {"TargetGroupArn": tg_arn("ips"), "TargetHealthDescriptions": [
+                health_json("10.0.10.10", 443, "initial"), health_json("10.0.11.10", 8443, "unhealthy.draining"),
+                health_json("192.168.1.5", 443, "healthy"), health_json("not-an-ip", 443, "healthy")]},
+            {"TargetGroupArn": tg_arn("web"), "TargetHealthDescriptions": [
+                unused("i-a", "Target.NotInUse"), unused("i-b", "Target.InvalidState")]},
+            {"TargetGroupArn": tg_arn("gone"), "TargetHealthDescriptions": []}]);
+        let (t, issues) = run(v);
+        let target = |id: &str, port: Option<u16>, healthy: bool| TargetSpec { id: id.into(), port, healthy };
+        let groups: Vec<(&str, &str, Vec<TargetSpec>, Option<bool>)> = t
+            .target_groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.target_type.as_str(), g.targets.clone(), g.preserve_client_ip))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("app", "instance", vec![target("i-a", None, true), target("i-b", None, false)], None),
+                (
+                    "ips",
+                    "ip",
+                    vec![target("10.0.10.10", None, true), target("10.0.11.10", Some(8443), false)],
+                    Some(true)
+                ),
+                ("web/0123", "instance", vec![target("i-a", None, true), target("i-b", None, false)], None),
+            ],
+            "a target group named like a load balancer keeps the end of its ARN as id"
+        );
+        assert_eq!(t.target_groups[2].name.as_deref(), Some("web"));
+        let health = "TargetHealthDescriptions";
+        for (object, field, text) in [
+            (tg_arn("fn"), "TargetType", "Lambda function targets are not modelled yet"),
+            (tg_arn("elsewhere"), "VpcId", "vpc-2 was not imported"),
+            (tg_arn("app"), &format!("{health}[2].Target.Id") as &str, "instance i-gone was not imported"),
+            (tg_arn("ips"), &format!("{health}[0].TargetHealth.State"), "imported as healthy"),
+            (tg_arn("ips"), &format!("{health}[2].Target.Id"), "peered VPC or on premises"),
+            (tg_arn("gone"), "TargetGroupArn", "not in the snapshot"),
+        ] {
+            let i = issue(&issues, &object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        let i = issue(&issues, &tg_arn("ips"), &format!("{health}[3].Target.Id"));
+        assert_eq!(i.severity, Severity::Error);
+        let (_, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+    }
+
+    #[test]
+    fn an_nlb_takes_its_addresses_from_load_balancer_addresses_and_its_elastic_ips_stay_with_the_nodes() {
+        let mut v = elb_base();
+        push(
+            &mut v,
+            "NetworkInterfaces",
+            node_json("eni-nlb-a", NLB, "subnet-a", "10.0.0.99", Some("15.0.0.1")),
+        );
+        v["NetworkInterfaces"][2]["InterfaceType"] = json!("network_load_balancer");
+        v["Addresses"] = json!([{"AllocationId": "eipalloc-nlb", "PublicIp": "15.0.0.1",
+                                  "NetworkInterfaceId": "eni-nlb-a", "PrivateIpAddress": "10.0.0.99"}]);
+        v["LoadBalancers"] = json!([{
+            "LoadBalancerArn": NLB, "LoadBalancerName": "edge", "Type": "network", "VpcId": "vpc-1",
+            "AvailabilityZones": [
+                {"SubnetId": "subnet-a", "LoadBalancerAddresses": [{"IpAddress": "15.0.0.1", "AllocationId": "eipalloc-nlb"}]},
+                {"SubnetId": "subnet-a2", "LoadBalancerAddresses": []},
+                {"SubnetId": "subnet-b", "LoadBalancerAddresses": [{"PrivateIPv4Address": "10.0.1.20"}]},
+                {"SubnetId": "subnet-gone"}]}]);
+        v["TargetGroups"] = json!([target_group_json("tcp", "TCP", 80, "instance")]);
+        v["Listeners"] = json!([{"ListenerArn": "arn:listener/1", "LoadBalancerArn": NLB, "Protocol": "TCP",
+                                 "Port": 80, "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn("tcp")}]},
+                                {"ListenerArn": "arn:listener/2", "LoadBalancerArn": NLB, "Protocol": "HTTP",
+                                 "Port": 81, "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn("tcp")}]},
+                                {"ListenerArn": "arn:listener/3", "LoadBalancerArn": "arn:other", "Protocol": "TCP",
+                                 "Port": 82, "DefaultActions": []}]);
+        let (t, issues) = run(v);
+        let lb = &t.load_balancers[0];
+        assert_eq!((lb.scheme.as_str(), lb.cross_zone), ("internet-facing", None));
+        assert_eq!(lb.subnets, vec!["subnet-a".to_string(), "subnet-b".to_string()]);
+        assert_eq!(
+            lb.nodes,
+            vec![
+                LoadBalancerNode {
+                    subnet: "subnet-a".into(),
+                    private_ip: Some(ip("10.0.0.99")),
+                    public_ip: Some(ip("15.0.0.1"))
+                },
+                LoadBalancerNode {
+                    subnet: "subnet-b".into(),
+                    private_ip: Some(ip("10.0.1.20")),
+                    public_ip: None
+                },
+            ]
+        );
+        assert_eq!(
+            lb.listeners,
+            vec![Listener { protocol: "TCP".into(), port: 80, target_group: "tcp".into() }]
+        );
+        assert!(t.elastic_ips.is_empty(), "the node holds the address");
+        assert!(issue(&issues, "eipalloc-nlb", "NetworkInterfaceId")
+            .message
+            .contains("node of load balancer edge"));
+        assert!(issue(&issues, NLB, "AvailabilityZones[1].SubnetId")
+            .message
+            .contains("second one in eu-west-3a"));
+        assert!(issue(&issues, NLB, "AvailabilityZones[3].SubnetId").message.contains("subnet-gone"));
+        assert!(issue(&issues, "arn:listener/2", "Protocol").message.contains("Network Load Balancer"));
+        assert!(issue(&issues, "arn:listener/3", "LoadBalancerArn").message.contains("not in the snapshot"));
+        assert_eq!(issues.len(), 5, "{issues:#?}");
+        let (_, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+    }
+
+    #[test]
+    fn load_balancers_that_cannot_be_modelled_are_skipped_and_their_interfaces_too() {
+        let mut v = elb_base();
+        let lb = |arn: &str, ty: &str, vpc: &str, subnets: &[&str]| {
+            let zones: Vec<Value> = subnets.iter().map(|s| json!({"SubnetId": s})).collect();
+            json!({"LoadBalancerArn": arn, "LoadBalancerName": arn.rsplit('/').nth(1), "Type": ty,
+                   "VpcId": vpc, "AvailabilityZones": zones})
+        };
+        let arn = |kind: &str, name: &str| {
+            format!("arn:aws:elasticloadbalancing:eu-west-3:111:loadbalancer/{kind}/{name}/1")
+        };
+        let mut failed = lb(&arn("net", "failed"), "network", "vpc-1", &["subnet-a"]);
+        failed["State"] = json!({"Code": "failed"});
+        v["LoadBalancers"] = json!([
+            lb(&arn("gwy", "inspect"), "gateway", "vpc-1", &["subnet-a"]),
+            lb(&arn("app", "lonely"), "application", "vpc-1", &["subnet-a", "subnet-a2"]),
+            lb(&arn("app", "away"), "application", "vpc-2", &["subnet-x", "subnet-y"]),
+            failed
+        ]);
+        push(
+            &mut v,
+            "NetworkInterfaces",
+            node_json("eni-lonely", &arn("app", "lonely"), "subnet-a", "10.0.0.5", None),
+        );
+        push(
+            &mut v,
+            "NetworkInterfaces",
+            node_json("eni-classic", "ELB classic", "subnet-a", "10.0.0.6", None),
+        );
+        v["NetworkInterfaces"][3]["Description"] = json!("ELB classic");
+        v["LoadBalancerAttributes"] = json!([{"LoadBalancerArn": "arn:gone", "Attributes": []}]);
+        let (t, issues) = run(v);
+        assert!(t.load_balancers.is_empty());
+        assert_eq!(t.network_interfaces.len(), 2, "nodes are never plain interfaces");
+        for (object, field, text) in [
+            (arn("gwy", "inspect"), "Type", "Gateway Load Balancers are not modelled yet"),
+            (arn("app", "lonely"), "AvailabilityZones[1].SubnetId", "second one"),
+            (arn("app", "lonely"), "AvailabilityZones", "two Availability Zones"),
+            (arn("app", "away"), "VpcId", "vpc-2 was not imported"),
+            (arn("net", "failed"), "State.Code", "failed"),
+            (
+                "eni-lonely".into(),
+                "Description",
+                "node of load balancer app/lonely/1, which was not imported",
+            ),
+            ("eni-classic".into(), "Description", "node of load balancer classic"),
+            ("arn:gone".into(), "LoadBalancerArn", "its attributes are skipped"),
+        ] {
+            let i = issue(&issues, &object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        assert_eq!(issues.len(), 8, "{issues:#?}");
+    }
+
+    fn vpn_snapshot() -> Value {
+        json!({
+            "Vpcs": [vpc_json(), {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}],
+            "VpnGateways": [
+                {"VpnGatewayId": "vgw-1", "State": "available", "Tags": tags("onprem"),
+                 "VpcAttachments": [{"State": "detached", "VpcId": "vpc-2"}, {"State": "attached", "VpcId": "vpc-1"}]},
+                {"VpnGatewayId": "vgw-spare", "State": "available", "VpcAttachments": []},
+                {"VpnGatewayId": "vgw-away", "VpcAttachments": [{"State": "attached", "VpcId": "vpc-9"}]},
+                {"VpnGatewayId": "vgw-old", "State": "deleted"}],
+            "CustomerGateways": [
+                {"CustomerGatewayId": "cgw-1", "IpAddress": "203.0.113.1", "State": "available"},
+                {"CustomerGatewayId": "cgw-v6", "IpAddress": "2001:db8::1"},
+                {"CustomerGatewayId": "cgw-cert", "State": "available"}],
+            "VpnConnections": [
+                {"VpnConnectionId": "vpn-1", "State": "available", "VpnGatewayId": "vgw-1", "CustomerGatewayId": "cgw-1",
+                 "Options": {"StaticRoutesOnly": true}, "Tags": tags("dc"),
+                 "Routes": [{"DestinationCidrBlock": "192.168.0.0/16", "State": "available"},
+                            {"DestinationCidrBlock": "172.16.0.0/12", "State": "deleted"},
+                            {"DestinationCidrBlock": "10.0.0.0/8", "State": "available"},
+                            {"DestinationCidrBlock": "192.168.0.0/16"},
+                            {"DestinationCidrBlock": "172.31.0.1/16", "State": "available"}],
+                 "VgwTelemetry": [{"Status": "UP"}, {"Status": "DOWN"}]},
+                {"VpnConnectionId": "vpn-bgp", "State": "available", "VpnGatewayId": "vgw-spare",
+                 "CustomerGatewayId": "cgw-1", "Options": {"StaticRoutesOnly": false}, "Routes": [],
+                 "VgwTelemetry": [{"Status": "DOWN"}, {"Status": "DOWN"}]},
+                {"VpnConnectionId": "vpn-tgw", "State": "available", "TransitGatewayId": "tgw-1", "CustomerGatewayId": "cgw-1"},
+                {"VpnConnectionId": "vpn-v6", "State": "available", "VpnGatewayId": "vgw-1", "CustomerGatewayId": "cgw-v6"},
+                {"VpnConnectionId": "vpn-old", "State": "deleted", "VpnGatewayId": "vgw-old", "CustomerGatewayId": "cgw-1"}],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+                "PropagatingVgws": [{"GatewayId": "vgw-1"}, {"GatewayId": "vgw-spare"}],
+                "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable"},
+                           {"DestinationCidrBlock": "192.168.0.0/16", "GatewayId": "vgw-1", "State": "active",
+                            "Origin": "EnableVgwRoutePropagation"},
+                           {"DestinationCidrBlock": "172.20.0.0/16", "GatewayId": "vgw-1", "State": "active",
+                            "Origin": "EnableVgwRoutePropagation"},
+                           {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "vgw-1", "State": "active"},
+                           {"DestinationCidrBlock": "100.64.0.0/16", "GatewayId": "vgw-away", "State": "active"}]}]})
+    }
+
+    #[test]
+    fn vpn_gateways_customer_gateways_connections_and_propagation_are_imported() {
+        let (t, issues) = run(vpn_snapshot());
+        assert_eq!(
+            t.vpn_gateways,
+            vec![
+                VpnGateway { id: "vgw-1".into(), name: Some("onprem".into()), vpc: Some("vpc-1".into()) },
+                VpnGateway { id: "vgw-away".into(), name: None, vpc: None },
+                VpnGateway { id: "vgw-spare".into(), name: None, vpc: None },
+            ]
+        );
+        assert_eq!(
+            t.customer_gateways,
+            vec![CustomerGateway { id: "cgw-1".into(), name: None, ip_address: ip("203.0.113.1") }]
+        );
+        assert_eq!(
+            t.vpn_connections,
+            vec![
+                VpnConnection {
+                    id: "vpn-1".into(),
+                    name: Some("dc".into()),
+                    vpn_gateway: "vgw-1".into(),
+                    customer_gateway: "cgw-1".into(),
+                    routes: vec![net("192.168.0.0/16")],
+                },
+                VpnConnection {
+                    id: "vpn-bgp".into(),
+                    name: None,
+                    vpn_gateway: "vgw-spare".into(),
+                    customer_gateway: "cgw-1".into(),
+                    routes: Vec::new(),
+                },
+            ]
+        );
+        let r = &t.route_tables[0];
+        assert_eq!(r.propagating_gateways, vec!["vgw-1".to_string()]);
+        let routes: Vec<(String, &str, bool)> =
+            r.routes.iter().map(|x| (x.destination.to_string(), x.target.as_str(), x.blackhole)).collect();
+        assert_eq!(
+            routes,
+            vec![
+                ("172.20.0.0/16".to_string(), "vgw-1", false),
+                ("0.0.0.0/0".to_string(), "vgw-1", false),
+                ("100.64.0.0/16".to_string(), "vgw-away", true),
+            ],
+            "the propagated route of vpn-1 is the model's"
+        );
+        for (object, field, text) in [
+            ("vgw-away", "VpcAttachments[0].VpcId", "imported detached"),
+            ("vgw-old", "State", "deleted"),
+            ("cgw-v6", "IpAddress", "IPv6"),
+            ("cgw-cert", "IpAddress", "no IP address"),
+            ("vpn-1", "Routes[2].DestinationCidrBlock", "overlaps VPC vpc-1"),
+            ("vpn-1", "Routes[4].DestinationCidrBlock", "host bits"),
+            ("vpn-bgp", "Options.StaticRoutesOnly", "BGP"),
+            ("vpn-bgp", "VgwTelemetry", "every tunnel is DOWN"),
+            ("vpn-tgw", "TransitGatewayId", "transit gateway"),
+            ("vpn-v6", "CustomerGatewayId", "cgw-v6 was not imported"),
+            ("vpn-old", "State", "deleted"),
+            ("rtb-1", "PropagatingVgws[1].GatewayId", "not attached to a VPC"),
+            ("rtb-1", "Routes[2].Origin", "imported as a static route"),
+            ("rtb-1", "Routes[4].GatewayId", "imported as blackhole"),
+        ] {
+            let i = issue(&issues, object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        assert_eq!(issues.len(), 14, "{issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        let propagated: Vec<String> = m.route_tables[0]
+            .routes
+            .iter()
+            .filter(|r| r.propagated)
+            .map(|r| r.destination.to_string())
+            .collect();
+        assert_eq!(propagated, vec!["192.168.0.0/16"]);
+    }
+
+    #[test]
+    fn an_interface_endpoint_takes_subnets_and_groups_and_its_interfaces_are_the_model_s() {
+        let mut v = elb_base();
+        let mut endpoint = endpoint_json("vpce-if", "Interface", "com.amazonaws.eu-west-3.ssm", &[]);
+        endpoint["SubnetIds"] = json!(["subnet-a", "subnet-a2", "subnet-b", "subnet-gone"]);
+        endpoint["Groups"] = json!([{"GroupId": "sg-web", "GroupName": "web"}, {"GroupId": "sg-other"}]);
+        endpoint["NetworkInterfaceIds"] = json!(["eni-vpce-a"]);
+        let mut empty = endpoint_json("vpce-empty", "Interface", "com.amazonaws.eu-west-3.ssm", &[]);
+        empty["SubnetIds"] = json!(["subnet-gone"]);
+        v["VpcEndpoints"] = json!([endpoint, empty]);
+        let mut a = interface_json("eni-vpce-a", "i-none", "10.0.0.40");
+        a["InterfaceType"] = json!("vpc_endpoint");
+        a["Attachment"] = Value::Null;
+        let mut b = a.clone();
+        b["NetworkInterfaceId"] = json!("eni-vpce-b");
+        b["SubnetId"] = json!("subnet-b");
+        b["Description"] = json!("VPC Endpoint Interface vpce-if");
+        let mut c = a.clone();
+        c["NetworkInterfaceId"] = json!("eni-vpce-c");
+        c["Description"] = json!("VPC Endpoint Interface vpce-empty");
+        push(&mut v, "NetworkInterfaces", a);
+        push(&mut v, "NetworkInterfaces", b);
+        push(&mut v, "NetworkInterfaces", c);
+        let (t, issues) = run(v);
+        assert_eq!(
+            t.vpc_endpoints,
+            vec![VpcEndpoint {
+                id: "vpce-if".into(),
+                name: None,
+                vpc: "vpc-1".into(),
+                service: "com.amazonaws.eu-west-3.ssm".into(),
+                endpoint_type: "interface".into(),
+                route_tables: Vec::new(),
+                subnets: vec!["subnet-a".into(), "subnet-b".into()],
+                security_groups: vec!["sg-web".into()],
+            }]
+        );
+        assert_eq!(t.network_interfaces.len(), 2, "the endpoints' interfaces are not imported");
+        for (object, field, text) in [
+            ("vpce-if", "SubnetIds[1]", "second one in eu-west-3a"),
+            ("vpce-if", "SubnetIds[3]", "subnet-gone was not imported"),
+            ("vpce-if", "Groups[1].GroupId", "sg-other"),
+            ("vpce-empty", "SubnetIds[0]", "subnet-gone"),
+            ("vpce-empty", "SubnetIds", "endpoint skipped"),
+            ("eni-vpce-c", "InterfaceType", "interface VPC endpoint that was not imported"),
+        ] {
+            let i = issue(&issues, object, field);
+            assert_eq!(i.severity, Severity::Warning, "{i}");
+            assert!(i.message.contains(text), "{i}");
+        }
+        assert_eq!(issues.len(), 6, "{issues:#?}");
+        let (m, diags) = crate::model::build(&t);
+        assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+        assert_eq!(m.interfaces.iter().filter(|e| e.endpoint.is_some()).count(), 2);
     }
 }

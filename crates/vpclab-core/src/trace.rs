@@ -1457,8 +1457,7 @@ impl Walk<'_> {
         let via_tgw = self.via_tgw;
         // Where a packet to `p.dst` leaves this interface's subnet for, to know whether it
         // crosses a peering connection (outbound references to a peer's group work then).
-        let route = route::lookup(&m.route_tables[m.subnets[iface.subnet.0].route_table.0], p.dst)
-            .map(|r| r.target.clone());
+        let table = &m.route_tables[m.subnets[iface.subnet.0].route_table.0];
         let usable = |g: SgIx| -> bool {
             let other = m.security_groups[g.0].vpc;
             match (refs, dir) {
@@ -1466,9 +1465,11 @@ impl Walk<'_> {
                 _ if other == vpc => refs == Refs::Preserved,
                 (_, Direction::Ingress) if via_tgw => m.tgw_referencing_between(vpc, other),
                 (_, Direction::Ingress) => m.peering_between(vpc, other).is_some(),
-                (_, Direction::Egress) => {
-                    matches!(route, Some(Target::Peering(x)) if m.peerings[x.0].other(vpc) == Some(other))
-                }
+                // Only then is the route looked up: where the packet leaves the subnet for.
+                (_, Direction::Egress) => matches!(
+                    route::lookup(table, p.dst).map(|r| &r.target),
+                    Some(Target::Peering(x)) if m.peerings[x.0].other(vpc) == Some(other)
+                ),
             }
         };
         match firewall::security_groups(m, eni, dir, &p, &usable) {
