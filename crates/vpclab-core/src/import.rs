@@ -911,6 +911,7 @@ fn subnet(x: &Item<'_>, vpcs: &[Vpc], is: &mut Issues) -> Option<Subnet> {
         cidr_block: cidr,
         ipv6_cidr_block,
         map_public_ip_on_launch: map_public,
+        planned_hosts: None,
     })
 }
 

@@ -87,6 +87,8 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     unused_security_group,
     single_az_vpc,
     nat_in_another_az,
+    subnet_too_small,
+    targets_in_one_az,
 ];
 
 /// Every finding of every rule on `m`, rule by rule.
@@ -453,6 +455,70 @@ fn single_az_vpc(m: &Model) -> Vec<Finding> {
             "run redundant instances in a subnet of a second Availability Zone".to_string(),
             DOC_AZ,
         ));
+    }
+    out
+}
+
+const DOC_SIZING: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html";
+const DOC_ELB_AZ: &str =
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html";
+
+/// A subnet whose planned host count does not fit once AWS has reserved its five addresses,
+/// with the prefix that would ("29 hosts needs a /26").
+fn subnet_too_small(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &m.subnets {
+        let Some(want) = s.planned_hosts else { continue };
+        let usable = crate::cidr::aws_usable(s.cidr);
+        if u128::from(want) <= usable {
+            continue;
+        }
+        let needed = (16..=28u8).rev().find(|len| (1u128 << (32 - len)) - 5 >= u128::from(want));
+        let fix = match needed {
+            Some(len) => format!(
+                "{want} hosts need a /{len} ({} usable); resize the subnet",
+                (1u128 << (32 - len)) - 5
+            ),
+            None => format!("{want} hosts do not fit in one subnet (a /16 has 65531 usable): split them"),
+        };
+        out.push(finding(
+            "subnet-too-small",
+            Kind::Subnet,
+            &s.id,
+            s.name.as_deref(),
+            "planned_hosts",
+            format!("{} has {usable} usable addresses (AWS reserves 5) but {want} are planned", s.cidr),
+            fix,
+            DOC_SIZING,
+        ));
+    }
+    out
+}
+
+/// A load balancer whose healthy targets all sit in one Availability Zone: that zone's
+/// outage takes the service down, whatever the load balancer's own zones.
+fn targets_in_one_az(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for lb in &m.load_balancers {
+        for l in &lb.listeners {
+            let g = &m.target_groups[l.group.0];
+            let azs: BTreeSet<&str> =
+                g.targets.iter().map(|t| m.subnets[m.interfaces[t.eni.0].subnet.0].az.as_str()).collect();
+            let [az] = azs.into_iter().collect::<Vec<_>>()[..] else { continue };
+            if g.targets.len() < 2 && lb.nodes.len() < 2 {
+                continue;
+            }
+            out.push(finding(
+                "targets-in-one-az",
+                Kind::LoadBalancer,
+                &lb.id,
+                lb.name.as_deref(),
+                format!("listener {} {}", l.protocol, l.port),
+                format!("every target of {} is in {az}: an outage of that zone stops the service", g.id),
+                "register targets in a second Availability Zone".to_string(),
+                DOC_ELB_AZ,
+            ));
+        }
     }
     out
 }
@@ -1263,6 +1329,25 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         let t = serde_json::to_value(crate::examples::three_tier()).unwrap_or_default();
         assert!(hits(&t, "nat-in-another-az").is_empty());
+    }
+
+    #[test]
+    fn a_subnet_too_small_for_its_planned_hosts_is_flagged_with_the_prefix_that_fits() {
+        let mut t = base();
+        set(&mut t, "/subnets/0/planned_hosts", json!(251));
+        assert!(hits(&t, "subnet-too-small").is_empty(), "a /24 has exactly 251 usable");
+        set(&mut t, "/subnets/0/planned_hosts", json!(300));
+        let f = one(&t, "subnet-too-small");
+        assert!(f.message.contains("251 usable") && f.fix.contains("need a /23 (507 usable)"), "{f}");
+    }
+
+    #[test]
+    fn load_balancer_targets_in_one_zone_are_flagged() {
+        let ex = crate::examples::get("alb-private-targets").map(|e| e.json).unwrap_or_default();
+        let mut t: Value = serde_json::from_str(ex).unwrap_or_default();
+        assert!(hits(&t, "targets-in-one-az").is_empty());
+        set(&mut t, "/target_groups/0/targets", json!([{ "id": "i-app-a" }]));
+        assert_eq!(hits(&t, "targets-in-one-az"), [pair("alb-web", "listener HTTPS 443")]);
     }
 
     #[test]

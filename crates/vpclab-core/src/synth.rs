@@ -176,6 +176,7 @@ pub fn topology(scale: Scale) -> Topology {
                 availability_zone: az.into(),
                 cidr_block: net(&format!("10.{k}.{j}.0/24")),
                 map_public_ip_on_launch: j == 0,
+                planned_hosts: None,
             });
             for i in 0..instances {
                 let id = format!("{k}-{j}-{i}");

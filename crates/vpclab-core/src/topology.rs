@@ -136,6 +136,10 @@ pub struct Subnet {
     /// `MapPublicIpOnLaunch`). Informational: the addresses themselves are on the interfaces.
     #[serde(default, skip_serializing_if = "is_false")]
     pub map_public_ip_on_launch: bool,
+    /// How many addresses the design needs here (a planning note, not an AWS setting): lint
+    /// checks the block has room once AWS has reserved its five.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_hosts: Option<u32>,
 }
 
 /// A route table. Every table implicitly holds a `local` route for each VPC CIDR.

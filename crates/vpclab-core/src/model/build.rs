@@ -368,6 +368,7 @@ impl<'t> Builder<'t> {
                 cidr: c,
                 ipv6,
                 map_public_ip_on_launch: s.map_public_ip_on_launch,
+                planned_hosts: s.planned_hosts,
                 route_table: RtIx(usize::MAX),
                 acl: AclIx(usize::MAX),
                 interfaces: Vec::new(),

@@ -121,6 +121,7 @@ pub struct Subnet {
     pub cidr: IpNet,
     pub ipv6: Option<IpNet>,
     pub map_public_ip_on_launch: bool,
+    pub planned_hosts: Option<u32>,
     pub route_table: RtIx,
     pub acl: AclIx,
     pub interfaces: Vec<EniIx>,
