@@ -8,6 +8,9 @@
 //! ACL let the packet through, else `REJECT`. So a learner reads them as in CloudWatch: an
 //! inbound REJECT points at a security group or an ACL; an inbound ACCEPT with an outbound
 //! REJECT of the reply can only be an ACL, since security groups are stateful.
+//!
+//! A NAT gateway's and a load balancer node's interfaces log too; their ids are not in the
+//! topology, so records name the NAT gateway and the node interface vpclab made.
 
 use serde::Serialize;
 use std::fmt;
@@ -90,30 +93,46 @@ pub fn records(hops: &[Hop], path: PathSide) -> Vec<Record> {
         hops.iter().position(|h| matches!(h.action, Action::Deny | Action::Drop)).unwrap_or(usize::MAX);
     let mut out = Vec::new();
     for (i, h) in hops.iter().enumerate() {
-        if h.kind != Kind::NetworkInterface {
-            continue;
-        }
         // The filters that act for this interface: its own security groups and checks
         // (located at it) and its subnet's ACL, up to the next component.
-        let mine = |x: &&Hop| is_filter(x) && (x.location == h.component || x.kind == Kind::NetworkAcl);
-        let (direction, window): (Direction, Vec<&Hop>) = match (h.direction, h.action) {
-            (Some(Direction::Egress), Action::Send) => {
-                (Direction::Egress, hops[i + 1..].iter().take_while(mine).collect())
+        let mine = |x: &&Hop| is_filter(x) && (x.location == h.location || x.kind == Kind::NetworkAcl);
+        let before = || hops[..i].iter().rev().take_while(mine).collect::<Vec<&Hop>>();
+        let after = || hops[i + 1..].iter().take_while(mine).collect::<Vec<&Hop>>();
+        // (direction, window, packet) for each record this hop writes.
+        let mut writes: Vec<(Direction, Vec<&Hop>, Packet)> = Vec::new();
+        match (h.kind, h.direction, h.action) {
+            (Kind::NetworkInterface, Some(Direction::Egress), Action::Send) => {
+                writes.push((Direction::Egress, after(), h.packet));
             }
-            (Some(Direction::Ingress), Action::Accept | Action::Route | Action::Translate) => {
-                (Direction::Ingress, hops[..i].iter().rev().take_while(mine).collect())
+            (
+                Kind::NetworkInterface,
+                Some(Direction::Ingress),
+                Action::Accept | Action::Route | Action::Translate,
+            ) => {
+                writes.push((Direction::Ingress, before(), h.packet));
+            }
+            // A NAT gateway's interface sees the packet in, then out translated; a load
+            // balancer node sees the client's packet in (its new connection goes out as a send).
+            (Kind::NatGateway, _, Action::Translate) => {
+                writes.push((Direction::Ingress, before(), h.packet));
+                writes.push((Direction::Egress, after(), h.translated.unwrap_or(h.packet)));
+            }
+            (Kind::LoadBalancer, Some(Direction::Ingress), Action::Translate) => {
+                writes.push((Direction::Ingress, before(), h.packet));
             }
             _ => continue,
-        };
-        let first = match direction {
-            Direction::Egress => i,
-            Direction::Ingress => i - window.len(),
-        };
-        if first > stop {
-            break;
         }
-        let rejected = window.iter().any(|x| x.action == Action::Deny);
-        out.push(record(&h.component, h.packet, direction, rejected, path));
+        for (direction, window, packet) in writes {
+            let first = match direction {
+                Direction::Egress => i,
+                Direction::Ingress => i - window.len(),
+            };
+            if first > stop {
+                return out;
+            }
+            let rejected = window.iter().any(|x| x.action == Action::Deny);
+            out.push(record(&h.location, packet, direction, rejected, path));
+        }
     }
     out
 }

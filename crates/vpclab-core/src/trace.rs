@@ -1358,7 +1358,8 @@ impl Walk<'_> {
             healthy.len(),
             if lb.cross_zone { ", cross-zone on" } else { ", cross-zone off" }
         );
-        self.hop(e, Some(Direction::Ingress), Action::Translate, detail, p);
+        let node_id = m.interfaces[node.0].id.clone();
+        self.at(&node_id, |w| w.hop(e, Some(Direction::Ingress), Action::Translate, detail, p));
         if let Some(h) = self.hops.last_mut() {
             h.translated = Some(out);
         }
