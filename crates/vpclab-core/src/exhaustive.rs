@@ -245,21 +245,7 @@ fn cell(
 /// vouch for (instances with several interfaces, interfaces with several addresses) get a
 /// class of their own.
 fn classes(m: &Model, endpoints: &[Candidate]) -> Vec<usize> {
-    let mut cidrs: BTreeSet<ipnet::IpNet> = BTreeSet::new();
-    for g in &m.security_groups {
-        for r in g.inbound.iter().chain(&g.outbound) {
-            if let crate::model::SgPeer::Cidr(c) = r.peer {
-                cidrs.insert(c);
-            }
-        }
-    }
-    for a in &m.network_acls {
-        cidrs.extend(a.inbound.iter().chain(&a.outbound).map(|r| r.cidr));
-    }
-    for t in &m.route_tables {
-        cidrs.extend(t.routes.iter().map(|r| r.destination));
-    }
-    let cidrs: Vec<ipnet::IpNet> = cidrs.into_iter().collect();
+    let cidrs = rule_cidrs(m);
     let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     endpoints
         .iter()
@@ -309,11 +295,33 @@ pub struct Exposed {
 
 /// Every interface the internet can reach, on which ports, and through which path.
 pub fn exposure(m: &Model) -> Vec<Exposed> {
+    // Interfaces the network cannot tell apart get the same answer (see `classes`): compute
+    // the ports once per class, and one example trace per interface.
+    let cidrs = rule_cidrs(m);
+    let mut by_class: std::collections::BTreeMap<String, PortsAnswer> = std::collections::BTreeMap::new();
     let mut out = Vec::new();
     for e in &m.interfaces {
         for (private, public) in &e.public_ips {
             let to = public.address.to_string();
-            let Ok(answer) = ports(m, "internet", &to) else { continue };
+            let ip = std::net::IpAddr::V4(*private);
+            let inside: Vec<usize> =
+                cidrs.iter().enumerate().filter(|(_, c)| c.contains(&ip)).map(|(k, _)| k).collect();
+            let key = format!(
+                "{}|{:?}|{}|{:?}|{}|{inside:?}",
+                e.subnet.0,
+                e.security_groups,
+                e.source_dest_check,
+                e.load_balancer,
+                e.attachment.is_some()
+            );
+            let answer = match by_class.get(&key) {
+                Some(a) => PortsAnswer { to: to.clone(), ..a.clone() },
+                None => {
+                    let Ok(a) = ports(m, "internet", &to) else { continue };
+                    by_class.insert(key, a.clone());
+                    a
+                }
+            };
             if !answer.protocols.iter().any(|p| p.reachable) {
                 continue;
             }
@@ -328,7 +336,6 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
                 };
                 reach(m, &q).ok()
             });
-            let _ = private;
             out.push(Exposed {
                 interface: e.id.clone(),
                 label: crate::diagnostic::label(&e.id, e.name.as_deref()),
@@ -339,6 +346,29 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
         }
     }
     out
+}
+
+/// Every CIDR block any security group rule, ACL rule or route of the model names.
+fn rule_cidrs(m: &Model) -> Vec<ipnet::IpNet> {
+    let mut cidrs: BTreeSet<ipnet::IpNet> = BTreeSet::new();
+    for g in &m.security_groups {
+        for r in g.inbound.iter().chain(&g.outbound) {
+            match &r.peer {
+                crate::model::SgPeer::Cidr(c) => {
+                    cidrs.insert(*c);
+                }
+                crate::model::SgPeer::PrefixList(_, list) => cidrs.extend(list.iter().copied()),
+                crate::model::SgPeer::Group(_) => {}
+            }
+        }
+    }
+    for a in &m.network_acls {
+        cidrs.extend(a.inbound.iter().chain(&a.outbound).map(|r| r.cidr));
+    }
+    for t in &m.route_tables {
+        cidrs.extend(t.routes.iter().map(|r| r.destination));
+    }
+    cidrs.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -428,6 +458,56 @@ mod tests {
                     .map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone())))
                     .collect();
                 assert_eq!(fast, naive(&m, protocol, port), "{protocol} {port:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn class_exposure_equals_the_per_interface_one() {
+        let t = crate::synth::topology(crate::synth::Scale {
+            vpcs: 2,
+            subnets_per_vpc: 2,
+            instances_per_subnet: 4,
+            extra_rules_per_group: 3,
+        });
+        let m = model::build(&t).0;
+        let x = exposure(&m);
+        assert!(!x.is_empty());
+        for e in &x {
+            let direct = ports(&m, "internet", &e.public_ip);
+            assert_eq!(direct.as_ref().ok(), Some(&e.ports), "{}", e.interface);
+            assert!(e.example.as_ref().is_some_and(|t| t.reachable));
+        }
+    }
+
+    /// Exhaustive answers agree with `reach` on a synthetic multi-VPC topology too.
+    #[test]
+    fn ports_agree_with_reach_on_a_synthetic_topology() {
+        let t = crate::synth::topology(crate::synth::Scale {
+            vpcs: 2,
+            subnets_per_vpc: 2,
+            instances_per_subnet: 2,
+            extra_rules_per_group: 4,
+        });
+        let m = model::build(&t).0;
+        let c: Vec<String> = m.instances.iter().map(|i| i.id.clone()).collect();
+        for a in c.iter().take(4) {
+            for b in c.iter().rev().take(4) {
+                let Ok(ans) = ports(&m, a, b) else { continue };
+                for port in [0u16, 22, 443, 1023, 8080, 10_000, 10_002, 20_000, 49_152, 65_535] {
+                    for protocol in [Protocol::Tcp, Protocol::Udp] {
+                        let q = Query {
+                            from: a.clone(),
+                            to: b.clone(),
+                            protocol,
+                            port: Some(port),
+                            from_ip: None,
+                            src_port: None,
+                        };
+                        let r = reach(&m, &q).map(|t| t.reachable).unwrap_or(false);
+                        assert_eq!(r, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
+                    }
+                }
             }
         }
     }
