@@ -243,3 +243,29 @@ fn ports_matrix_and_exposure_answer_for_every_packet_at_once() {
     assert!(t.contains("eni-web1 at 203.0.113.10: tcp 443"), "{t}");
     assert!(!t.contains("app"), "{t}");
 }
+
+#[test]
+fn load_balancers_answer_by_name_and_by_arn() {
+    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../vpclab-core/data/examples/alb-private-targets.json");
+    let p = ex.to_str().unwrap_or_default();
+    let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-web/50dc6c495c0c9188";
+    for to in ["alb-web", "web-alb", arn] {
+        let out = vpclab(&["reach", p, "--from", "internet", "--to", to, "--port", "443", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{to}: {}", text(&out.stdout));
+        let v = json(&out);
+        let hops = v["forward"].as_array().cloned().unwrap_or_default();
+        assert!(
+            hops.iter().any(|h| h["kind"] == "load-balancer" && h["translated"]["dst_port"] == 8080),
+            "{to}"
+        );
+    }
+    // No listener on 80.
+    let out = vpclab(&["reach", p, "--from", "internet", "--to", "alb-web", "--port", "80", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(json(&out)["explanations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["code"] == "ELBV2_LISTENERS_MISMATCH"));
+}

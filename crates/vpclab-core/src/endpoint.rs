@@ -69,6 +69,11 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
             return Ok(Endpoint::Internet { ip: Some(ip), via: None });
         }
     }
+    // A load balancer's ARN names it: …:loadbalancer/app/<name>/<id> or …/net/<name>/<id>.
+    let text = match text.strip_prefix("arn:") {
+        Some(arn) if arn.contains(":loadbalancer/") => arn.rsplit('/').nth(1).unwrap_or(text),
+        _ => text,
+    };
     let entity = match m.entity(text) {
         Some(e) => e,
         None => {
