@@ -137,3 +137,23 @@ test('the example picker opens the hub-and-spoke transit gateway and answers its
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the reachability matrix and the exposure list open the trace behind each answer', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByRole('button', { name: /Reachability matrix \(tcp 443\)/ }).click();
+  const matrix = page.getByRole('table', { name: /Reachability matrix for tcp 443/ });
+  await assert.doesNotReject(matrix.waitFor());
+  // web-2 reaches web-1 on 443 (sg-web admits anyone); db reaches nothing (no outbound rules).
+  await page.getByRole('button', { name: 'web-2 to web-1: reachable' }).click();
+  assert.equal(await page.getByLabel('Source', { exact: true }).inputValue(), 'i-web2');
+  assert.equal(await page.getByLabel('Destination', { exact: true }).inputValue(), 'i-web1');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+  assert.equal(await page.getByRole('button', { name: /^db to web-1: ENI_SG_RULES_MISMATCH/ }).count(), 1);
+  await page.getByRole('button', { name: 'Internet exposure' }).click();
+  const exposed = page.getByRole('list', { name: 'Reachable from the internet' });
+  assert.match(await exposed.innerText(), /eni-web1 at 203\.0\.113\.10 — tcp 443/);
+  assert.doesNotMatch(await exposed.innerText(), /app|db/);
+  await page.screenshot({ path: join(out, 'matrix-exposure.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

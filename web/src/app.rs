@@ -40,6 +40,7 @@ pub fn app() -> Html {
                     from={state.query.from.clone()} to={state.query.to.clone()} />
                 <Diagnostics state={state.clone()} />
                 <LintList state={state.clone()} />
+                <Views state={state.clone()} dispatch={dispatch.clone()} />
             </section>
             <aside class="panel" aria-label="Reachability">
                 <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
@@ -120,4 +121,116 @@ fn lint_list(props: &DiagnosticsProps) -> Html {
             </ul>
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ViewsProps {
+    state: UseReducerHandle<State>,
+    dispatch: Callback<Action>,
+}
+
+/// The engine's exhaustive answers: the all-pairs matrix and the internet exposure, each a
+/// click away from the trace behind it.
+#[function_component(Views)]
+fn views(p: &ViewsProps) -> Html {
+    let s = &p.state;
+    let d = p.dispatch.clone();
+    let toggle_matrix = {
+        let d = d.clone();
+        Callback::from(move |_| d.emit(Action::ToggleMatrix))
+    };
+    let toggle_exposure = {
+        let d = d.clone();
+        Callback::from(move |_| d.emit(Action::ToggleExposure))
+    };
+    let what = match s.query.port {
+        Some(port) if s.query.protocol.has_ports() => format!("{} {port}", s.query.protocol),
+        _ => s.query.protocol.to_string(),
+    };
+    let ask = |from: String, to: String, s: &State| {
+        let d = d.clone();
+        let q = vpclab_core::trace::Query { from, to, ..s.query.clone() };
+        Callback::from(move |_| d.emit(Action::Ask(q.clone())))
+    };
+    html! {
+        <section class="views" aria-label="Every pair and the internet">
+            <div class="view-buttons">
+                <button type="button" aria-pressed={s.matrix.is_some().to_string()} onclick={toggle_matrix}>
+                    { format!("Reachability matrix ({what})") }
+                </button>
+                <button type="button" aria-pressed={s.exposure.is_some().to_string()} onclick={toggle_exposure}>
+                    {"Internet exposure"}
+                </button>
+            </div>
+            if let Some(x) = &s.matrix {
+                <table class="matrix" aria-label={format!("Reachability matrix for {what}: rows are sources, columns destinations")}>
+                    <thead><tr><th scope="col">{"from \\ to"}</th>
+                    { for x.endpoints.iter().map(|e| html! { <th scope="col" title={e.label.clone()}>{ short(&e.label) }</th> }) }
+                    </tr></thead>
+                    <tbody>
+                    { for x.endpoints.iter().enumerate().map(|(i, a)| html! {
+                        <tr>
+                            <th scope="row" title={a.label.clone()}>{ short(&a.label) }</th>
+                            { for x.endpoints.iter().enumerate().map(|(j, b)| match x.get(i, j) {
+                                None => html! { <td class="self">{"—"}</td> },
+                                Some(ans) => {
+                                    let label = format!("{} to {}: {}", short(&a.label), short(&b.label), ans.summary);
+                                    html! {
+                                        <td class={if ans.reachable { "yes" } else { "no" }}>
+                                            <button type="button" aria-label={label.clone()} title={label}
+                                                onclick={ask(a.id.clone(), b.id.clone(), s)}>
+                                                { if ans.reachable { "✓" } else { "·" } }
+                                            </button>
+                                        </td>
+                                    }
+                                }
+                            }) }
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+            }
+            if let Some(x) = &s.exposure {
+                if x.is_empty() {
+                    <p class="exposure">{"Nothing in this network is reachable from the internet."}</p>
+                } else {
+                    <ul class="exposure" aria-label="Reachable from the internet">
+                    { for x.iter().map(|e| {
+                        let ports = e.ports.protocols.iter().filter(|p| p.reachable).map(|p| {
+                            if p.protocol.has_ports() {
+                                format!("{} {}", p.protocol, p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+                            } else {
+                                p.protocol.to_string()
+                            }
+                        }).collect::<Vec<_>>().join("; ");
+                        let first = e.ports.protocols.iter().find(|p| p.reachable);
+                        let q = vpclab_core::trace::Query {
+                            from: "internet".into(),
+                            to: e.public_ip.clone(),
+                            protocol: first.map(|p| p.protocol).unwrap_or(vpclab_core::Protocol::Tcp),
+                            port: first.and_then(|p| p.ports.first().map(|r| r.first())),
+                            from_ip: None,
+                            src_port: None,
+                        };
+                        let d = d.clone();
+                        html! {
+                            <li>
+                                <button type="button" class="linkish" onclick={Callback::from(move |_| d.emit(Action::Ask(q.clone())))}>
+                                    { format!("{} at {}", e.label, e.public_ip) }
+                                </button>
+                                <span class="shows">{ format!(" — {ports}") }</span>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                }
+            }
+        </section>
+    }
+}
+
+/// "instance web-1 · i-web1 (10.0.1.10)" → "web-1".
+fn short(label: &str) -> String {
+    let rest = label.split_once(' ').map(|(_, r)| r).unwrap_or(label);
+    rest.split([' ', '·']).next().unwrap_or(rest).to_string()
 }

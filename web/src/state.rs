@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use vpclab_core::endpoint::{self, Candidate};
 use vpclab_core::examples::{self, Example};
-use vpclab_core::exhaustive::{self, PortsAnswer};
+use vpclab_core::exhaustive::{self, Exposed, Matrix, PortsAnswer};
 use vpclab_core::layout::{self, Diagram};
 use vpclab_core::lint::{self, Finding};
 use vpclab_core::model::{self, Model};
@@ -29,6 +29,10 @@ pub struct State {
     /// Every protocol and port that gets from the source to the destination.
     pub ports: Option<Rc<PortsAnswer>>,
     pub lint: Rc<Vec<Finding>>,
+    /// The all-pairs matrix for the query's protocol and port, while it is shown.
+    pub matrix: Option<Rc<Matrix>>,
+    /// What the internet reaches, while it is shown.
+    pub exposure: Option<Rc<Vec<Exposed>>>,
 }
 
 impl PartialEq for State {
@@ -48,6 +52,10 @@ pub enum Action {
     Ask(Query),
     /// Open a built-in example by id, with its first suggested query.
     LoadExample(String),
+    /// Show or hide the reachability matrix.
+    ToggleMatrix,
+    /// Show or hide the internet exposure list.
+    ToggleExposure,
 }
 
 impl State {
@@ -81,6 +89,8 @@ impl State {
             topology,
             ports,
             lint,
+            matrix: None,
+            exposure: None,
             model: Rc::new(m),
             diagnostics: Rc::new(diagnostics),
             diagram: Rc::new(diagram),
@@ -108,11 +118,31 @@ impl State {
             Action::LoadExample(id) => {
                 return examples::get(&id).map(State::example).unwrap_or_else(|| self.clone());
             }
+            Action::ToggleMatrix => {
+                let matrix = match self.matrix {
+                    Some(_) => None,
+                    None => exhaustive::matrix(&self.model, q.protocol, q.port).ok().map(Rc::new),
+                };
+                return State { matrix, ..self.clone() };
+            }
+            Action::ToggleExposure => {
+                let exposure = match self.exposure {
+                    Some(_) => None,
+                    None => Some(Rc::new(exhaustive::exposure(&self.model))),
+                };
+                return State { exposure, ..self.clone() };
+            }
         }
         q.from_ip = None;
         let answer = trace::reach(&self.model, &q).map(Rc::new).map_err(|e| e.to_string());
         let ports = exhaustive::ports(&self.model, &q.from, &q.to).ok().map(Rc::new);
-        State { query: q, answer, ports, ..self.clone() }
+        // A shown matrix follows the query's protocol and port.
+        let matrix = match &self.matrix {
+            Some(old) if old.protocol == q.protocol && old.port == q.port => Some(old.clone()),
+            Some(_) => exhaustive::matrix(&self.model, q.protocol, q.port).ok().map(Rc::new),
+            None => None,
+        };
+        State { query: q, answer, ports, matrix, ..self.clone() }
     }
 
     /// Diagram keys on the forward and return paths, and where the path is blocked.

@@ -31,6 +31,8 @@ const IGW_W: f64 = 120.0;
 const IGW_H: f64 = 30.0;
 /// Width of one gateway slot on a VPC's top edge: room for the box drawn above it.
 const TOP_SLOT: f64 = 215.0;
+/// Where the first gateway slot starts on a VPC's top edge: after the VPC's name.
+const TOP_START: f64 = 120.0;
 /// Width of the internet and on-premises boxes above the gateways.
 const ABOVE_W: f64 = 200.0;
 
@@ -158,7 +160,7 @@ pub fn layout(m: &Model) -> Diagram {
         // it), gateway endpoints. Each takes a slot wide enough for what sits above it.
         let mut slot = 0.0;
         let mut next = |nodes: &mut Vec<Node>, key: &str, kind, label: String, detail: &str| -> f64 {
-            let cx = x + VPC_PAD + slot * TOP_SLOT + TOP_SLOT / 2.0;
+            let cx = x + TOP_START + slot * TOP_SLOT + TOP_SLOT / 2.0;
             slot += 1.0;
             nodes.push(Node {
                 key: key.to_string(),
@@ -216,7 +218,7 @@ pub fn layout(m: &Model) -> Diagram {
             next(&mut nodes, &e.id, NodeKind::GatewayEndpoint, name, &label(&e.id, e.name.as_deref()));
         }
         // The VPC is at least as wide as its top edge.
-        let vpc_w = vpc_w.max(2.0 * VPC_PAD + slot * TOP_SLOT);
+        let vpc_w = vpc_w.max(TOP_START + VPC_PAD + slot * TOP_SLOT);
         nodes[vpc_index].w = vpc_w;
         let _ = vi;
         x += vpc_w + 40.0;
