@@ -52,6 +52,16 @@ struct Builder<'t> {
     seen_ids: BTreeSet<&'t str>,
 }
 
+/// The route table or network ACL whose associations are being checked.
+struct Owner<'a> {
+    kind: Kind,
+    id: &'a str,
+    name: Option<&'a str>,
+    vpc: VpcIx,
+    /// Its index in the model's list.
+    ix: usize,
+}
+
 /// Prefix `ix` with the list name so fields read like `routes[2].target`.
 fn at(list: &str, ix: usize, field: &str) -> String {
     format!("{list}[{ix}].{field}")
@@ -646,7 +656,7 @@ impl<'t> Builder<'t> {
     }
 
     fn network_acls(&mut self) {
-        let mut assoc: BTreeMap<SubnetIx, AclIx> = BTreeMap::new();
+        let mut assoc: BTreeMap<SubnetIx, usize> = BTreeMap::new();
         for a in &self.t.network_acls {
             let name = a.name.as_deref();
             let Some(vpc) = self.vpc_ix(&a.vpc) else {
@@ -668,34 +678,9 @@ impl<'t> Builder<'t> {
                     self.m.vpcs[vpc.0].default_acl = ix;
                 }
             }
-            for (i, s) in a.associations.iter().enumerate() {
-                let field = format!("associations[{i}]");
-                match self.subnet_ix(s) {
-                    None => {
-                        self.err(Kind::NetworkAcl, &a.id, name, field, format!("subnet {s:?} does not exist"))
-                    }
-                    Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
-                        Kind::NetworkAcl,
-                        &a.id,
-                        name,
-                        field,
-                        format!("subnet {s:?} is in another VPC"),
-                    ),
-                    Some(sx) => {
-                        if let Some(prev) = assoc.insert(sx, ix) {
-                            let other =
-                                self.m.network_acls.get(prev.0).map_or(a.id.as_str(), |x| x.id.as_str());
-                            let msg = if prev == ix {
-                                format!("subnet {s:?} is listed twice")
-                            } else {
-                                format!("subnet {s:?} is already associated with network ACL {other:?}; a subnet has exactly one")
-                            };
-                            self.err(Kind::NetworkAcl, &a.id, name, field, msg);
-                            assoc.insert(sx, prev);
-                        }
-                    }
-                }
-            }
+            let taken: Vec<String> = self.m.network_acls.iter().map(|x| x.id.clone()).collect();
+            let owner = Owner { kind: Kind::NetworkAcl, id: &a.id, name, vpc, ix: ix.0 };
+            self.associate(&owner, &a.associations, &mut assoc, &taken);
             self.m.network_acls.push(NetworkAcl {
                 id: a.id.clone(),
                 name: a.name.clone(),
@@ -739,8 +724,10 @@ impl<'t> Builder<'t> {
             }
         }
         for s in 0..self.m.subnets.len() {
-            let acl =
-                assoc.get(&SubnetIx(s)).copied().unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].default_acl);
+            let acl = assoc
+                .get(&SubnetIx(s))
+                .map(|x| AclIx(*x))
+                .unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].default_acl);
             self.m.subnets[s].acl = acl;
         }
     }
@@ -793,8 +780,43 @@ impl<'t> Builder<'t> {
         out
     }
 
+    /// Explicit subnet associations of a route table or network ACL (`owner`), checked as AWS
+    /// does: the subnet exists, is in the owner's VPC, and has no other table (or ACL).
+    /// `assoc` maps subnets to owner indexes; `taken` names the owners built so far.
+    fn associate(
+        &mut self,
+        owner: &Owner<'_>,
+        subnets: &[String],
+        assoc: &mut BTreeMap<SubnetIx, usize>,
+        taken: &[String],
+    ) {
+        let what = owner.kind.noun();
+        for (i, s) in subnets.iter().enumerate() {
+            let field = format!("associations[{i}]");
+            let msg = match self.subnet_ix(s) {
+                None => format!("subnet {s:?} does not exist"),
+                Some(sx) if self.m.subnets[sx.0].vpc != owner.vpc => {
+                    format!("subnet {s:?} is in another VPC")
+                }
+                Some(sx) => match assoc.insert(sx, owner.ix) {
+                    None => continue,
+                    Some(prev) => {
+                        assoc.insert(sx, prev);
+                        if prev == owner.ix {
+                            format!("subnet {s:?} is listed twice")
+                        } else {
+                            let other = taken.get(prev).map_or(owner.id, String::as_str);
+                            format!("subnet {s:?} is already associated with {what} {other:?}; a subnet has exactly one")
+                        }
+                    }
+                },
+            };
+            self.err(owner.kind, owner.id, owner.name, field, msg);
+        }
+    }
+
     fn route_tables(&mut self) {
-        let mut assoc: BTreeMap<SubnetIx, RtIx> = BTreeMap::new();
+        let mut assoc: BTreeMap<SubnetIx, usize> = BTreeMap::new();
         for r in &self.t.route_tables {
             let name = r.name.as_deref();
             let Some(vpc) = self.vpc_ix(&r.vpc) else {
@@ -814,34 +836,9 @@ impl<'t> Builder<'t> {
                     self.m.vpcs[vpc.0].main_route_table = ix;
                 }
             }
-            for (i, s) in r.associations.iter().enumerate() {
-                let field = format!("associations[{i}]");
-                match self.subnet_ix(s) {
-                    None => {
-                        self.err(Kind::RouteTable, &r.id, name, field, format!("subnet {s:?} does not exist"))
-                    }
-                    Some(sx) if self.m.subnets[sx.0].vpc != vpc => self.err(
-                        Kind::RouteTable,
-                        &r.id,
-                        name,
-                        field,
-                        format!("subnet {s:?} is in another VPC"),
-                    ),
-                    Some(sx) => {
-                        if let Some(prev) = assoc.insert(sx, ix) {
-                            let other =
-                                self.m.route_tables.get(prev.0).map_or(r.id.as_str(), |x| x.id.as_str());
-                            let msg = if prev == ix {
-                                format!("subnet {s:?} is listed twice")
-                            } else {
-                                format!("subnet {s:?} is already associated with route table {other:?}; a subnet has exactly one")
-                            };
-                            self.err(Kind::RouteTable, &r.id, name, field, msg);
-                            assoc.insert(sx, prev);
-                        }
-                    }
-                }
-            }
+            let taken: Vec<String> = self.m.route_tables.iter().map(|x| x.id.clone()).collect();
+            let owner = Owner { kind: Kind::RouteTable, id: &r.id, name, vpc, ix: ix.0 };
+            self.associate(&owner, &r.associations, &mut assoc, &taken);
             let mut routes = self.routes(r, vpc);
             // Each gateway endpoint associated with this table adds its prefix list's routes.
             for (v, e) in self.m.gateway_endpoints.iter().enumerate() {
@@ -915,7 +912,7 @@ impl<'t> Builder<'t> {
         for s in 0..self.m.subnets.len() {
             let rt = assoc
                 .get(&SubnetIx(s))
-                .copied()
+                .map(|x| RtIx(*x))
                 .unwrap_or(self.m.vpcs[self.m.subnets[s].vpc.0].main_route_table);
             self.m.subnets[s].route_table = rt;
         }
