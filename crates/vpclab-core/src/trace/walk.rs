@@ -1,630 +1,45 @@
-//! Reachability of one flow: the forward path, the return path, and every blocker on both.
-//!
-//! A trace is data ([`Trace`]): a list of hops per direction, each naming the component,
-//! what it did and the rule or route that decided, with the packet header before and after
-//! any translation. The view renders traces; it never recomputes them.
-//!
-//! The walk follows the packet as AWS forwards it. The order of checks is fixed:
-//!
-//! 1. the sending interface (source/destination check), its security groups (egress);
-//! 2. same subnet: straight to the receiving interface (no route table, no ACL:
-//!    vpc/latest/userguide/vpc-network-acls.html);
-//!    otherwise the subnet's network ACL (egress), then its route table (longest prefix);
-//! 3. `local`: the destination subnet's network ACL (ingress), the receiving interface's
-//!    security groups (ingress), the receiving interface;
-//!    an internet gateway: one-to-one NAT of the source, then the internet;
-//! 4. from the internet, the gateway translates the public destination to the private one.
-//!
-//! Filters that deny do not end the walk: it goes on as if they had allowed, so one trace
-//! names every blocker on the path (the "blocked path" of Bayless et al., CAV 2021). Only a
-//! missing route or address ends a path, since there is nowhere left to go. The return path
-//! is walked whenever the forward path reached the destination, with security groups
-//! stateful (a reply is never checked against rules) and network ACLs stateless (it is).
+//! The walk: a packet followed from component to component, recording a hop at each and
+//! an explanation at each block (see the parent module for the order of checks).
 
-use serde::Serialize;
-use std::net::{IpAddr, Ipv4Addr};
-
+use super::*;
 use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
-use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST, DEFAULT_INTERNET_HOST_V6};
 use crate::firewall::{self, Direction};
-use crate::flowlog;
 use crate::model::{
-    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target,
-    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
+    EigwIx, EniIx, Entity, Holder, IgwIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx, TgwIx,
+    VgwIx, VpcIx, VpceIx, VpnIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
+use std::net::IpAddr;
 
-/// A reachability question, as the CLI and the page ask it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Query {
-    pub from: String,
-    pub to: String,
-    pub protocol: Protocol,
-    /// Destination port; required for TCP and UDP.
-    #[serde(default)]
-    pub port: Option<u16>,
-    /// Source address, for an interface with several.
-    #[serde(default)]
-    pub from_ip: Option<IpAddr>,
-    /// Source port; defaults to [`DEFAULT_EPHEMERAL_PORT`].
-    #[serde(default)]
-    pub src_port: Option<u16>,
-}
-
-/// Why a query could not be answered (as opposed to "not reachable", which is an answer).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QueryError {
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
-    #[error("port: a destination port is required for {0}")]
-    PortRequired(Protocol),
-    #[error("protocol: {0} is not a protocol a flow can use; pick tcp, udp, icmp or a number")]
-    AllProtocols(Protocol),
-    #[error("from_ip: {ip} is not an address of {endpoint}")]
-    FromIpNotOnSource { ip: IpAddr, endpoint: String },
-    #[error("from_ip: {0} is a private address; an internet host needs a public one")]
-    PrivateInternetSource(IpAddr),
-    #[error("from/to: both ends are on the internet; vpclab answers for paths that enter or leave a VPC")]
-    BothOnInternet,
-    #[error("from/to: source and destination are the same interface")]
-    SameInterface,
-    #[error("from: {0} is an address no interface holds; a source must be an interface or an internet host")]
-    UnassignedSource(IpAddr),
-    #[error("from: NAT gateway {0:?} never initiates connections; it only translates them")]
-    NatSource(String),
-    #[error(
-        "{0:?} has no IPv6 address; give an IPv6 address with from_ip / --from-ip, or ask an IPv4 question"
-    )]
-    NoIpv6(String),
-    #[error("from/to: {src} and {dst} are not the same IP version")]
-    FamilyMismatch { src: IpAddr, dst: IpAddr },
-    #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
-    BothOnPremises,
-    #[error("from: load balancer {0:?} only forwards connections made to it; ask from a client")]
-    LoadBalancerSource(String),
-    #[error("from: network interface {0:?} is not attached to an instance, so it sends nothing")]
-    Detached(String),
-    #[error("from: interface endpoint {0:?} never initiates connections; it only accepts them")]
-    EndpointSource(String),
-    #[error("from: instance {0:?} has no network interface")]
-    NoInterface(String),
-}
-
-/// The answer to a query.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Trace {
-    pub reachable: bool,
-    /// One line for people: "reachable", or what blocks first.
-    pub summary: String,
-    /// The first packet as the source sends it.
-    pub packet: Packet,
-    pub forward: Vec<Hop>,
-    #[serde(rename = "return")]
-    pub back: Vec<Hop>,
-    pub explanations: Vec<Explanation>,
-    /// The VPC Flow Logs records the interfaces on both paths would write.
-    pub flow_logs: Vec<flowlog::Record>,
-}
-
-/// One component on a path and what it did to the packet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hop {
-    /// Resource id (`"internet"` for the internet).
-    pub component: String,
-    pub kind: Kind,
-    /// Name if set, else id.
-    pub label: String,
-    /// Where on the diagram this happens: the interface a security group filters, the
-    /// subnet whose ACL or route table acts, else the component itself.
-    pub location: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    pub action: Action,
-    /// What decided, in words: the matching rule, route or translation.
-    pub detail: String,
-    /// The header as it arrives at this hop.
-    pub packet: Packet,
-    /// The header as it leaves, when this hop translated it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<Packet>,
-}
-
-/// What a hop did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    /// The packet starts here.
-    Send,
-    /// A filter let it through.
-    Allow,
-    /// A filter stopped it.
-    Deny,
-    /// A route table chose the next hop.
-    Route,
-    /// An address translation rewrote the header.
-    Translate,
-    /// The packet reached its destination.
-    Accept,
-    /// Nowhere to go: no route, blackhole, no such host.
-    Drop,
-}
-
-/// Which path an explanation is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PathSide {
-    Forward,
-    Return,
-}
-
-/// Why (part of) a path is blocked, with Reachability Analyzer's code where one fits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Explanation {
-    pub code: &'static str,
-    pub component: String,
-    pub kind: Kind,
-    pub label: String,
-    /// Where on the diagram, as for [`Hop::location`].
-    pub location: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    pub path: PathSide,
-    pub message: String,
-    /// A one-line change that would unblock this step.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-}
-
-/// Answer `q` on model `m`.
-pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
-    if q.protocol == Protocol::All {
-        return Err(QueryError::AllProtocols(q.protocol));
-    }
-    let dst_port = match (q.protocol.has_ports(), q.port) {
-        (true, Some(p)) => p,
-        (true, None) => return Err(QueryError::PortRequired(q.protocol)),
-        (false, _) => 0,
-    };
-    let src_port = if q.protocol.has_ports() { q.src_port.unwrap_or(DEFAULT_EPHEMERAL_PORT) } else { 0 };
-    let from = endpoint::resolve(m, "from", &q.from)?;
-    let to = endpoint::resolve(m, "to", &q.to)?;
-
-    let source = source(m, from, to, q.from_ip)?;
-    let (dst, goal) = destination(m, &source, to)?;
-    if let (Source::Interface(a, _), Goal::Interface(b)) = (&source, &goal) {
-        if a == b {
-            return Err(QueryError::SameInterface);
-        }
-    }
-    let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port };
-
-    let mut w = Walk {
-        m,
-        hops: Vec::new(),
-        explanations: Vec::new(),
-        side: PathSide::Forward,
-        here: None,
-        sessions: Vec::new(),
-        refs: Refs::Preserved,
-        via_tgw: false,
-        from_internet: matches!(source, Source::Internet(..)),
-        via_lb: None,
-        lb_sessions: Vec::new(),
-    };
-    let end = match source {
-        Source::Interface(eni, _) => w.send(eni, packet, false),
-        Source::Internet(_, via) => w.internet(via, packet, false, true),
-        Source::OnPremises(c, _) => w.vgw_in(c, packet, false, true),
-    };
-    let forward = std::mem::take(&mut w.hops);
-    let arrived = goal.met_by(&end);
-    if !arrived {
-        if let Some(e) = goal.miss(m, &end) {
-            w.explanations.push(e);
-        }
-    }
-
-    let mut back = Vec::new();
-    if arrived {
-        w.side = PathSide::Return;
-        w.refs = Refs::Preserved;
-        w.via_tgw = false;
-        let reply = end.packet.reply();
-        let preserved = w.lb_sessions.last().copied().filter(|s| s.preserved && end.lb.is_some());
-        let home = match end.at {
-            At::Interface(eni) if preserved.is_some_and(|s| s.target == eni) => match preserved {
-                Some(s) => w.lb_reply_preserved(s, reply),
-                None => end,
-            },
-            At::Interface(eni) => w.send(eni, reply, true),
-            At::Internet(via) => w.internet(via, reply, true, true),
-            At::Service(v) => w.gateway_endpoint_in(v, reply, true),
-            At::EgressOnly(g) => w.eigw_in(g, reply, true),
-            At::OnPremises(c) => w.vgw_in(c, reply, true, true),
-            At::Nowhere => end,
-        };
-        back = std::mem::take(&mut w.hops);
-        let origin = match source {
-            Source::Interface(eni, _) => Goal::Interface(eni),
-            Source::Internet(..) => Goal::Internet(None),
-            Source::OnPremises(c, _) => Goal::OnPremises(c),
-        };
-        if !origin.met_by(&home) {
-            if let Some(e) = origin.miss(m, &home) {
-                w.explanations.push(e);
-            }
-        }
-    }
-
-    let reachable = arrived && !back.is_empty() && w.explanations.is_empty();
-    let summary = match w.explanations.first() {
-        None if reachable => "reachable".to_string(),
-        None => "not reachable".to_string(),
-        Some(e) => format!(
-            "not reachable: {} ({}{})",
-            e.message,
-            e.code,
-            if w.explanations.len() > 1 {
-                format!(", and {} more", w.explanations.len() - 1)
-            } else {
-                String::new()
-            }
-        ),
-    };
-    // A rejected request gets no reply: the return path is then hypothetical and logs nothing.
-    let mut flow_logs = flowlog::records(&forward, PathSide::Forward);
-    if !w.explanations.iter().any(|e| e.path == PathSide::Forward) {
-        flow_logs.extend(flowlog::records(&back, PathSide::Return));
-    }
-    Ok(Trace { reachable, summary, packet, forward, back, explanations: w.explanations, flow_logs })
-}
-
-/// Where a flow starts.
-#[derive(Debug, Clone, Copy)]
-enum Source {
-    Interface(EniIx, IpAddr),
-    Internet(IpAddr, Option<IgwIx>),
-    OnPremises(VpnIx, IpAddr),
-}
-
-impl Source {
-    fn address(&self) -> IpAddr {
-        match *self {
-            Source::Interface(_, ip) => ip,
-            Source::Internet(ip, _) | Source::OnPremises(_, ip) => ip,
-        }
-    }
-}
-
-fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> Result<Source, QueryError> {
-    // An IPv6 destination named by address makes an IPv6 flow.
-    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(to));
-    match from {
-        Endpoint::Instance(i) => {
-            let inst = &m.instances[i.0];
-            if let Some(ip) = from_ip {
-                return inst
-                    .interfaces
-                    .iter()
-                    .find(|e| m.interfaces[e.0].holds(ip))
-                    .map(|&e| Source::Interface(e, ip))
-                    .ok_or_else(|| QueryError::FromIpNotOnSource {
-                        ip,
-                        endpoint: label(&inst.id, inst.name.as_deref()),
-                    });
-            }
-            let eni = egress_interface(m, i, to).ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
-            interface_address(m, eni, v6).map(|a| Source::Interface(eni, a))
-        }
-        Endpoint::Interface { eni, ip } => {
-            let e = &m.interfaces[eni.0];
-            if let Some(vpce) = &e.endpoint {
-                return Err(QueryError::EndpointSource(vpce.clone()));
-            }
-            if let Some(l) = e.load_balancer {
-                return Err(QueryError::LoadBalancerSource(m.load_balancers[l.0].id.clone()));
-            }
-            if e.attachment.is_none() {
-                return Err(QueryError::Detached(e.id.clone()));
-            }
-            match from_ip.or(ip) {
-                None => interface_address(m, eni, v6).map(|a| Source::Interface(eni, a)),
-                Some(ip) if e.holds(ip) => Ok(Source::Interface(eni, ip)),
-                Some(ip) => {
-                    // A public address names the interface; the packet leaves from the
-                    // private address it maps to.
-                    let private =
-                        e.public_ips.iter().find(|(_, p)| IpAddr::V4(p.address) == ip).map(|(k, _)| *k);
-                    private
-                        .map(|a| Source::Interface(eni, IpAddr::V4(a)))
-                        .ok_or(QueryError::FromIpNotOnSource { ip, endpoint: e.id.clone() })
-                }
-            }
-        }
-        Endpoint::Internet { ip, via } => {
-            let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
-            let ip = from_ip.or(ip).unwrap_or(default);
-            if matches!(to, Endpoint::Internet { .. }) {
-                return Err(QueryError::BothOnInternet);
-            }
-            if m.vpc_containing(ip).is_some() {
-                return Err(QueryError::UnassignedSource(ip));
-            }
-            Ok(Source::Internet(ip, via))
-        }
-        Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
-        Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
-        Endpoint::LoadBalancer(l) => Err(QueryError::LoadBalancerSource(m.load_balancers[l.0].id.clone())),
-        Endpoint::OnPremises(c, ip) => {
-            if matches!(to, Endpoint::OnPremises(..)) {
-                return Err(QueryError::BothOnPremises);
-            }
-            Ok(Source::OnPremises(c, from_ip.unwrap_or(ip)))
-        }
-    }
-}
-
-/// Whether the destination, as named, is an IPv6 address.
-fn wants_ipv6(to: Endpoint) -> bool {
-    match to {
-        Endpoint::Interface { ip: Some(ip), .. }
-        | Endpoint::Internet { ip: Some(ip), .. }
-        | Endpoint::Unassigned(ip) => ip.is_ipv6(),
-        _ => false,
-    }
-}
-
-/// The interface's primary private IPv4, or its first IPv6 address for an IPv6 flow.
-fn interface_address(m: &Model, eni: EniIx, v6: bool) -> Result<IpAddr, QueryError> {
-    let e = &m.interfaces[eni.0];
-    if v6 {
-        e.ipv6_ips.first().map(|a| IpAddr::V6(*a)).ok_or_else(|| QueryError::NoIpv6(e.id.clone()))
-    } else {
-        Ok(IpAddr::V4(e.primary_ip))
-    }
-}
-
-fn v4(ip: IpAddr) -> Option<Ipv4Addr> {
-    match ip {
-        IpAddr::V4(a) => Some(a),
-        IpAddr::V6(_) => None,
-    }
-}
-
-/// The interface an instance sends from, as its operating system would choose: the one
-/// whose subnet holds the destination (a connected route), else the primary (device 0,
-/// which carries the default route).
-fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
-    let ifaces = &m.instances[inst.0].interfaces;
-    let dst = match to {
-        Endpoint::Interface { eni, ip } => ip.or(Some(IpAddr::V4(m.interfaces[eni.0].primary_ip))),
-        Endpoint::Instance(i) => {
-            m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
-        }
-        Endpoint::Unassigned(ip) | Endpoint::OnPremises(_, ip) => Some(ip),
-        Endpoint::LoadBalancer(l) => {
-            m.load_balancers[l.0].nodes.first().map(|n| IpAddr::V4(m.interfaces[n.0].primary_ip))
-        }
-        Endpoint::NatGateway(n) => Some(IpAddr::V4(m.nat_gateways[n.0].private_ip)),
-        Endpoint::Internet { .. } => None,
-    };
-    dst.and_then(|d| ifaces.iter().copied().find(|e| m.subnets[m.interfaces[e.0].subnet.0].cidr.contains(&d)))
-        .or_else(|| ifaces.first().copied())
-}
-
-/// What counts as arriving.
-#[derive(Debug, Clone, Copy)]
-enum Goal {
-    Interface(EniIx),
-    Internet(Option<IgwIx>),
-    OnPremises(VpnIx),
-    /// Through this load balancer to one of its targets.
-    LoadBalancer(LbIx),
-    Unassigned,
-}
-
-fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal), QueryError> {
-    let from_internet = matches!(source, Source::Internet(..));
-    let v6 = source.address().is_ipv6();
-    // From the internet an IPv4 flow is addressed to the public address; IPv6 addresses
-    // are public already.
-    let pick = |eni: EniIx| -> Result<IpAddr, QueryError> {
-        let e = &m.interfaces[eni.0];
-        if v6 {
-            return interface_address(m, eni, true);
-        }
-        Ok(match (from_internet, e.public_ips.get(&e.primary_ip).or_else(|| e.public_ips.values().next())) {
-            (true, Some(p)) => IpAddr::V4(p.address),
-            _ => IpAddr::V4(e.primary_ip),
-        })
-    };
-    let (ip, goal) = match to {
-        Endpoint::Instance(i) => {
-            let ifaces = &m.instances[i.0].interfaces;
-            // From the internet, an instance is reached at a public address if it has one.
-            let eni = if from_internet && !v6 {
-                ifaces.iter().copied().find(|e| !m.interfaces[e.0].public_ips.is_empty())
-            } else if v6 {
-                ifaces.iter().copied().find(|e| !m.interfaces[e.0].ipv6_ips.is_empty())
-            } else {
-                None
-            }
-            .or_else(|| ifaces.first().copied());
-            match eni {
-                Some(e) => (pick(e)?, Goal::Interface(e)),
-                None => return Err(QueryError::NoInterface(m.instances[i.0].id.clone())),
-            }
-        }
-        Endpoint::Interface { eni, ip } => {
-            let goal = match m.interfaces[eni.0].load_balancer {
-                Some(l) => Goal::LoadBalancer(l),
-                None => Goal::Interface(eni),
-            };
-            (ip.map(Ok).unwrap_or_else(|| pick(eni))?, goal)
-        }
-        Endpoint::Internet { ip, via } => {
-            let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
-            (ip.unwrap_or(default), Goal::Internet(via))
-        }
-        Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
-        Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),
-        Endpoint::LoadBalancer(l) => {
-            let lb = &m.load_balancers[l.0];
-            // A client resolves the load balancer's name to a node; one in its own zone when
-            // it is inside the VPC.
-            let az = match source {
-                Source::Interface(e, _) => Some(&m.subnets[m.interfaces[e.0].subnet.0].az),
-                _ => None,
-            };
-            // Without cross-zone load balancing, DNS leaves out nodes whose zone has no
-            // healthy target (network/target-group-health-checks.html).
-            let node_az = |n: &EniIx| &m.subnets[m.interfaces[n.0].subnet.0].az;
-            let serves = |n: &EniIx| {
-                lb.cross_zone
-                    || lb.listeners.iter().any(|x| {
-                        m.target_groups[x.group.0]
-                            .targets
-                            .iter()
-                            .any(|t| t.healthy && &m.subnets[m.interfaces[t.eni.0].subnet.0].az == node_az(n))
-                    })
-            };
-            let live: Vec<EniIx> = lb.nodes.iter().copied().filter(serves).collect();
-            let live = if live.is_empty() { lb.nodes.clone() } else { live };
-            let node =
-                live.iter().copied().find(|n| Some(node_az(n)) == az).or_else(|| live.first().copied());
-            // An internet-facing load balancer's name resolves to public addresses, from
-            // anywhere; an internal one's to private addresses.
-            let address = |n: EniIx| -> IpAddr {
-                let e = &m.interfaces[n.0];
-                match e.public_ips.values().next() {
-                    Some(p) if lb.internet_facing && !v6 => IpAddr::V4(p.address),
-                    _ => IpAddr::V4(e.primary_ip),
-                }
-            };
-            match node {
-                Some(n) => (address(n), Goal::LoadBalancer(l)),
-                None => return Err(QueryError::NoInterface(lb.id.clone())),
-            }
-        }
-        Endpoint::NatGateway(n) => {
-            let nat = &m.nat_gateways[n.0];
-            let ip = match (&nat.elastic_ip, from_internet) {
-                (Some((_, eip)), true) => IpAddr::V4(*eip),
-                _ => IpAddr::V4(nat.private_ip),
-            };
-            (ip, Goal::Unassigned)
-        }
-    };
-    if ip.is_ipv6() != v6 {
-        return Err(QueryError::FamilyMismatch { src: source.address(), dst: ip });
-    }
-    Ok((ip, goal))
-}
-
-impl Goal {
-    fn met_by(&self, end: &End) -> bool {
-        match (*self, end.at) {
-            (Goal::Interface(a), At::Interface(b)) => a == b,
-            (Goal::Internet(None), At::Internet(_) | At::Service(_) | At::EgressOnly(_)) => true,
-            (Goal::OnPremises(a), At::OnPremises(b)) => a == b,
-            (Goal::LoadBalancer(l), At::Interface(_)) => end.lb == Some(l),
-            (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
-            _ => false,
-        }
-    }
-
-    /// An explanation for arriving somewhere else, when the walk did not already give one.
-    fn miss(&self, m: &Model, end: &End) -> Option<Explanation> {
-        if end.explained {
-            return None;
-        }
-        let (component, kind, lbl) = match *self {
-            Goal::Interface(e) => {
-                let (id, name, kind) = m.describe(Entity::NetworkInterface(e));
-                (id.to_string(), kind, label(id, name))
-            }
-            Goal::Internet(Some(g)) => {
-                let (id, name, kind) = m.describe(Entity::InternetGateway(g));
-                (id.to_string(), kind, label(id, name))
-            }
-            Goal::OnPremises(c) => {
-                let (id, name, kind) = m.describe(Entity::VpnConnection(c));
-                (id.to_string(), kind, label(id, name))
-            }
-            Goal::LoadBalancer(l) => {
-                let (id, name, kind) = m.describe(Entity::LoadBalancer(l));
-                (id.to_string(), kind, label(id, name))
-            }
-            Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
-        };
-        Some(Explanation {
-            code: "CANNOT_ROUTE",
-            location: component.clone(),
-            component,
-            kind,
-            label: lbl,
-            direction: None,
-            path: end.side,
-            message: "the path does not lead to the destination".into(),
-            fix: None,
-        })
-    }
-}
-
-/// Where a walk ended, with the packet as it arrived there.
-#[derive(Debug, Clone, Copy)]
-struct End {
-    at: At,
-    packet: Packet,
-    side: PathSide,
-    /// The load balancer the packet came through, if any.
-    lb: Option<LbIx>,
-    /// Whether the walk already explained why it stopped.
-    explained: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum At {
-    Interface(EniIx),
-    Internet(Option<IgwIx>),
-    /// An AWS service (S3, DynamoDB) reached through a gateway endpoint.
-    Service(VpceIx),
-    /// The internet, reached over IPv6 through an egress-only internet gateway.
-    EgressOnly(EigwIx),
-    /// An on-premises network behind a VPN connection.
-    OnPremises(VpnIx),
-    Nowhere,
-}
-
-struct Walk<'m> {
-    m: &'m Model,
-    hops: Vec<Hop>,
-    explanations: Vec<Explanation>,
-    side: PathSide,
+pub(super) struct Walk<'m> {
+    pub(super) m: &'m Model,
+    pub(super) hops: Vec<Hop>,
+    pub(super) explanations: Vec<Explanation>,
+    pub(super) side: PathSide,
     /// The diagram location of filters being evaluated (see [`Hop::location`]).
-    here: Option<String>,
+    pub(super) here: Option<String>,
     /// Address translations made so far, so replies can be reversed.
-    sessions: Vec<Session>,
+    pub(super) sessions: Vec<Session>,
     /// Whether security group references still match the packet on this path: not after a
     /// middlebox (an instance that forwarded it), nor across a transit gateway without
     /// security group referencing.
-    refs: Refs,
+    pub(super) refs: Refs,
     /// Whether the flow was started by a host on the internet.
-    from_internet: bool,
+    pub(super) from_internet: bool,
     /// The load balancer the packet went through on this path.
-    via_lb: Option<LbIx>,
+    pub(super) via_lb: Option<LbIx>,
     /// Connections a load balancer made on the forward path.
-    lb_sessions: Vec<LbSession>,
+    pub(super) lb_sessions: Vec<LbSession>,
     /// Whether the packet on this path came through a transit gateway (NAT gateways then
     /// translate it even though its source is outside their VPC).
-    via_tgw: bool,
+    pub(super) via_tgw: bool,
 }
 
 /// Whether security group rules that reference groups can match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Refs {
+pub(super) enum Refs {
     Preserved,
     AfterMiddlebox,
     NotAcrossTgw,
@@ -632,7 +47,7 @@ enum Refs {
 
 /// One translation by a NAT device: `inside` (address, port) became `outside`.
 #[derive(Debug, Clone, Copy)]
-struct Session {
+pub(super) struct Session {
     at: Holder,
     inside: (IpAddr, u16),
     outside: (IpAddr, u16),
@@ -640,17 +55,17 @@ struct Session {
 
 /// A connection a load balancer node made to a target for a client.
 #[derive(Debug, Clone, Copy)]
-struct LbSession {
-    node: EniIx,
-    target: EniIx,
+pub(super) struct LbSession {
+    pub(super) node: EniIx,
+    pub(super) target: EniIx,
     /// The target's replies come back through the node whatever the routes (NLB with the
     /// client's address preserved).
-    preserved: bool,
+    pub(super) preserved: bool,
     /// The source the target sees.
-    backend: (IpAddr, u16),
+    pub(super) backend: (IpAddr, u16),
     /// The address and port the client connected to (after any translation on the way).
-    front: (IpAddr, u16),
-    client: (IpAddr, u16),
+    pub(super) front: (IpAddr, u16),
+    pub(super) client: (IpAddr, u16),
 }
 
 /// Packets that cross more components than this are caught in a routing loop.
@@ -727,7 +142,7 @@ impl Walk<'_> {
     }
 
     /// A packet leaves interface `eni`: its own traffic, or traffic it forwards.
-    fn send(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
+    pub(super) fn send(&mut self, eni: EniIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
         let own = iface.holds(p.src);
@@ -925,7 +340,7 @@ impl Walk<'_> {
     }
 
     /// The service's reply, back through gateway endpoint `v` into its VPC.
-    fn gateway_endpoint_in(&mut self, v: VpceIx, p: Packet, reply: bool) -> End {
+    pub(super) fn gateway_endpoint_in(&mut self, v: VpceIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let ep = &m.gateway_endpoints[v.0];
         let detail = format!("the {} service at {} answers through the endpoint", ep.service, p.src);
@@ -1368,7 +783,7 @@ impl Walk<'_> {
 
     /// An NLB target's reply when the client's address was preserved: the load balancer
     /// tracks the flow and takes the reply back, whatever the target subnet's routes say.
-    fn lb_reply_preserved(&mut self, s: LbSession, p: Packet) -> End {
+    pub(super) fn lb_reply_preserved(&mut self, s: LbSession, p: Packet) -> End {
         let m = self.m;
         let target = &m.interfaces[s.target.0];
         if let Some((inst, dev)) = target.attachment {
@@ -1716,7 +1131,7 @@ impl Walk<'_> {
     /// From on-premises over VPN connection `c` into its gateway's VPC: only to private
     /// addresses there (RA: VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS); the whole VPC CIDR is
     /// reachable, and replies follow each subnet's own route table.
-    fn vgw_in(&mut self, c: VpnIx, p: Packet, reply: bool, origin: bool) -> End {
+    pub(super) fn vgw_in(&mut self, c: VpnIx, p: Packet, reply: bool, origin: bool) -> End {
         let m = self.m;
         let vc = &m.vpn_connections[c.0];
         let ce = Some(Entity::VpnConnection(c));
@@ -1758,7 +1173,7 @@ impl Walk<'_> {
     }
 
     /// A reply back in through egress-only internet gateway `g`.
-    fn eigw_in(&mut self, g: EigwIx, p: Packet, reply: bool) -> End {
+    pub(super) fn eigw_in(&mut self, g: EigwIx, p: Packet, reply: bool) -> End {
         let m = self.m;
         let detail = format!("internet host {} replies", p.src);
         self.hop(None, None, Action::Send, detail, p);
@@ -1770,7 +1185,7 @@ impl Walk<'_> {
     /// From the internet towards `p.dst`, entering through `via` if given.
     /// `reply` marks return traffic (stateful filters pass it); `origin` marks the hop
     /// where the packet starts on the internet.
-    fn internet(&mut self, via: Option<IgwIx>, p: Packet, reply: bool, origin: bool) -> End {
+    pub(super) fn internet(&mut self, via: Option<IgwIx>, p: Packet, reply: bool, origin: bool) -> End {
         let m = self.m;
         if origin {
             let detail = format!("internet host {} sends {p}", p.src);
@@ -1863,51 +1278,4 @@ fn flow_words(p: Packet) -> String {
     } else {
         p.protocol.to_string()
     }
-}
-
-/// The trace as plain text, one hop a line: what the CLI prints and golden files compare.
-pub fn render(t: &Trace) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(s, "{}", t.summary);
-    for (title, hops) in [("forward", &t.forward), ("return", &t.back)] {
-        if hops.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "{title}:");
-        for h in hops {
-            let dir = match h.direction {
-                Some(Direction::Ingress) => " in",
-                Some(Direction::Egress) => " out",
-                None => "",
-            };
-            let act = match h.action {
-                Action::Send => "send",
-                Action::Allow => "allow",
-                Action::Deny => "DENY",
-                Action::Route => "route",
-                Action::Translate => "nat",
-                Action::Accept => "accept",
-                Action::Drop => "DROP",
-            };
-            let _ = writeln!(s, "  {:<8} {} {}{dir}: {}", act, h.kind, h.label, h.detail);
-        }
-    }
-    if !t.flow_logs.is_empty() {
-        let _ = writeln!(s, "flow logs:");
-        for r in &t.flow_logs {
-            let _ = writeln!(s, "  {r}");
-        }
-    }
-    for e in &t.explanations {
-        let path = match e.path {
-            PathSide::Forward => "forward",
-            PathSide::Return => "return",
-        };
-        let _ = writeln!(s, "blocked ({path}) {} at {} {}: {}", e.code, e.kind, e.label, e.message);
-        if let Some(f) = &e.fix {
-            let _ = writeln!(s, "  fix: {f}");
-        }
-    }
-    s
 }
