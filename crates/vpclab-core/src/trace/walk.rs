@@ -137,6 +137,21 @@ impl Walk<'_> {
         out
     }
 
+    /// The packet stops here: a drop hop at `e`, its explanation, and the end of the path.
+    fn block(
+        &mut self,
+        code: &'static str,
+        e: Option<Entity>,
+        direction: Option<Direction>,
+        message: String,
+        fix: Option<String>,
+        p: Packet,
+    ) -> End {
+        self.hop(e, direction, Action::Drop, message.clone(), p);
+        self.explain(code, e, direction, message, fix);
+        self.end(At::Nowhere, p, true)
+    }
+
     fn end(&self, at: At, packet: Packet, explained: bool) -> End {
         End { at, packet, side: self.side, explained, lb: self.via_lb }
     }
@@ -321,18 +336,14 @@ impl Walk<'_> {
         let ep = &m.gateway_endpoints[v.0];
         if !matches!(p.protocol, Protocol::Tcp | Protocol::Icmp) {
             let msg = format!("a gateway endpoint carries only TCP and ICMP echo, not {}", p.protocol);
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("VPCE_GATEWAY_PROTOCOL_RESTRICTION", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", e, None, msg, None, p);
         }
         if self.via_tgw || !m.vpcs[ep.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
             let msg = format!(
                 "a gateway endpoint serves only its own VPC, not traffic from {} (peering, VPN, transit gateway)",
                 p.src
             );
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("VPCE_GATEWAY_SOURCE_NOT_IN_VPC", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("VPCE_GATEWAY_SOURCE_NOT_IN_VPC", e, None, msg, None, p);
         }
         let detail = format!("to the {} service at {}, privately: no address translation", ep.service, p.dst);
         self.hop(e, Some(Direction::Egress), Action::Accept, detail, p);
@@ -525,9 +536,14 @@ impl Walk<'_> {
                 "{} is not attached to an instance, so nothing forwards the packet",
                 m.interfaces[eni.0].id
             );
-            self.hop(Some(Entity::NetworkInterface(eni)), None, Action::Drop, msg.clone(), p);
-            self.explain("BAD_STATE_ATTACHMENT", Some(Entity::NetworkInterface(eni)), None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(
+                "BAD_STATE_ATTACHMENT",
+                Some(Entity::NetworkInterface(eni)),
+                None,
+                msg,
+                None,
+                p,
+            );
         };
         let ifaces = &m.instances[inst.0].interfaces;
         let out = ifaces
@@ -606,9 +622,7 @@ impl Walk<'_> {
         if p.dst == IpAddr::V4(nat.private_ip) {
             let Some(inside) = self.session(Holder::NatGateway(n), p) else {
                 let msg = format!("a NAT gateway accepts no connection initiated towards it ({})", p.dst);
-                self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-                self.explain("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, None);
-                return self.end(At::Nowhere, p, true);
+                return self.block("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, None, p);
             };
             let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
             let detail = format!(
@@ -635,18 +649,14 @@ impl Walk<'_> {
         }
         if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
             let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("PROTOCOL_RESTRICTION", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("PROTOCOL_RESTRICTION", e, None, msg, None, p);
         }
         if !self.via_tgw && !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
             let msg = format!(
                 "a NAT gateway translates only traffic from its own VPC, not from {} (peering, VPN and Direct Connect cannot use it)",
                 p.src
             );
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("NGW_REQUIRES_SOURCE_IN_VPC", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("NGW_REQUIRES_SOURCE_IN_VPC", e, None, msg, None, p);
         }
         let out = Packet { src: IpAddr::V4(nat.private_ip), ..p };
         self.sessions.push(Session {
@@ -741,9 +751,7 @@ impl Walk<'_> {
             }
             (None, None, _) => {
                 let msg = format!("target group {} has no healthy target", group.id);
-                self.hop(tge, None, Action::Drop, msg.clone(), p);
-                self.explain("ELBV2_TARGET_GROUP_NO_HEALTHY_TARGETS", tge, None, msg, None);
-                return self.end(At::Nowhere, p, true);
+                return self.block("ELBV2_TARGET_GROUP_NO_HEALTHY_TARGETS", tge, None, msg, None, p);
             }
         };
         // An ALB (and an NLB without client address preservation) opens a new connection
@@ -831,9 +839,7 @@ impl Walk<'_> {
         };
         if pcx.status != "active" {
             let msg = format!("peering connection {} is {}, not active", pcx.id, pcx.status);
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("BAD_STATE", e, None, msg, Some("accept the peering connection".into()));
-            return self.end(At::Nowhere, p, true);
+            return self.block("BAD_STATE", e, None, msg, Some("accept the peering connection".into()), p);
         }
         let peer_vpc = &m.vpcs[peer.0];
         if !peer_vpc.blocks().any(|c| c.contains(&p.dst)) {
@@ -843,9 +849,7 @@ impl Walk<'_> {
                 label(&peer_vpc.id, peer_vpc.name.as_deref()),
                 peer_vpc.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
             );
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", e, None, msg, None, p);
         }
         let detail = format!("into VPC {}", label(&peer_vpc.id, peer_vpc.name.as_deref()));
         self.hop(e, None, Action::Route, detail, p);
@@ -987,9 +991,7 @@ impl Walk<'_> {
                 NonPublic::Shared => ("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS", "shared (RFC 6598)"),
             };
             let msg = format!("an internet gateway does not forward traffic to {what} address {}", p.dst);
-            self.hop(Some(gw), Some(Direction::Egress), Action::Drop, msg.clone(), p);
-            self.explain(code, Some(gw), Some(Direction::Egress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(code, Some(gw), Some(Direction::Egress), msg, None, p);
         }
         let vpc = m.internet_gateways[g.0].vpc;
         let holder = vpc.and_then(|v| m.holder(v, p.src));
@@ -1077,9 +1079,7 @@ impl Walk<'_> {
             None
         };
         if let Some(msg) = problem {
-            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
-            self.explain("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None, p);
         }
         if reply && self.from_internet {
             // The request came in through the internet gateway; the gateway that carries the
@@ -1106,17 +1106,20 @@ impl Walk<'_> {
                 "a virtual private gateway carries only traffic from addresses in its VPC, not from {}",
                 p.src
             );
-            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
-            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS", e, Some(Direction::Egress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(
+                "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
+                e,
+                Some(Direction::Egress),
+                msg,
+                None,
+                p,
+            );
         }
         let conn =
             m.vpn_connections.iter().position(|c| c.vgw == g && c.routes.iter().any(|r| r.contains(&p.dst)));
         let Some(c) = conn.map(VpnIx) else {
             let msg = format!("no VPN connection of {} reaches {}", m.vpn_gateways[g.0].id, p.dst);
-            self.hop(e, Some(Direction::Egress), Action::Drop, msg.clone(), p);
-            self.explain("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None, p);
         };
         let vc = &m.vpn_connections[c.0];
         self.hop(e, Some(Direction::Egress), Action::Route, format!("into VPN connection {}", vc.id), p);
@@ -1146,21 +1149,29 @@ impl Walk<'_> {
         let e = Some(Entity::VpnGateway(g));
         let Some(vpc) = m.vpn_gateways[g.0].vpc else {
             let msg = format!("virtual private gateway {} is not attached to a VPC", m.vpn_gateways[g.0].id);
-            self.hop(e, None, Action::Drop, msg.clone(), p);
-            self.explain("BAD_STATE_ATTACHMENT", e, None, msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("BAD_STATE_ATTACHMENT", e, None, msg, None, p);
         };
         if !m.vpcs[vpc.0].blocks().any(|b| b.contains(&p.dst)) {
             let msg = format!("{} is not a private address in the gateway's VPC", p.dst);
-            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", e, Some(Direction::Ingress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(
+                "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                e,
+                Some(Direction::Ingress),
+                msg,
+                None,
+                p,
+            );
         }
         if m.holder(vpc, p.dst).is_none() {
             let msg = format!("{} is not the private address of any network interface in the VPC", p.dst);
-            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-            self.explain("VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", e, Some(Direction::Ingress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(
+                "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                e,
+                Some(Direction::Ingress),
+                msg,
+                None,
+                p,
+            );
         }
         self.hop(
             e,
@@ -1199,9 +1210,7 @@ impl Walk<'_> {
                 Some(g) => (Some(Entity::InternetGateway(g)), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"),
                 None => (None, "NO_ROUTE_TO_DESTINATION"),
             };
-            self.hop(e, Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-            self.explain(code, e, Some(Direction::Ingress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(code, e, Some(Direction::Ingress), msg, None, p);
         };
         let vpc = match holder {
             Holder::Interface(e) => m.interfaces[e.0].vpc,
@@ -1234,9 +1243,7 @@ impl Walk<'_> {
                 "{} is behind {}, not the gateway the query names",
                 p.dst, m.internet_gateways[g.0].id
             );
-            self.hop(Some(gw), Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-            self.explain("CANNOT_ROUTE", Some(gw), Some(Direction::Ingress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block("CANNOT_ROUTE", Some(gw), Some(Direction::Ingress), msg, None, p);
         }
         if let Some(range) = cidr::non_public(p.src) {
             let (code, what) = match range {
@@ -1244,9 +1251,7 @@ impl Walk<'_> {
                 NonPublic::Shared => ("IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS", "shared (RFC 6598)"),
             };
             let msg = format!("an internet gateway does not accept traffic from {what} address {}", p.src);
-            self.hop(Some(gw), Some(Direction::Ingress), Action::Drop, msg.clone(), p);
-            self.explain(code, Some(gw), Some(Direction::Ingress), msg, None);
-            return self.end(At::Nowhere, p, true);
+            return self.block(code, Some(gw), Some(Direction::Ingress), msg, None, p);
         }
         if p.dst.is_ipv6() {
             let detail = "IPv6 passes without translation: the address is globally routable".to_string();
