@@ -2,7 +2,7 @@
 // person would: by the accessible names of controls. Screenshots go to tests/e2e/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -154,6 +154,35 @@ test('the reachability matrix and the exposure list open the trace behind each a
   assert.match(await exposed.innerText(), /eni-web1 at 203\.0\.113\.10 — tcp 443/);
   assert.doesNotMatch(await exposed.innerText(), /app|db/);
   await page.screenshot({ path: join(out, 'matrix-exposure.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('host pages can call the engine: window.wasmBindings agrees with the page', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.reach);
+  const topology = await readFile(join(here, '..', '..', 'crates', 'vpclab-core', 'data', 'examples', 'three-tier.json'), 'utf8');
+  const result = await page.evaluate((topo) => {
+    const b = window.wasmBindings;
+    const ok = b.reach(topo, { from: 'internet', to: 'web-1', protocol: 'tcp', port: 443 });
+    const blocked = b.reach(topo, { from: 'i-db', to: 'internet', protocol: 'tcp', port: 443 });
+    let error = null;
+    try { b.reach(topo, { from: 'nobody', to: 'web-1', protocol: 'tcp', port: 443 }); } catch (e) { error = String(e); }
+    return {
+      ok: ok.reachable,
+      codes: blocked.explanations.map((e) => e.code),
+      ports: b.ports(topo, 'app', 'db').protocols[0].ports,
+      cidr: b.cidr('10.0.1.0/24').aws_usable,
+      diagnostics: b.check(topo).length,
+      error,
+    };
+  }, topology);
+  assert.equal(result.ok, true);
+  assert.deepEqual(result.codes, ['ENI_SG_RULES_MISMATCH', 'SUBNET_ACL_RESTRICTION', 'NO_ROUTE_TO_DESTINATION']);
+  assert.deepEqual(result.ports, ['5432']);
+  assert.equal(result.cidr, '251');
+  assert.equal(result.diagnostics, 0);
+  assert.match(result.error, /from: no instance, network interface, internet gateway or address called "nobody"/);
   assert.deepEqual(errors, []);
   await context.close();
 });

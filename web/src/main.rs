@@ -5,6 +5,7 @@
 //! and dispatch [`state::Action`]s.
 #![forbid(unsafe_code)]
 
+mod api;
 mod app;
 mod diagram;
 mod query_panel;
