@@ -26,6 +26,9 @@ pub enum Endpoint {
     OnPremises(VpnIx, IpAddr),
     /// A load balancer (by name or id): reached at one of its nodes.
     LoadBalancer(LbIx),
+    /// A transit gateway attachment (`tgw-attach-…`): traffic entering the VPC from the
+    /// gateway through it, or leaving the VPC into the gateway through it.
+    TgwAttachment(crate::model::TgwAttIx),
 }
 
 /// The address an unnamed internet host uses: 198.51.100.10, from TEST-NET-2, the range
@@ -91,6 +94,7 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
         Entity::InternetGateway(g) => Ok(Endpoint::Internet { ip: None, via: Some(g) }),
         Entity::NatGateway(n) => Ok(Endpoint::NatGateway(n)),
         Entity::LoadBalancer(l) => Ok(Endpoint::LoadBalancer(l)),
+        Entity::TgwAttachment(a) => Ok(Endpoint::TgwAttachment(a)),
         // A VPN connection or its gateway stands for a host on the other side.
         Entity::VpnConnection(c) => on_premises_host(m, c).ok_or(EndpointError::WrongKind {
             field,

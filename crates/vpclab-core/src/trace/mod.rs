@@ -28,7 +28,7 @@ use crate::diagnostic::{label, Kind};
 use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST, DEFAULT_INTERNET_HOST_V6};
 use crate::firewall::Direction;
 use crate::flowlog;
-use crate::model::{EigwIx, EniIx, Entity, IgwIx, InstIx, LbIx, Model, VpceIx, VpnIx};
+use crate::model::{EigwIx, EniIx, Entity, IgwIx, InstIx, LbIx, Model, TgwAttIx, VpceIx, VpnIx};
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 
 /// A reachability question, as the CLI and the page ask it.
@@ -77,6 +77,12 @@ pub enum QueryError {
     FamilyMismatch { src: IpAddr, dst: IpAddr },
     #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
     BothOnPremises,
+    #[error(
+        "from/to: traffic from attachment {attachment:?} enters VPC {vpc:?}; ask for a destination in it"
+    )]
+    NotBehindAttachment { attachment: String, vpc: String },
+    #[error("from: no address is known behind transit gateway attachment {0:?}; give one with from_ip / --from-ip")]
+    NoTgwSource(String),
     #[error("from: load balancer {0:?} only forwards connections made to it; ask from a client")]
     LoadBalancerSource(String),
     #[error("from: network interface {0:?} is not attached to an instance, so it sends nothing")]
@@ -188,6 +194,16 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
 
     let source = source(m, from, to, q.from_ip)?;
     let (dst, goal) = destination(m, &source, to)?;
+    if let Source::TgwAttachment(a, _) = source {
+        // Traffic from an attachment enters that attachment's VPC.
+        let vpc = &m.vpcs[m.tgw_attachments[a.0].vpc.0];
+        if !vpc.blocks().any(|b| b.contains(&dst)) {
+            return Err(QueryError::NotBehindAttachment {
+                attachment: m.tgw_attachments[a.0].id.clone(),
+                vpc: vpc.id.clone(),
+            });
+        }
+    }
     if let (Source::Interface(a, _), Goal::Interface(b)) = (&source, &goal) {
         if a == b {
             return Err(QueryError::SameInterface);
@@ -205,6 +221,11 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         refs: Refs::Preserved,
         via_tgw: false,
         from_internet: matches!(source, Source::Internet(..)),
+        tgw_goal: match goal {
+            Goal::TgwAttachment(a) => Some(a),
+            _ => None,
+        },
+        arrived_at_tgw: false,
         via_lb: None,
         lb_sessions: Vec::new(),
     };
@@ -212,6 +233,14 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         Source::Interface(eni, _) => w.send(eni, packet, false),
         Source::Internet(_, via) => w.internet(via, packet, false, true),
         Source::OnPremises(c, _) => w.vgw_in(c, packet, false, true),
+        Source::TgwAttachment(a, _) => {
+            let az = match to {
+                Endpoint::Instance(i) => m.instances[i.0].az.as_deref(),
+                Endpoint::Interface { eni, .. } => Some(m.subnets[m.interfaces[eni.0].subnet.0].az.as_str()),
+                _ => None,
+            };
+            w.out_of_tgw(a, az, packet, false)
+        }
     };
     let forward = std::mem::take(&mut w.hops);
     let arrived = goal.met_by(&end);
@@ -226,6 +255,12 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
         w.side = PathSide::Return;
         w.refs = Refs::Preserved;
         w.via_tgw = false;
+        // The reply of a flow that came from a transit gateway ends when it goes back in.
+        w.tgw_goal = match source {
+            Source::TgwAttachment(a, _) => Some(a),
+            _ => None,
+        };
+        w.arrived_at_tgw = false;
         let reply = end.packet.reply();
         let preserved = w.lb_sessions.last().copied().filter(|s| s.preserved && end.lb.is_some());
         let home = match end.at {
@@ -238,6 +273,13 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             At::Service(v) => w.gateway_endpoint_in(v, reply, true),
             At::EgressOnly(g) => w.eigw_in(g, reply, true),
             At::OnPremises(c) => w.vgw_in(c, reply, true, true),
+            At::TgwAttachment(a) => {
+                let az = match source {
+                    Source::Interface(e, _) => Some(m.subnets[m.interfaces[e.0].subnet.0].az.as_str()),
+                    _ => None,
+                };
+                w.out_of_tgw(a, az, reply, true)
+            }
             At::Nowhere => end,
         };
         back = std::mem::take(&mut w.hops);
@@ -245,6 +287,7 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             Source::Interface(eni, _) => Goal::Interface(eni),
             Source::Internet(..) => Goal::Internet(None),
             Source::OnPremises(c, _) => Goal::OnPremises(c),
+            Source::TgwAttachment(a, _) => Goal::TgwAttachment(a),
         };
         if !origin.met_by(&home) {
             if let Some(e) = origin.miss(m, &home) {
@@ -282,13 +325,15 @@ enum Source {
     Interface(EniIx, IpAddr),
     Internet(IpAddr, Option<IgwIx>),
     OnPremises(VpnIx, IpAddr),
+    /// A host behind a transit gateway, entering the VPC through this attachment.
+    TgwAttachment(TgwAttIx, IpAddr),
 }
 
 impl Source {
     fn address(&self) -> IpAddr {
         match *self {
             Source::Interface(_, ip) => ip,
-            Source::Internet(ip, _) | Source::OnPremises(_, ip) => ip,
+            Source::Internet(ip, _) | Source::OnPremises(_, ip) | Source::TgwAttachment(_, ip) => ip,
         }
     }
 }
@@ -352,6 +397,12 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
         Endpoint::Unassigned(ip) => Err(QueryError::UnassignedSource(ip)),
         Endpoint::NatGateway(n) => Err(QueryError::NatSource(m.nat_gateways[n.0].id.clone())),
         Endpoint::LoadBalancer(l) => Err(QueryError::LoadBalancerSource(m.load_balancers[l.0].id.clone())),
+        Endpoint::TgwAttachment(a) => {
+            let ip = from_ip
+                .or_else(|| behind_tgw(m, a))
+                .ok_or_else(|| QueryError::NoTgwSource(m.tgw_attachments[a.0].id.clone()))?;
+            Ok(Source::TgwAttachment(a, ip))
+        }
         Endpoint::OnPremises(c, ip) => {
             if matches!(to, Endpoint::OnPremises(..)) {
                 return Err(QueryError::BothOnPremises);
@@ -359,6 +410,20 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
             Ok(Source::OnPremises(c, from_ip.unwrap_or(ip)))
         }
     }
+}
+
+/// A host behind a transit gateway attachment, for queries that name the attachment: the
+/// tenth address of the first block of another VPC attached to the same gateway.
+fn behind_tgw(m: &Model, a: TgwAttIx) -> Option<IpAddr> {
+    let att = &m.tgw_attachments[a.0];
+    m.tgw_attachments
+        .iter()
+        .filter(|x| x.tgw == att.tgw && x.vpc != att.vpc)
+        .find_map(|x| m.vpcs[x.vpc.0].cidrs.first())
+        .map(|c| match c.network() {
+            IpAddr::V4(n) => IpAddr::V4(std::net::Ipv4Addr::from(u32::from(n).wrapping_add(10))),
+            other => other,
+        })
 }
 
 /// Whether the destination, as named, is an IPv6 address.
@@ -399,6 +464,7 @@ fn egress_interface(m: &Model, inst: InstIx, to: Endpoint) -> Option<EniIx> {
             m.instances[i.0].interfaces.first().map(|e| IpAddr::V4(m.interfaces[e.0].primary_ip))
         }
         Endpoint::Unassigned(ip) | Endpoint::OnPremises(_, ip) => Some(ip),
+        Endpoint::TgwAttachment(a) => behind_tgw(m, a),
         Endpoint::LoadBalancer(l) => {
             m.load_balancers[l.0].nodes.first().map(|n| IpAddr::V4(m.interfaces[n.0].primary_ip))
         }
@@ -417,6 +483,8 @@ enum Goal {
     OnPremises(VpnIx),
     /// Through this load balancer to one of its targets.
     LoadBalancer(LbIx),
+    /// Into the transit gateway through this attachment.
+    TgwAttachment(TgwAttIx),
     Unassigned,
 }
 
@@ -465,6 +533,11 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
         }
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
         Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),
+        Endpoint::TgwAttachment(a) => {
+            let ip =
+                behind_tgw(m, a).ok_or_else(|| QueryError::NoTgwSource(m.tgw_attachments[a.0].id.clone()))?;
+            (ip, Goal::TgwAttachment(a))
+        }
         Endpoint::LoadBalancer(l) => {
             let lb = &m.load_balancers[l.0];
             // A client resolves the load balancer's name to a node; one in its own zone when
@@ -525,6 +598,7 @@ impl Goal {
             (Goal::Internet(None), At::Internet(_) | At::Service(_) | At::EgressOnly(_)) => true,
             (Goal::OnPremises(a), At::OnPremises(b)) => a == b,
             (Goal::LoadBalancer(l), At::Interface(_)) => end.lb == Some(l),
+            (Goal::TgwAttachment(a), At::TgwAttachment(b)) => a == b,
             (Goal::Internet(Some(g)), At::Internet(via)) => via == Some(g),
             _ => false,
         }
@@ -550,6 +624,10 @@ impl Goal {
             }
             Goal::LoadBalancer(l) => {
                 let (id, name, kind) = m.describe(Entity::LoadBalancer(l));
+                (id.to_string(), kind, label(id, name))
+            }
+            Goal::TgwAttachment(a) => {
+                let (id, name, kind) = m.describe(Entity::TgwAttachment(a));
                 (id.to_string(), kind, label(id, name))
             }
             Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
@@ -588,6 +666,8 @@ enum At {
     Service(VpceIx),
     /// The internet, reached over IPv6 through an egress-only internet gateway.
     EgressOnly(EigwIx),
+    /// Into a transit gateway through this attachment.
+    TgwAttachment(TgwAttIx),
     /// An on-premises network behind a VPN connection.
     OnPremises(VpnIx),
     Nowhere,

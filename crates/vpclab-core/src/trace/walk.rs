@@ -28,6 +28,11 @@ pub(super) struct Walk<'m> {
     pub(super) refs: Refs,
     /// Whether the flow was started by a host on the internet.
     pub(super) from_internet: bool,
+    /// The transit gateway attachment the path ends at when it enters the gateway through it
+    /// (a query to or from an attachment).
+    pub(super) tgw_goal: Option<TgwAttIx>,
+    /// Set when the walk reached `tgw_goal`.
+    pub(super) arrived_at_tgw: bool,
     /// The load balancer the packet went through on this path.
     pub(super) via_lb: Option<LbIx>,
     /// Connections a load balancer made on the forward path.
@@ -244,8 +249,38 @@ impl Walk<'_> {
         let id = self.m.transit_gateways[g.0].id.clone();
         match self.at(&id, |w| w.through_tgw(g, subnet, p)) {
             Some(exit) => self.leave_subnet(exit, p, reply),
+            None if self.arrived_at_tgw => {
+                let ax = self.tgw_goal.unwrap_or(TgwAttIx(usize::MAX));
+                self.end(At::TgwAttachment(ax), p, false)
+            }
             None => self.end(At::Nowhere, p, true),
         }
+    }
+
+    /// From the transit gateway into the VPC through attachment `ax`: out of its subnet in
+    /// `az` (else its first), then that subnet's route table.
+    pub(super) fn out_of_tgw(&mut self, ax: TgwAttIx, az: Option<&str>, p: Packet, reply: bool) -> End {
+        let m = self.m;
+        let att = &m.tgw_attachments[ax.0];
+        let exit = att
+            .subnets
+            .iter()
+            .copied()
+            .find(|x| Some(m.subnets[x.0].az.as_str()) == az)
+            .or_else(|| att.subnets.first().copied());
+        let Some(exit) = exit else { return self.end(At::Nowhere, p, true) };
+        let tgw = &m.transit_gateways[att.tgw.0];
+        let detail = format!(
+            "from transit gateway {}, into {}",
+            tgw.id,
+            label(&m.subnets[exit.0].id, m.subnets[exit.0].name.as_deref())
+        );
+        self.hop(Some(Entity::TgwAttachment(ax)), Some(Direction::Egress), Action::Send, detail, p);
+        if !tgw.security_group_referencing {
+            self.refs = Refs::NotAcrossTgw;
+        }
+        self.via_tgw = true;
+        self.leave_subnet(exit, p, reply)
     }
 
     /// The gateway's part of [`Walk::transit_gateway`]: the subnet the packet leaves it into.
@@ -272,6 +307,11 @@ impl Walk<'_> {
         self.network_acl(entry, Direction::Ingress, p);
         let detail = format!("enters transit gateway {} in {}", m.transit_gateways[g.0].id, s.az);
         self.hop(e, Some(Direction::Ingress), Action::Route, detail, p);
+        if self.tgw_goal == Some(ax) {
+            // The query's end: into the gateway through this attachment.
+            self.arrived_at_tgw = true;
+            return None;
+        }
         let Some(rt) = att.route_table else {
             let msg = format!("attachment {} is associated with no transit gateway route table", att.id);
             self.hop(e, None, Action::Drop, msg.clone(), p);
