@@ -2130,6 +2130,12 @@ fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
         id: x.id.clone(),
         name: cx.name_tag(x.v),
         instance_type: instance_type.to_string(),
+        availability_zone: x
+            .v
+            .get("Placement")
+            .and_then(|p| p.get("AvailabilityZone"))
+            .and_then(|z| z.as_str())
+            .map(str::to_string),
         source_nat: false,
     })
 }
@@ -2264,6 +2270,11 @@ fn interface(
         security_groups: groups.into_iter().collect(),
         source_dest_check: cx.opt_bool(v, path, "SourceDestCheck").unwrap_or(true),
         attachment: attachment(cx, v, path, parent, k),
+        mac_address: cx.opt_str(v, path, "MacAddress").map(str::to_string),
+        interface_type: cx
+            .opt_str(v, path, "InterfaceType")
+            .filter(|t| *t != "interface")
+            .map(str::to_string),
     })
 }
 
@@ -3377,6 +3388,7 @@ mod tests {
                 id: "i-1".into(),
                 name: Some("web-1".into()),
                 instance_type: "t3.micro".into(),
+                availability_zone: None,
                 source_nat: false
             }]
         );

@@ -184,6 +184,7 @@ pub fn topology(scale: Scale) -> Topology {
                     id: format!("i-{id}"),
                     name: None,
                     instance_type: "t3.micro".into(),
+                    availability_zone: None,
                     source_nat: false,
                 });
                 t.network_interfaces.push(NetworkInterface {
@@ -193,6 +194,8 @@ pub fn topology(scale: Scale) -> Topology {
                     private_ip: Ipv4Addr::new(10, k, j, 10 + i),
                     secondary_private_ips: Vec::new(),
                     ipv6_addresses: Vec::new(),
+                    mac_address: None,
+                    interface_type: None,
                     public_ip: (j == 0).then(|| Ipv4Addr::new(52, k, j, 10 + i)),
                     security_groups: vec![if j == 0 { web.clone() } else { app.clone() }],
                     source_dest_check: true,

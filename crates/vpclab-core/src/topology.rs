@@ -208,6 +208,9 @@ pub struct Instance {
     pub name: Option<String>,
     /// E.g. `t3.micro`: it bounds the number of interfaces and addresses per interface.
     pub instance_type: String,
+    /// The Availability Zone it runs in; checked against its interfaces' subnets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
     /// A NAT instance: its operating system rewrites the source of traffic it forwards to its
     /// own address (iptables MASQUERADE). Not an AWS setting, so vpclab asks for it; it still
     /// needs source/destination check off (vpc/latest/userguide/work-with-nat-instances.html).
@@ -241,6 +244,13 @@ pub struct NetworkInterface {
     pub source_dest_check: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// Its MAC address: it stays with the interface when the interface moves to another
+    /// instance (what MAC-bound licences rely on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac_address: Option<String>,
+    /// `interface` (default), `efa`, `trunk`, …: informational.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
 }
 
 /// Where an interface is attached.

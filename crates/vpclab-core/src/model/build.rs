@@ -1380,6 +1380,7 @@ impl<'t> Builder<'t> {
                 attachment: None,
                 endpoint: Some(e.id.clone()),
                 load_balancer: None,
+                mac_address: None,
             });
             self.m.reindex_addresses();
         }
@@ -1550,6 +1551,7 @@ impl<'t> Builder<'t> {
                     attachment: None,
                     endpoint: None,
                     load_balancer: Some(lx),
+                    mac_address: None,
                 });
                 nodes.push(eix);
                 self.m.reindex_addresses();
@@ -1735,7 +1737,7 @@ impl<'t> Builder<'t> {
                 id: x.id.clone(),
                 name: x.name.clone(),
                 instance_type: x.instance_type.clone(),
-                az: None,
+                az: x.availability_zone.clone(),
                 interfaces: Vec::new(),
                 source_nat: x.source_nat,
             });
@@ -1903,7 +1905,17 @@ impl<'t> Builder<'t> {
                 attachment,
                 endpoint: None,
                 load_balancer: None,
+                mac_address: e.mac_address.clone(),
             });
+        }
+        // A MAC address belongs to one interface.
+        let mut macs: BTreeMap<String, String> = BTreeMap::new();
+        for e in &self.t.network_interfaces {
+            let Some(mac) = &e.mac_address else { continue };
+            if let Some(other) = macs.insert(mac.to_ascii_lowercase(), e.id.clone()) {
+                let msg = format!("MAC address {mac} is already the address of {other:?}");
+                self.err(Kind::NetworkInterface, &e.id, e.name.as_deref(), "mac_address", msg);
+            }
         }
         attached.sort();
         for (ix, dev, eix) in attached {

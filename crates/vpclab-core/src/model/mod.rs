@@ -378,6 +378,8 @@ pub struct Interface {
     pub endpoint: Option<String>,
     /// The load balancer whose node this is.
     pub load_balancer: Option<LbIx>,
+    /// Its MAC address, when known: it moves with the interface.
+    pub mac_address: Option<String>,
 }
 
 /// A public address mapped to one private address.
