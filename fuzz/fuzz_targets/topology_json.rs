@@ -21,6 +21,8 @@ fuzz_target!(|data: &[u8]| {
                 port: Some(443),
                 from_ip: None,
                 src_port: None,
+                icmp_type: None,
+                icmp_code: None,
             };
             let _ = trace::reach(&m, &q);
         }

@@ -211,6 +211,8 @@ fn views(p: &ViewsProps) -> Html {
                             port: first.and_then(|p| p.ports.first().map(|r| r.first())),
                             from_ip: None,
                             src_port: None,
+                            icmp_type: None,
+                            icmp_code: None,
                         };
                         let d = d.clone();
                         html! {

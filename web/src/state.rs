@@ -73,6 +73,8 @@ impl State {
             port: Some(443),
             from_ip: None,
             src_port: None,
+            icmp_type: None,
+            icmp_code: None,
         });
         State::build(example, Rc::new(examples::load(example)), query)
     }
@@ -163,6 +165,8 @@ pub fn suggested(s: &examples::Suggested) -> Query {
         port: s.port,
         from_ip: None,
         src_port: None,
+        icmp_type: None,
+        icmp_code: None,
     }
 }
 

@@ -48,6 +48,12 @@ enum Command {
         /// Source port (default 49152, inside every ephemeral range AWS documents).
         #[arg(long)]
         src_port: Option<u16>,
+        /// ICMP message type (default 8, echo request; 128 for icmpv6).
+        #[arg(long)]
+        icmp_type: Option<u8>,
+        /// ICMP code (default 0).
+        #[arg(long)]
+        icmp_code: Option<u8>,
         /// Print the trace as JSON.
         #[arg(long)]
         json: bool,
@@ -114,14 +120,14 @@ fn main() -> ExitCode {
 
 fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Reach { input, from, to, protocol, port, from_ip, src_port, json } => {
+        Command::Reach { input, from, to, protocol, port, from_ip, src_port, icmp_type, icmp_code, json } => {
             let t = load(&input)?;
             let (m, diags) = model::build(&t);
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
                 eprintln!("vpclab: warning: {} has {errors} error(s); answers skip the broken parts (run `vpclab check`)", input.display());
             }
-            let q = trace::Query { from, to, protocol, port, from_ip, src_port };
+            let q = trace::Query { from, to, protocol, port, from_ip, src_port, icmp_type, icmp_code };
             let t = trace::reach(&m, &q).map_err(|e| e.to_string())?;
             if json {
                 println!("{}", to_json(&t)?);

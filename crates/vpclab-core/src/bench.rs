@@ -66,6 +66,8 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
             port: Some(8080),
             from_ip: None,
             src_port: None,
+            icmp_type: None,
+            icmp_code: None,
         };
         push("reach (one query)", median(now, 200, || drop(reach(&m, &q))), 200);
         push("ports (one pair)", median(now, reps, || drop(ports(&m, &from, &to))), reps);

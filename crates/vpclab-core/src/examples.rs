@@ -488,6 +488,8 @@ mod tests {
                     port: s.port,
                     from_ip: None,
                     src_port: None,
+                    icmp_type: None,
+                    icmp_code: None,
                 };
                 assert!(crate::trace::reach(&m, &q).is_ok(), "{}: {} → {}", e.id, s.from, s.to);
             }
@@ -506,6 +508,8 @@ mod tests {
                     port: s.port,
                     from_ip: None,
                     src_port: None,
+                    icmp_type: None,
+                    icmp_code: None,
                 };
                 let reachable = crate::trace::reach(&m, &q).map(|t| t.reachable);
                 let blocked = s.shows.starts_with("blocked");

@@ -103,6 +103,8 @@ pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError>
         port: Some(0),
         from_ip: None,
         src_port: None,
+        icmp_type: None,
+        icmp_code: None,
     };
     let probes = [reach(m, &probe(Protocol::Tcp))?, reach(m, &probe(Protocol::Udp))?];
     let classes = path_port_classes(m, &probes);
@@ -111,7 +113,16 @@ pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError>
         let ask = |port: Option<u16>| {
             reach(
                 m,
-                &Query { from: from.into(), to: to.into(), protocol, port, from_ip: None, src_port: None },
+                &Query {
+                    from: from.into(),
+                    to: to.into(),
+                    protocol,
+                    port,
+                    from_ip: None,
+                    src_port: None,
+                    icmp_type: None,
+                    icmp_code: None,
+                },
             )
         };
         if !protocol.has_ports() {
@@ -226,7 +237,16 @@ fn cell(
     protocol: Protocol,
     port: Option<u16>,
 ) -> Result<(bool, String), QueryError> {
-    let q = Query { from: from.into(), to: to.into(), protocol, port, from_ip: None, src_port: None };
+    let q = Query {
+        from: from.into(),
+        to: to.into(),
+        protocol,
+        port,
+        from_ip: None,
+        src_port: None,
+        icmp_type: None,
+        icmp_code: None,
+    };
     match reach(m, &q) {
         Ok(t) => {
             let summary = match t.explanations.first() {
@@ -333,6 +353,8 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
                     port: p.ports.first().map(|r| r.first()),
                     from_ip: None,
                     src_port: None,
+                    icmp_type: None,
+                    icmp_code: None,
                 };
                 reach(m, &q).ok()
             });
@@ -503,6 +525,8 @@ mod tests {
                             port: Some(port),
                             from_ip: None,
                             src_port: None,
+                            icmp_type: None,
+                            icmp_code: None,
                         };
                         let r = reach(&m, &q).map(|t| t.reachable).unwrap_or(false);
                         assert_eq!(r, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
@@ -521,7 +545,7 @@ mod tests {
             let (a, b) = (&c[pair % c.len()], &c[(pair / c.len() + pair + 1) % c.len()]);
             if let Ok(ans) = ports(&m, &a.id, &b.id) {
                 for protocol in [Protocol::Tcp, Protocol::Udp] {
-                    let q = Query { from: a.id.clone(), to: b.id.clone(), protocol, port: Some(port), from_ip: None, src_port: None };
+                    let q = Query { from: a.id.clone(), to: b.id.clone(), protocol, port: Some(port), from_ip: None, src_port: None, icmp_type: None, icmp_code: None };
                     let t = reach(&m, &q);
                     prop_assert!(t.is_ok());
                     prop_assert_eq!(t.map(|t| t.reachable).unwrap_or(false), ans.allows(protocol, port), "{:?} {}", protocol, port);

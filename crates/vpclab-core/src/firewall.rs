@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::net::IpAddr;
 
 use crate::model::{AclRule, EniIx, Model, NetworkAcl, SgIx, SgPeer, SgRule};
-use crate::packet::{Packet, PortRange, Protocol};
+use crate::packet::{IcmpMatch, Packet, PortRange, Protocol};
 
 /// Which way a packet crosses a filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -73,11 +73,14 @@ fn sg_rule_matches(m: &Model, r: &SgRule, peer: IpAddr, p: &Packet) -> bool {
         SgPeer::Group(g) => m.is_member_address(*g, peer),
         SgPeer::PrefixList(_, cidrs) => cidrs.iter().any(|c| c.contains(&peer)),
     };
-    peer_ok && r.protocol.matches(p.protocol) && ports_match(r.protocol, r.ports, p.dst_port)
+    peer_ok && fields_match(r.protocol, r.ports, r.icmp, p)
 }
 
-fn ports_match(rule_protocol: Protocol, ports: PortRange, port: u16) -> bool {
-    !rule_protocol.has_ports() || ports.contains(port)
+/// Protocol, then the destination port (TCP, UDP) or the ICMP type and code.
+fn fields_match(protocol: Protocol, ports: PortRange, icmp: IcmpMatch, p: &Packet) -> bool {
+    protocol.matches(p.protocol)
+        && (!protocol.has_ports() || ports.contains(p.dst_port))
+        && (!protocol.is_icmp() || icmp.matches(p.icmp))
 }
 
 /// The decision of a network ACL for one packet.
@@ -102,7 +105,7 @@ pub fn network_acl(acl: &NetworkAcl, dir: Direction, p: &Packet) -> AclMatch {
 }
 
 fn acl_rule_matches(r: &AclRule, peer: IpAddr, p: &Packet) -> bool {
-    r.cidr.contains(&peer) && r.protocol.matches(p.protocol) && ports_match(r.protocol, r.ports, p.dst_port)
+    r.cidr.contains(&peer) && fields_match(r.protocol, r.ports, r.icmp, p)
 }
 
 /// A security group rule as the console would show it: `tcp 443 from 0.0.0.0/0`.
@@ -116,7 +119,7 @@ pub fn describe_sg_rule(m: &Model, r: &SgRule, dir: Direction) -> String {
         Direction::Ingress => "from",
         Direction::Egress => "to",
     };
-    format!("allow {} {word} {peer}", proto_ports(r.protocol, r.ports))
+    format!("allow {} {word} {peer}", proto_ports(r.protocol, r.ports, r.icmp))
 }
 
 /// A network ACL rule as the console would show it: `rule 100 allow tcp 443 from 0.0.0.0/0`.
@@ -126,12 +129,14 @@ pub fn describe_acl_rule(r: &AclRule, dir: Direction) -> String {
         Direction::Egress => "to",
     };
     let action = if r.allow { "allow" } else { "deny" };
-    format!("rule {} {action} {} {word} {}", r.number, proto_ports(r.protocol, r.ports), r.cidr)
+    format!("rule {} {action} {} {word} {}", r.number, proto_ports(r.protocol, r.ports, r.icmp), r.cidr)
 }
 
-fn proto_ports(protocol: Protocol, ports: PortRange) -> String {
+fn proto_ports(protocol: Protocol, ports: PortRange, icmp: IcmpMatch) -> String {
     if protocol.has_ports() {
         format!("{protocol} {ports}")
+    } else if protocol.is_icmp() && icmp != IcmpMatch::ALL {
+        format!("{protocol} {icmp}")
     } else if protocol == Protocol::All {
         "all traffic".to_string()
     } else {

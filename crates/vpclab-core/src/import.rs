@@ -2991,12 +2991,15 @@ fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> 
             let Ok(ports) = cx.ports(join(&path, "FromPort"), from, to, "rule") else { continue };
             ports
         } else {
-            warn_icmp_type(cx, protocol, from, to, join(&path, "FromPort"));
             None
         };
+        let fields = (join(&path, "FromPort"), join(&path, "ToPort"));
+        let Some((icmp_type, icmp_code)) = icmp_type_code(cx, protocol, (from, to), fields) else { continue };
         let rule = |peer: String, description: Option<&str>| SgRule {
             protocol,
             ports,
+            icmp_type,
+            icmp_code,
             peer,
             description: description.unwrap_or_default().to_string(),
         };
@@ -3051,24 +3054,32 @@ fn sg_rules(cx: &mut Cx<'_, '_>, v: &Value, key: &str, vpc: &str, k: &Known) -> 
     out
 }
 
-/// ICMP rules name a type and code; the format matches all of ICMP, so the imported rule
-/// admits more than the AWS one: say so.
-fn warn_icmp_type(
+/// An ICMP rule's type and code (SG rules write them in `FromPort` and `ToPort`, ACL entries
+/// in `IcmpTypeCode`), -1 or absent meaning all; `(None, None)` for other protocols. `None`
+/// (the rule is skipped, with an error) when a value is not an ICMP type or code.
+fn icmp_type_code(
     cx: &mut Cx<'_, '_>,
     protocol: Protocol,
-    icmp_type: Option<i64>,
-    code: Option<i64>,
-    field: String,
-) {
-    if !matches!(protocol, Protocol::Icmp | Protocol::Icmpv6) {
-        return;
+    (r#type, code): (Option<i64>, Option<i64>),
+    (type_field, code_field): (String, String),
+) -> Option<(Option<u8>, Option<u8>)> {
+    if !protocol.is_icmp() {
+        return Some((None, None));
     }
-    if let Some(t) = icmp_type.filter(|t| *t != -1) {
-        let code = code.filter(|c| *c != -1).map(|c| format!(" code {c}")).unwrap_or_default();
-        let msg =
-            format!("ICMP type {t}{code} is not modelled yet: the rule is imported for all ICMP traffic");
-        cx.warn(field, msg);
-    }
+    let mut one = |v: Option<i64>, field: String, what: &str| match v.filter(|v| *v != -1) {
+        None => Some(None),
+        Some(v) => match u8::try_from(v) {
+            Ok(v) => Some(Some(v)),
+            Err(_) => {
+                cx.error(field, format!("ICMP {what} {v} is outside 0-255 (-1 for all); rule skipped"));
+                None
+            }
+        },
+    };
+    let r#type = one(r#type, type_field, "type")?;
+    let code = one(code, code_field, "code")?;
+    // All types means all codes (security-group-rules.html).
+    Some((r#type, r#type.and(code)))
 }
 
 fn network_acl(x: &Item<'_>, is: &mut Issues) -> Option<NetworkAcl> {
@@ -3149,14 +3160,15 @@ fn acl_entry(cx: &mut Cx<'_, '_>, i: usize, e: &Value) -> Option<(bool, AclEntry
         let to = range.and_then(|r| cx.opt_int(r, &at, "To"));
         cx.ports(join(&at, "From"), from, to, "entry").ok()?
     } else {
-        let icmp = e.get("IcmpTypeCode").filter(|r| !r.is_null());
-        let at = join(&path, "IcmpTypeCode");
-        let ty = icmp.and_then(|r| cx.opt_int(r, &at, "Type"));
-        let code = icmp.and_then(|r| cx.opt_int(r, &at, "Code"));
-        warn_icmp_type(cx, protocol, ty, code, join(&at, "Type"));
         None
     };
-    Some((egress, AclEntry { rule: number, protocol, ports, cidr, action }))
+    let icmp = e.get("IcmpTypeCode").filter(|r| !r.is_null());
+    let at = join(&path, "IcmpTypeCode");
+    let ty = icmp.and_then(|r| cx.opt_int(r, &at, "Type"));
+    let code = icmp.and_then(|r| cx.opt_int(r, &at, "Code"));
+    let fields = (join(&at, "Type"), join(&at, "Code"));
+    let (icmp_type, icmp_code) = icmp_type_code(cx, protocol, (ty, code), fields)?;
+    Some((egress, AclEntry { rule: number, protocol, ports, icmp_type, icmp_code, cidr, action }))
 }
 
 #[cfg(test)]
@@ -3523,6 +3535,8 @@ mod tests {
             vec![SgRule {
                 protocol: Protocol::All,
                 ports: None,
+                icmp_type: None,
+                icmp_code: None,
                 peer: "sg-default".into(),
                 description: String::new()
             }]
@@ -3577,6 +3591,32 @@ mod tests {
     }
 
     #[test]
+    fn icmp_types_and_codes_come_from_from_port_to_port_and_icmp_type_code() {
+        // security-group-rules.html: for ICMP, FromPort is the type and ToPort the code,
+        // -1 meaning all; nacl-rules.html: IcmpTypeCode.
+        let (t, issues) = run(json!({
+            "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "ping", "VpcId": "vpc-1",
+             "IpPermissions": [
+                 {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+                 {"IpProtocol": "icmp", "FromPort": 3, "ToPort": 4, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+                 {"IpProtocol": "icmp", "FromPort": -1, "ToPort": 4, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+                 {"IpProtocol": "icmpv6", "FromPort": 300, "ToPort": -1, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}],
+             "IpPermissionsEgress": []}],
+            "NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": false,
+             "Entries": [{"RuleNumber": 100, "Egress": true, "Protocol": "1", "RuleAction": "allow",
+                          "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": 0, "Code": 0}}]}]}));
+        let got: Vec<(Option<u8>, Option<u8>)> =
+            t.security_groups[0].inbound.iter().map(|r| (r.icmp_type, r.icmp_code)).collect();
+        assert_eq!(got, vec![(Some(8), None), (Some(3), Some(4)), (None, None)]);
+        let e = &t.network_acls[0].outbound[0];
+        assert_eq!((e.icmp_type, e.icmp_code), (Some(0), Some(0)));
+        assert_eq!(issues.len(), 1, "{issues:#?}");
+        let i = issue(&issues, "sg-1", "IpPermissions[3].FromPort");
+        assert_eq!(i.severity, Severity::Error);
+        assert!(i.message.contains("ICMP type 300 is outside 0-255"), "{}", i.message);
+    }
+
+    #[test]
     fn network_acl_entries_directions_protocols_ports_ipv6_and_the_implicit_denies() {
         let (t, issues) = run(json!({"NetworkAcls": [
             {"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true, "Tags": tags("app"),
@@ -3604,6 +3644,8 @@ mod tests {
             rule,
             protocol,
             ports,
+            icmp_type: None,
+            icmp_code: None,
             cidr: net(cidr),
             action,
         };

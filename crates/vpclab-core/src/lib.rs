@@ -19,7 +19,7 @@
 //! let (m, diagnostics) = model::build(&examples::three_tier());
 //! assert!(diagnostics.is_empty());
 //! let q = Query { from: "internet".into(), to: "web-1".into(), protocol: Protocol::Tcp,
-//!                 port: Some(443), from_ip: None, src_port: None };
+//!                 port: Some(443), from_ip: None, src_port: None, icmp_type: None, icmp_code: None };
 //! assert!(trace::reach(&m, &q).unwrap().reachable);
 //! ```
 #![forbid(unsafe_code)]

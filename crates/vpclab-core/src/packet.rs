@@ -41,6 +41,11 @@ impl Protocol {
         matches!(self, Protocol::Tcp | Protocol::Udp)
     }
 
+    /// Whether packets carry an ICMP type and code (ICMP for IPv4, ICMPv6 for IPv6).
+    pub fn is_icmp(self) -> bool {
+        matches!(self, Protocol::Icmp | Protocol::Icmpv6)
+    }
+
     /// Whether a rule written for `self` matches a packet of protocol `packet`.
     pub fn matches(self, packet: Protocol) -> bool {
         self == Protocol::All || self.number() == packet.number()
@@ -203,7 +208,9 @@ impl<'de> Deserialize<'de> for PortRange {
 
 /// One packet header: the 5-tuple the engine routes and filters on.
 ///
-/// Ports are meaningful for TCP and UDP only; other protocols carry 0.
+/// Ports are meaningful for TCP and UDP only; other protocols carry 0. ICMP packets carry
+/// their message type and code instead, which security group and network ACL rules can
+/// filter on (vpc/latest/userguide/security-group-rules.html, nacl-rules.html).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Packet {
     pub src: IpAddr,
@@ -211,10 +218,13 @@ pub struct Packet {
     pub protocol: Protocol,
     pub src_port: u16,
     pub dst_port: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<Icmp>,
 }
 
 impl Packet {
-    /// The reply to this packet: addresses and ports swapped.
+    /// The reply to this packet: addresses and ports swapped; an echo request is answered
+    /// by an echo reply (RFC 792, RFC 4443).
     pub fn reply(self) -> Packet {
         Packet {
             src: self.dst,
@@ -222,6 +232,7 @@ impl Packet {
             protocol: self.protocol,
             src_port: self.dst_port,
             dst_port: self.src_port,
+            icmp: self.icmp.map(Icmp::reply),
         }
     }
 }
@@ -230,8 +241,76 @@ impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.protocol.has_ports() {
             write!(f, "{} {}:{} → {}:{}", self.protocol, self.src, self.src_port, self.dst, self.dst_port)
+        } else if let Some(icmp) = self.icmp {
+            write!(f, "{} {} {} → {}", self.protocol, icmp, self.src, self.dst)
         } else {
             write!(f, "{} {} → {}", self.protocol, self.src, self.dst)
+        }
+    }
+}
+
+/// An ICMP message's type and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Icmp {
+    pub r#type: u8,
+    pub code: u8,
+}
+
+impl Icmp {
+    /// What `ping` sends: echo request, type 8 in ICMP and 128 in ICMPv6.
+    pub fn echo_request(protocol: Protocol) -> Icmp {
+        let r#type = if protocol == Protocol::Icmpv6 { 128 } else { 8 };
+        Icmp { r#type, code: 0 }
+    }
+
+    /// The message that answers this one: echo reply for an echo request (8 → 0; 128 → 129
+    /// in ICMPv6), timestamp reply for a timestamp request (13 → 14). Other messages have
+    /// no reply in the protocol; vpclab walks their return with the same type and code, so
+    /// the rules a reply would need are still shown.
+    pub fn reply(self) -> Icmp {
+        let r#type = match self.r#type {
+            8 => 0,
+            13 => 14,
+            128 => 129,
+            t => t,
+        };
+        Icmp { r#type, code: self.code }
+    }
+}
+
+impl fmt::Display for Icmp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.r#type, self.code) {
+            (8 | 128, 0) => f.write_str("echo-request"),
+            (0 | 129, 0) => f.write_str("echo-reply"),
+            (t, c) => write!(f, "type {t} code {c}"),
+        }
+    }
+}
+
+/// Which ICMP messages a rule admits: a type and a code, `None` meaning all (AWS's -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IcmpMatch {
+    pub r#type: Option<u8>,
+    pub code: Option<u8>,
+}
+
+impl IcmpMatch {
+    /// Every ICMP message.
+    pub const ALL: IcmpMatch = IcmpMatch { r#type: None, code: None };
+
+    pub fn matches(self, icmp: Option<Icmp>) -> bool {
+        let Some(icmp) = icmp else { return true };
+        self.r#type.is_none_or(|t| t == icmp.r#type) && self.code.is_none_or(|c| c == icmp.code)
+    }
+}
+
+impl fmt::Display for IcmpMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.r#type, self.code) {
+            (None, _) => f.write_str("all"),
+            (Some(t), None) => write!(f, "type {t}"),
+            (Some(t), Some(c)) => write!(f, "type {t} code {c}"),
         }
     }
 }

@@ -36,7 +36,14 @@ fn net(s: &str) -> ipnet::IpNet {
 }
 
 fn rule(protocol: Protocol, ports: Option<PortRange>, peer: &str) -> SgRule {
-    SgRule { protocol, ports, peer: peer.to_string(), description: String::new() }
+    SgRule {
+        protocol,
+        ports,
+        icmp_type: None,
+        icmp_code: None,
+        peer: peer.to_string(),
+        description: String::new(),
+    }
 }
 
 /// A topology of the given scale. Subnets are capped at 250 per VPC and instances at 240 per
@@ -107,6 +114,8 @@ pub fn topology(scale: Scale) -> Topology {
             rule,
             protocol,
             ports,
+            icmp_type: None,
+            icmp_code: None,
             cidr: net(cidr),
             action,
         };

@@ -310,6 +310,13 @@ pub struct SgRule {
     /// Port range for TCP/UDP; ignored for other protocols. Omitted means all ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<PortRange>,
+    /// ICMP message type for ICMP and ICMPv6 rules (8 echo request, 0 echo reply...);
+    /// omitted means all types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<u8>,
+    /// ICMP code, with `icmp_type`; omitted means all codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<u8>,
     #[serde(alias = "source", alias = "destination")]
     pub peer: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -344,6 +351,12 @@ pub struct AclEntry {
     pub protocol: Protocol,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<PortRange>,
+    /// ICMP message type for ICMP and ICMPv6 rules; omitted means all types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<u8>,
+    /// ICMP code, with `icmp_type`; omitted means all codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<u8>,
     pub cidr: IpNet,
     pub action: AclAction,
 }

@@ -25,6 +25,8 @@ fn exercise(text: &str) {
                     port,
                     from_ip: None,
                     src_port: None,
+                    icmp_type: None,
+                    icmp_code: None,
                 };
                 let _ = reach(&m, &q);
             }

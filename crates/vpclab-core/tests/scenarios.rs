@@ -66,6 +66,10 @@ struct ScenarioQuery {
     from_ip: Option<IpAddr>,
     #[serde(default)]
     src_port: Option<u16>,
+    #[serde(default)]
+    icmp_type: Option<u8>,
+    #[serde(default)]
+    icmp_code: Option<u8>,
     /// `reachable`, `blocked` or `error` (the query itself is refused).
     expect: String,
     /// Every blocker expected, compared as a set of (code, component, path).
@@ -162,6 +166,8 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
             port: q.port,
             from_ip: q.from_ip,
             src_port: q.src_port,
+            icmp_type: q.icmp_type,
+            icmp_code: q.icmp_code,
         };
         let name = format!(
             "query {i} ({} → {} {}{})",

@@ -9,7 +9,7 @@ use super::*;
 use crate::cidr;
 use crate::diagnostic::{label, Diagnostic, Diagnostics, Kind, Severity};
 use crate::instance_types;
-use crate::packet::{PortRange, Protocol};
+use crate::packet::{IcmpMatch, PortRange, Protocol};
 use crate::topology::{self as topo, AclAction, Topology};
 
 /// Validate and resolve a topology.
@@ -565,6 +565,7 @@ impl<'t> Builder<'t> {
                         inbound: vec![SgRule {
                             protocol: Protocol::All,
                             ports: PortRange::ALL,
+                            icmp: IcmpMatch::ALL,
                             peer: SgPeer::Group(ix),
                         }],
                         outbound: std::iter::once(IpNet::V4(ipnet::Ipv4Net::default()))
@@ -572,6 +573,7 @@ impl<'t> Builder<'t> {
                             .map(|c| SgRule {
                                 protocol: Protocol::All,
                                 ports: PortRange::ALL,
+                                icmp: IcmpMatch::ALL,
                                 peer: SgPeer::Cidr(c),
                             })
                             .collect(),
@@ -650,7 +652,17 @@ impl<'t> Builder<'t> {
                     PortRange::ALL
                 }
             };
-            out.push(SgRule { protocol: r.protocol, ports, peer });
+            let Some(icmp) = self.icmp_match(
+                Kind::SecurityGroup,
+                &g.id,
+                name,
+                (dir, i),
+                r.protocol,
+                (r.icmp_type, r.icmp_code),
+            ) else {
+                continue;
+            };
+            out.push(SgRule { protocol: r.protocol, ports, icmp, peer });
         }
         out
     }
@@ -699,6 +711,7 @@ impl<'t> Builder<'t> {
                     number: 100,
                     protocol: Protocol::All,
                     ports: PortRange::ALL,
+                    icmp: IcmpMatch::ALL,
                     cidr: IpNet::V4(ipnet::Ipv4Net::default()),
                     allow: true,
                 }];
@@ -707,6 +720,7 @@ impl<'t> Builder<'t> {
                         number: 101,
                         protocol: Protocol::All,
                         ports: PortRange::ALL,
+                        icmp: IcmpMatch::ALL,
                         cidr: IpNet::V6(ipnet::Ipv6Net::default()),
                         allow: true,
                     });
@@ -768,16 +782,58 @@ impl<'t> Builder<'t> {
             }
             let ports =
                 if r.protocol.has_ports() { r.ports.unwrap_or(PortRange::ALL) } else { PortRange::ALL };
+            let Some(icmp) = self.icmp_match(
+                Kind::NetworkAcl,
+                &a.id,
+                name,
+                (dir, i),
+                r.protocol,
+                (r.icmp_type, r.icmp_code),
+            ) else {
+                continue;
+            };
             out.push(AclRule {
                 number: r.rule,
                 protocol: r.protocol,
                 ports,
+                icmp,
                 cidr: r.cidr,
                 allow: r.action == AclAction::Allow,
             });
         }
         out.sort_by_key(|r| r.number);
         out
+    }
+
+    /// The ICMP messages a rule admits. AWS requires a type whenever a code is given
+    /// (security-group-rules.html: "-1 for all types … you must specify all codes"); the
+    /// fields mean nothing for other protocols, so they are ignored there with a warning.
+    /// `None` when the rule cannot be built.
+    fn icmp_match(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        name: Option<&str>,
+        (dir, i): (&str, usize),
+        protocol: Protocol,
+        (r#type, code): (Option<u8>, Option<u8>),
+    ) -> Option<IcmpMatch> {
+        if r#type.is_none() && code.is_none() {
+            return Some(IcmpMatch::ALL);
+        }
+        if !protocol.is_icmp() {
+            let field = if r#type.is_some() { "icmp_type" } else { "icmp_code" };
+            let msg = format!("an ICMP type or code means nothing for protocol {protocol}: it is ignored");
+            self.warn(kind, id, name, at(dir, i, field), msg);
+            return Some(IcmpMatch::ALL);
+        }
+        if r#type.is_none() {
+            let msg =
+                "an ICMP code needs an ICMP type: give icmp_type, or leave both out for all ICMP messages";
+            self.err(kind, id, name, at(dir, i, "icmp_code"), msg);
+            return None;
+        }
+        Some(IcmpMatch { r#type, code })
     }
 
     /// Explicit subnet associations of a route table or network ACL (`owner`), checked as AWS

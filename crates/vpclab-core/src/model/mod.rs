@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::diagnostic::{label, Kind};
-use crate::packet::{PortRange, Protocol};
+use crate::packet::{IcmpMatch, PortRange, Protocol};
 
 macro_rules! index_types {
     ($($name:ident),*) => {$(
@@ -439,6 +439,8 @@ pub struct SecurityGroup {
 pub struct SgRule {
     pub protocol: Protocol,
     pub ports: PortRange,
+    /// For ICMP rules: which messages.
+    pub icmp: IcmpMatch,
     pub peer: SgPeer,
 }
 
@@ -469,6 +471,8 @@ pub struct AclRule {
     pub number: u32,
     pub protocol: Protocol,
     pub ports: PortRange,
+    /// For ICMP rules: which messages.
+    pub icmp: IcmpMatch,
     pub cidr: IpNet,
     pub allow: bool,
 }

@@ -29,7 +29,7 @@ use crate::endpoint::{self, Endpoint, EndpointError, DEFAULT_INTERNET_HOST, DEFA
 use crate::firewall::Direction;
 use crate::flowlog;
 use crate::model::{EigwIx, EniIx, Entity, IgwIx, InstIx, LbIx, Model, TgwAttIx, VpceIx, VpnIx};
-use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
+use crate::packet::{Icmp, Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 
 /// A reachability question, as the CLI and the page ask it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -46,6 +46,12 @@ pub struct Query {
     /// Source port; defaults to [`DEFAULT_EPHEMERAL_PORT`].
     #[serde(default)]
     pub src_port: Option<u16>,
+    /// ICMP message type for ICMP queries; defaults to echo request, what `ping` sends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<u8>,
+    /// ICMP code, with `icmp_type`; defaults to 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<u8>,
 }
 
 /// Why a query could not be answered (as opposed to "not reachable", which is an answer).
@@ -209,7 +215,11 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             return Err(QueryError::SameInterface);
         }
     }
-    let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port };
+    let icmp = q.protocol.is_icmp().then(|| match q.icmp_type {
+        Some(r#type) => Icmp { r#type, code: q.icmp_code.unwrap_or(0) },
+        None => Icmp::echo_request(q.protocol),
+    });
+    let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port, icmp };
 
     let mut w = Walk {
         m,

@@ -736,13 +736,8 @@ impl Walk<'_> {
             let Some(s) = session else {
                 return self.end(At::Nowhere, p, true);
             };
-            let out = Packet {
-                src: s.front.0,
-                src_port: s.front.1,
-                dst: s.client.0,
-                dst_port: s.client.1,
-                protocol: p.protocol,
-            };
+            let out =
+                Packet { src: s.front.0, src_port: s.front.1, dst: s.client.0, dst_port: s.client.1, ..p };
             let detail = format!("answers the client {} on the connection it accepted", s.client.0);
             self.hop(e, None, Action::Translate, detail, p);
             if let Some(h) = self.hops.last_mut() {
@@ -799,7 +794,7 @@ impl Walk<'_> {
         let preserved = !lb.application && group.preserve_client_ip;
         let node_ip = IpAddr::V4(m.interfaces[node.0].primary_ip);
         let (src, src_port) = if preserved { (p.src, p.src_port) } else { (node_ip, DEFAULT_EPHEMERAL_PORT) };
-        let out = Packet { src, src_port, dst: target.ip, dst_port: target.port, protocol: p.protocol };
+        let out = Packet { src, src_port, dst: target.ip, dst_port: target.port, ..p };
         self.lb_sessions.push(LbSession {
             node,
             target: target.eni,
@@ -848,13 +843,7 @@ impl Walk<'_> {
             self.network_acl(ns, Direction::Ingress, p);
         }
         let lb = m.interfaces[s.node.0].load_balancer;
-        let out = Packet {
-            src: s.front.0,
-            src_port: s.front.1,
-            dst: s.client.0,
-            dst_port: s.client.1,
-            protocol: p.protocol,
-        };
+        let out = Packet { src: s.front.0, src_port: s.front.1, dst: s.client.0, dst_port: s.client.1, ..p };
         let detail = "takes the reply back (it tracks the flow) and answers the client".to_string();
         self.hop(lb.map(Entity::LoadBalancer), None, Action::Translate, detail, p);
         if let Some(h) = self.hops.last_mut() {
@@ -1320,6 +1309,8 @@ fn host_len(ip: IpAddr) -> u8 {
 fn flow_words(p: Packet) -> String {
     if p.protocol.has_ports() {
         format!("{} {}", p.protocol, p.dst_port)
+    } else if let Some(icmp) = p.icmp {
+        format!("{} {icmp}", p.protocol)
     } else {
         p.protocol.to_string()
     }
