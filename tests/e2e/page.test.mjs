@@ -89,9 +89,14 @@ test('a suggested query names every blocker on a private subnet', async () => {
   await assert.doesNotReject(page.getByRole('heading', { name: 'Blocked by 3 components' }).waitFor());
   const answer = await page.getByRole('region', { name: 'Answer' }).innerText();
   for (const code of ['ENI_SG_RULES_MISMATCH', 'SUBNET_ACL_RESTRICTION', 'NO_ROUTE_TO_DESTINATION']) assert.match(answer, new RegExp(code));
-  // ICMP has no ports: the port field is disabled.
+  // ICMP has no ports: the port field gives way to the ICMP message, echo request by default.
   await page.getByLabel('Protocol').selectOption('icmp');
-  assert.equal(await page.getByLabel('Destination port').isDisabled(), true);
+  assert.equal(await page.getByLabel('Destination port').count(), 0);
+  assert.equal(await page.getByLabel('ICMP message').inputValue(), '8/0');
+  const answerRegion = page.getByRole('region', { name: 'Answer' });
+  await assert.doesNotReject(answerRegion.getByText(/icmp echo-request/).first().waitFor());
+  await page.getByLabel('ICMP message').selectOption({ label: 'timestamp request' });
+  await assert.doesNotReject(answerRegion.getByText(/icmp type 13 code 0/).first().waitFor());
   await page.screenshot({ path: join(out, 'every-blocker.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();

@@ -38,6 +38,14 @@ pub fn query_panel(p: &Props) -> Html {
             d.emit(Action::SetPort(v.trim().parse().ok()));
         })
     };
+    let on_icmp = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            let m = v.split_once('/').and_then(|(t, c)| Some((t.parse().ok()?, c.parse().ok()?)));
+            d.emit(Action::SetIcmp(m));
+        })
+    };
     let on_swap = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::Swap))
@@ -68,13 +76,25 @@ pub fn query_panel(p: &Props) -> Html {
                             }) }
                         </select>
                     </div>
-                    <div>
-                        <label for="q-port">{"Destination port"}</label>
-                        <input id="q-port" name="port" type="number" min="0" max="65535" inputmode="numeric"
-                            disabled={!ports}
-                            value={if ports { q.port.map(|v| v.to_string()).unwrap_or_default() } else { String::new() }}
-                            oninput={on_port} />
-                    </div>
+                    if q.protocol.is_icmp() {
+                        <div>
+                            <label for="q-icmp">{"ICMP message"}</label>
+                            <select id="q-icmp" name="icmp" onchange={on_icmp}>
+                                { for ICMP_MESSAGES.iter().map(|(t, c, label)| {
+                                    let selected = q.icmp_type.unwrap_or(8) == *t && q.icmp_code.unwrap_or(0) == *c;
+                                    html! { <option value={format!("{t}/{c}")} {selected}>{ *label }</option> }
+                                }) }
+                            </select>
+                        </div>
+                    } else {
+                        <div>
+                            <label for="q-port">{"Destination port"}</label>
+                            <input id="q-port" name="port" type="number" min="0" max="65535" inputmode="numeric"
+                                disabled={!ports}
+                                value={if ports { q.port.map(|v| v.to_string()).unwrap_or_default() } else { String::new() }}
+                                oninput={on_port} />
+                        </div>
+                    }
                 </div>
             </form>
             if !p.state.example.queries.is_empty() {
@@ -98,6 +118,14 @@ pub fn query_panel(p: &Props) -> Html {
         </section>
     }
 }
+
+/// The ICMP messages the panel offers: type, code, what people call it.
+const ICMP_MESSAGES: [(u8, u8, &str); 4] = [
+    (8, 0, "echo request (ping)"),
+    (13, 0, "timestamp request"),
+    (3, 4, "unreachable: fragmentation needed"),
+    (11, 0, "time exceeded (traceroute)"),
+];
 
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()

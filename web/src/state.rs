@@ -48,6 +48,8 @@ pub enum Action {
     SetTo(String),
     SetProtocol(Protocol),
     SetPort(Option<u16>),
+    /// ICMP type and code; `None` for the default, an echo request.
+    SetIcmp(Option<(u8, u8)>),
     Swap,
     Ask(Query),
     /// Open a built-in example by id, with its first suggested query.
@@ -115,6 +117,10 @@ impl State {
                 }
             }
             Action::SetPort(p) => q.port = p,
+            Action::SetIcmp(m) => {
+                q.icmp_type = m.map(|(t, _)| t);
+                q.icmp_code = m.map(|(_, c)| c);
+            }
             Action::Swap => std::mem::swap(&mut q.from, &mut q.to),
             Action::Ask(new) => q = new,
             Action::LoadExample(id) => {
