@@ -33,9 +33,10 @@ use crate::packet::{PortRange, Protocol};
 use crate::topology::{
     AclAction, AclEntry, Attachment, Connectivity, CustomerGateway, EgressOnlyInternetGateway,
     EipAssociation, ElasticIp, Instance, InternetGateway, Listener, LoadBalancer, LoadBalancerNode,
-    NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteTable, SecurityGroup, SgRule, Subnet,
-    TargetGroup, TargetSpec, Topology, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
-    TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection, VpnConnection, VpnGateway,
+    NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteDestination, RouteTable, SecurityGroup,
+    SgRule, Subnet, TargetGroup, TargetSpec, Topology, TransitGateway, TransitGatewayAttachment,
+    TransitGatewayRoute, TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection, VpnConnection,
+    VpnGateway,
 };
 
 /// One file of a snapshot, already read by the caller.
@@ -1070,8 +1071,9 @@ fn route(
     let (dest_key, d) = match (dest_v4, dest_v6, dest_pl) {
         (Some(d), ..) => ("DestinationCidrBlock", d),
         (None, Some(d), _) => ("DestinationIpv6CidrBlock", d),
+        (None, None, Some(pl)) if k.prefix_lists.contains(pl) => ("DestinationPrefixListId", pl),
         (None, None, Some(pl)) => {
-            let msg = format!("route to prefix list {pl} via {target} skipped: prefix-list destinations are not modelled yet");
+            let msg = format!("route to prefix list {pl} via {target} skipped: the list is not in the snapshot's PrefixLists (customer-managed prefix lists need `aws ec2 get-managed-prefix-list-entries`)");
             cx.warn(join(&path, "DestinationPrefixListId"), msg);
             return None;
         }
@@ -1080,10 +1082,14 @@ fn route(
             return None;
         }
     };
-    let destination = cx.cidr(join(&path, dest_key), d, "route")?;
+    let destination = if dest_key == "DestinationPrefixListId" {
+        RouteDestination::PrefixList(d.to_string())
+    } else {
+        RouteDestination::Cidr(cx.cidr(join(&path, dest_key), d, "route")?)
+    };
     if cx.opt_str(r, &path, "Origin") == Some("EnableVgwRoutePropagation") {
         let explained = propagating.contains(target)
-            && k.vpn_routes.get(target).is_some_and(|routes| routes.contains(&destination));
+            && matches!(&destination, RouteDestination::Cidr(c) if k.vpn_routes.get(target).is_some_and(|routes| routes.contains(c)));
         if explained {
             return None;
         }
@@ -3316,23 +3322,13 @@ mod tests {
         assert_eq!(r.associations, vec!["subnet-a".to_string(), "subnet-b".to_string()]);
         assert_eq!(
             r.routes,
-            vec![Route { destination: net("0.0.0.0/0"), target: "igw-1".into(), blackhole: false }]
+            vec![Route { destination: net("0.0.0.0/0").into(), target: "igw-1".into(), blackhole: false }]
         );
     }
 
     #[test]
     fn routes_to_unmodelled_targets_are_skipped_with_a_warning_naming_the_component() {
         let cases = [
-            (
-                json!({"DestinationPrefixListId": "pl-1", "GatewayId": "igw-1"}),
-                "DestinationPrefixListId",
-                "prefix-list",
-            ),
-            (
-                json!({"DestinationPrefixListId": "pl-1", "VpcPeeringConnectionId": "pcx-1"}),
-                "DestinationPrefixListId",
-                "prefix-list",
-            ),
             (
                 json!({"DestinationCidrBlock": "10.9.0.0/16", "LocalGatewayId": "lgw-1"}),
                 "LocalGatewayId",
@@ -3354,6 +3350,24 @@ mod tests {
             assert_eq!(i.severity, Severity::Warning);
             assert!(i.message.contains(component) && i.message.contains("not modelled yet"), "{}", i.message);
         }
+    }
+
+    #[test]
+    fn prefix_list_routes_are_imported_when_the_list_is_in_the_snapshot() {
+        let (t, issues) = run(json!({
+            "PrefixLists": [{"PrefixListId": "pl-partners", "PrefixListName": "partners", "Cidrs": ["10.1.0.0/16"]}],
+            "InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"State": "available", "VpcId": "vpc-1"}]}],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationPrefixListId": "pl-partners", "GatewayId": "igw-1"},
+                {"DestinationPrefixListId": "pl-other", "GatewayId": "igw-1"}]}]}));
+        let routes = &t.route_tables[0].routes;
+        assert_eq!(routes.len(), 1, "{routes:#?}");
+        assert_eq!(routes[0].destination, RouteDestination::PrefixList("pl-partners".into()));
+        assert!(!routes[0].blackhole);
+        assert_eq!(issues.len(), 1, "{issues:#?}");
+        let i = issue(&issues, "rtb-1", "Routes[1].DestinationPrefixListId");
+        assert_eq!(i.severity, Severity::Warning);
+        assert!(i.message.contains("pl-other") && i.message.contains("not in the snapshot"), "{}", i.message);
     }
 
     #[test]

@@ -132,16 +132,22 @@ pub fn topology(scale: Scale) -> Topology {
             ],
             outbound: vec![entry(100, Protocol::All, None, "0.0.0.0/0", AclAction::Allow)],
         });
-        let mut public_routes =
-            vec![Route { destination: net("0.0.0.0/0"), target: format!("igw-{k}"), blackhole: false }];
-        let mut private_routes =
-            vec![Route { destination: net("0.0.0.0/0"), target: format!("nat-{k}"), blackhole: false }];
+        let mut public_routes = vec![Route {
+            destination: net("0.0.0.0/0").into(),
+            target: format!("igw-{k}"),
+            blackhole: false,
+        }];
+        let mut private_routes = vec![Route {
+            destination: net("0.0.0.0/0").into(),
+            target: format!("nat-{k}"),
+            blackhole: false,
+        }];
         for other in [k.checked_sub(1), k.checked_add(1).filter(|o| *o < scale.vpcs)].into_iter().flatten() {
             let (a, b) = (k.min(other), k.max(other));
             let pcx = format!("pcx-{a}-{b}");
             for routes in [&mut public_routes, &mut private_routes] {
                 routes.push(Route {
-                    destination: net(&format!("10.{other}.0.0/16")),
+                    destination: net(&format!("10.{other}.0.0/16")).into(),
                     target: pcx.clone(),
                     blackhole: false,
                 });

@@ -163,16 +163,60 @@ pub struct RouteTable {
     pub propagating_gateways: Vec<String>,
 }
 
-/// A route: destination CIDR to a target, named by id (`igw-…`, `nat-…`, `eni-…`, `i-…`,
-/// `pcx-…`) or `local`.
+/// A route: destination CIDR or prefix list to a target, named by id (`igw-…`, `nat-…`,
+/// `eni-…`, `i-…`, `pcx-…`) or `local`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
-    pub destination: IpNet,
+    pub destination: RouteDestination,
     pub target: String,
     /// AWS's `blackhole` state: the target was deleted, and matching traffic is dropped.
     #[serde(default, skip_serializing_if = "is_false")]
     pub blackhole: bool,
+}
+
+/// Where a route leads: a CIDR block, or a prefix list (`pl-…`, one of the topology's
+/// `prefix_lists`) standing for all of its entries, as the console's Destination column
+/// shows either (vpc/latest/userguide/managed-prefix-lists.html).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteDestination {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+impl From<IpNet> for RouteDestination {
+    fn from(c: IpNet) -> Self {
+        RouteDestination::Cidr(c)
+    }
+}
+
+impl std::fmt::Display for RouteDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RouteDestination::Cidr(c) => c.fmt(f),
+            RouteDestination::PrefixList(id) => f.write_str(id),
+        }
+    }
+}
+
+impl Serialize for RouteDestination {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteDestination {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.starts_with("pl-") {
+            return Ok(RouteDestination::PrefixList(s));
+        }
+        s.parse().map(RouteDestination::Cidr).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "invalid destination {s:?}: expected a CIDR block (10.1.0.0/16) or a prefix list id (pl-…)"
+            ))
+        })
+    }
 }
 
 /// An internet gateway, attached to at most one VPC.

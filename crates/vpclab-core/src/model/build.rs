@@ -910,6 +910,7 @@ impl<'t> Builder<'t> {
                             target: Target::GatewayEndpoint(VpceIx(v)),
                             implicit: true,
                             propagated: false,
+                            prefix_list: None,
                         });
                     }
                 }
@@ -938,7 +939,13 @@ impl<'t> Builder<'t> {
                 for c in cidrs {
                     if !routes.iter().any(|x| x.destination == c) {
                         let target = Target::VpnGateway(VgwIx(gx));
-                        routes.push(Route { destination: c, target, implicit: true, propagated: true });
+                        routes.push(Route {
+                            destination: c,
+                            target,
+                            implicit: true,
+                            propagated: true,
+                            prefix_list: None,
+                        });
                     }
                 }
             }
@@ -977,7 +984,13 @@ impl<'t> Builder<'t> {
     fn local_routes(&self, vpc: VpcIx) -> Vec<Route> {
         self.m.vpcs[vpc.0]
             .blocks()
-            .map(|c| Route { destination: c, target: Target::Local, implicit: true, propagated: false })
+            .map(|c| Route {
+                destination: c,
+                target: Target::Local,
+                implicit: true,
+                propagated: false,
+                prefix_list: None,
+            })
             .collect()
     }
 
@@ -987,7 +1000,7 @@ impl<'t> Builder<'t> {
         let name = r.name.as_deref();
         let mut out = self.local_routes(vpc);
         for (i, route) in r.routes.iter().enumerate() {
-            let d = route.destination;
+            let topo::RouteDestination::Cidr(d) = route.destination else { continue };
             let field = at("routes", i, "destination");
             if d.trunc() != d {
                 self.err(
@@ -1022,7 +1035,13 @@ impl<'t> Builder<'t> {
                 // (vpc/latest/userguide/route-table-options.html).
                 let local = out[k].target == Target::Local;
                 if local && matches!(target, Target::NatGateway(_) | Target::Interface(_)) {
-                    out[k] = Route { destination: d, target, implicit: false, propagated: false };
+                    out[k] = Route {
+                        destination: d,
+                        target,
+                        implicit: false,
+                        propagated: false,
+                        prefix_list: None,
+                    };
                     continue;
                 }
                 let msg = if local {
@@ -1047,9 +1066,57 @@ impl<'t> Builder<'t> {
                     continue;
                 }
             }
-            out.push(Route { destination: d, target, implicit: false, propagated: false });
+            out.push(Route { destination: d, target, implicit: false, propagated: false, prefix_list: None });
         }
+        self.prefix_list_routes(r, vpc, &mut out);
         out
+    }
+
+    /// The table's prefix-list routes, after its CIDR routes: one route per entry of the
+    /// list, unless a CIDR route has that exact destination, which wins
+    /// (vpc/latest/userguide/route-tables-priority.html#route-priority-managed-prefix-list).
+    fn prefix_list_routes(&mut self, r: &topo::RouteTable, vpc: VpcIx, out: &mut Vec<Route>) {
+        let name = r.name.as_deref();
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, route) in r.routes.iter().enumerate() {
+            let topo::RouteDestination::PrefixList(id) = &route.destination else { continue };
+            let field = at("routes", i, "destination");
+            let Some(list) = self.t.prefix_lists.iter().find(|p| &p.id == id) else {
+                let msg = format!("prefix list {id:?} is not among the topology's prefix_lists");
+                self.err(Kind::RouteTable, &r.id, name, field, msg);
+                continue;
+            };
+            if seen.contains(&id.as_str()) {
+                self.err(Kind::RouteTable, &r.id, name, field, format!("{id} appears twice in the table"));
+                continue;
+            }
+            seen.push(id);
+            let target = if route.blackhole {
+                Target::Blackhole(route.target.clone())
+            } else {
+                let Some(t) = self.route_target(r, i, vpc, &route.target) else { continue };
+                t
+            };
+            for &c in &list.cidrs {
+                if self.m.vpcs[vpc.0].blocks().any(|b| b.contains(&c) || c.contains(&b.network())) {
+                    let msg =
+                        format!("entry {c} of {id} overlaps the VPC's local range; AWS refuses such a route");
+                    self.err(Kind::RouteTable, &r.id, name, field.clone(), msg);
+                    continue;
+                }
+                if out.iter().any(|o| o.destination == c) {
+                    continue; // a CIDR route of the same prefix wins
+                }
+                let prefix_list = Some(id.clone());
+                out.push(Route {
+                    destination: c,
+                    target: target.clone(),
+                    implicit: false,
+                    propagated: false,
+                    prefix_list,
+                });
+            }
+        }
     }
 
     /// Resolve a route target by id, as AWS's CreateRoute would accept it for this table.

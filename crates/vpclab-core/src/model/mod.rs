@@ -145,6 +145,20 @@ pub struct Route {
     pub implicit: bool,
     /// Propagated from a virtual private gateway: a static route of the same prefix wins.
     pub propagated: bool,
+    /// The user's prefix-list route this entry expands (`pl-…`); a static CIDR route of the
+    /// same prefix wins over it, and it wins over a propagated one.
+    pub prefix_list: Option<String>,
+}
+
+impl Route {
+    /// The destination as the route table shows it: `pl-… (10.1.0.0/16)` for an entry of a
+    /// prefix-list route.
+    pub fn shown_destination(&self) -> String {
+        match &self.prefix_list {
+            Some(pl) => format!("{pl} ({})", self.destination),
+            None => self.destination.to_string(),
+        }
+    }
 }
 
 /// Where a route sends traffic.

@@ -472,12 +472,17 @@ impl Walk<'_> {
                 format!("{} (prefix list {})", e.id, e.prefix_list.0)
             }
             Target::Blackhole(t) => {
-                let detail = format!("{} → {t} (blackhole: the target does not exist)", r.destination);
+                let detail =
+                    format!("{} → {t} (blackhole: the target does not exist)", r.shown_destination());
                 self.hop(Some(Entity::RouteTable(rt)), None, Action::Drop, detail, p);
-                let msg =
-                    format!("the route {} → {t} is a blackhole: its target does not exist", r.destination);
-                let fix =
-                    format!("point the route for {} at an existing target, or delete it", r.destination);
+                let msg = format!(
+                    "the route {} → {t} is a blackhole: its target does not exist",
+                    r.shown_destination()
+                );
+                let fix = format!(
+                    "point the route for {} at an existing target, or delete it",
+                    r.shown_destination()
+                );
                 self.explain("BAD_STATE_ROUTE", Some(Entity::RouteTable(rt)), None, msg, Some(fix));
                 return Some(r.target.clone());
             }
@@ -487,7 +492,7 @@ impl Walk<'_> {
             Some(Entity::RouteTable(rt)),
             None,
             Action::Route,
-            format!("{} → {target}{how}", r.destination),
+            format!("{} → {target}{how}", r.shown_destination()),
             p,
         );
         Some(r.target.clone())
