@@ -69,6 +69,8 @@ const DOC_INTERNET: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc
 const DOC_EPHEMERAL: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html";
 const DOC_NACL_RULES: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html";
 const DOC_ROUTE_STATE: &str = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html";
+const DOC_PEERING_OVERLAP: &str =
+    "https://docs.aws.amazon.com/vpc/latest/peering/peering-configurations-partial-access.html";
 const DOC_AZ: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html";
 
@@ -89,6 +91,7 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     nat_in_another_az,
     subnet_too_small,
     targets_in_one_az,
+    peers_overlap,
 ];
 
 /// Every finding of every rule on `m`, rule by rule.
@@ -421,6 +424,50 @@ fn blackhole_route(m: &Model) -> Vec<Finding> {
                 "point the route at an existing target, or delete it".to_string(),
                 DOC_ROUTE_STATE,
             ));
+        }
+    }
+    out
+}
+
+/// A VPC peered with two VPCs whose ranges overlap: AWS accepts both peerings (it refuses
+/// only a peering between overlapping VPCs), but a route table sends each overlapping
+/// address to one peer only, so part of the other is out of reach from a given subnet.
+fn peers_overlap(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (vx, v) in m.vpcs.iter().enumerate() {
+        let peers: Vec<(&str, usize)> = m
+            .peerings
+            .iter()
+            .filter(|p| p.status == "active")
+            .filter_map(|p| p.other(crate::model::VpcIx(vx)).map(|o| (p.id.as_str(), o.0)))
+            .collect();
+        for (i, &(pa, a)) in peers.iter().enumerate() {
+            for &(pb, b) in &peers[i + 1..] {
+                let (va, vb) = (&m.vpcs[a], &m.vpcs[b]);
+                let overlap = va.blocks().find_map(|x| {
+                    vb.blocks().find(|y| x.contains(y) || y.contains(&x)).map(|y| {
+                        if x.prefix_len() >= y.prefix_len() {
+                            x
+                        } else {
+                            y
+                        }
+                    })
+                });
+                let Some(range) = overlap else { continue };
+                out.push(finding(
+                    "peers-overlap",
+                    Kind::Vpc,
+                    &v.id,
+                    v.name.as_deref(),
+                    "peerings",
+                    format!(
+                        "peers {} (through {pa}) and {} (through {pb}) overlap on {range}: a route table can send those addresses to only one of them",
+                        va.id, vb.id
+                    ),
+                    "route only the subnets you need in each peer (specific routes), or renumber one of the peers".to_string(),
+                    DOC_PEERING_OVERLAP,
+                ));
+            }
         }
     }
     out
