@@ -55,6 +55,9 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
             })
         };
         let reps = if quick { 3 } else { 15 };
+        // What opening a shared or saved file costs: the JSON decoder, then validation.
+        let json = serde_json::to_string(&t).unwrap_or_default();
+        push("load JSON", median(now, reps.min(5), || drop(crate::Topology::from_json(&json))), reps.min(5));
         push("build model", median(now, reps.min(5), || drop(model::build(&t))), reps.min(5));
         // Across a peering connection, into a private subnet: the longest common path.
         let (from, to) =
