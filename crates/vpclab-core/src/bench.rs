@@ -58,6 +58,15 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
         // What opening a shared or saved file costs: the JSON decoder, then validation.
         let json = serde_json::to_string(&t).unwrap_or_default();
         push("load JSON", median(now, reps.min(5), || drop(crate::Topology::from_json(&json))), reps.min(5));
+        let snapshot = [crate::import::SnapshotFile {
+            path: "synthetic.json".into(),
+            text: synth::aws_snapshot(&t).to_string(),
+        }];
+        push(
+            "import AWS snapshot",
+            median(now, reps.min(5), || drop(crate::import::import(&snapshot))),
+            reps.min(5),
+        );
         push("build model", median(now, reps.min(5), || drop(model::build(&t))), reps.min(5));
         // Across a peering connection, into a private subnet: the longest common path.
         let (from, to) =
