@@ -1961,9 +1961,16 @@ impl<'t> Builder<'t> {
                     Some(gx) => security_groups.push(gx),
                 }
             }
-            if e.security_groups.len() > 5 {
+            // 5 per interface by default, raisable to 16 at most (amazon-vpc-limits.html).
+            if e.security_groups.len() > 16 {
                 let msg = format!(
-                    "{} security groups exceed the default quota of 5 per interface",
+                    "{} security groups: an interface can have at most 16, even with a raised quota",
+                    e.security_groups.len()
+                );
+                self.err(Kind::NetworkInterface, &e.id, name, "security_groups", msg);
+            } else if e.security_groups.len() > 5 {
+                let msg = format!(
+                    "{} security groups exceed the default quota of 5 per interface (raisable to 16)",
                     e.security_groups.len()
                 );
                 self.warn(Kind::NetworkInterface, &e.id, name, "security_groups", msg);
