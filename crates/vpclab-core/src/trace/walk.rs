@@ -374,8 +374,10 @@ impl Walk<'_> {
         let m = self.m;
         let e = Some(Entity::GatewayEndpoint(v));
         let ep = &m.gateway_endpoints[v.0];
-        if !matches!(p.protocol, Protocol::Tcp | Protocol::Icmp) {
-            let msg = format!("a gateway endpoint carries only TCP and ICMP echo, not {}", p.protocol);
+        // ICMP echo: the request on the way out, its reply on the way back.
+        let echo = p.protocol == Protocol::Icmp && p.icmp.is_some_and(|i| matches!(i.r#type, 0 | 8));
+        if p.protocol != Protocol::Tcp && !echo {
+            let msg = format!("a gateway endpoint carries only TCP and ICMP echo, not {}", flow_words(p));
             return self.block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", e, None, msg, None, p);
         }
         if self.via_tgw || !m.vpcs[ep.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
