@@ -14,16 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let c = endpoint::candidates(&m);
     for a in c.iter().take(6) {
         for b in c.iter().take(6) {
-            let q = trace::Query {
-                from: a.id.clone(),
-                to: b.id.clone(),
-                protocol: Protocol::Tcp,
-                port: Some(443),
-                from_ip: None,
-                src_port: None,
-                icmp_type: None,
-                icmp_code: None,
-            };
+            let q = trace::Query::new(a.id.clone(), b.id.clone(), Protocol::Tcp, Some(443));
             let _ = trace::reach(&m, &q);
         }
     }

@@ -204,16 +204,7 @@ fn views(p: &ViewsProps) -> Html {
                             }
                         }).collect::<Vec<_>>().join("; ");
                         let first = e.ports.protocols.iter().find(|p| p.reachable);
-                        let q = vpclab_core::trace::Query {
-                            from: "internet".into(),
-                            to: e.public_ip.clone(),
-                            protocol: first.map(|p| p.protocol).unwrap_or(vpclab_core::Protocol::Tcp),
-                            port: first.and_then(|p| p.ports.first().map(|r| r.first())),
-                            from_ip: None,
-                            src_port: None,
-                            icmp_type: None,
-                            icmp_code: None,
-                        };
+                        let q = vpclab_core::trace::Query::new("internet", e.public_ip.clone(), first.map(|p| p.protocol).unwrap_or(vpclab_core::Protocol::Tcp), first.and_then(|p| p.ports.first().map(|r| r.first())));
                         let d = d.clone();
                         html! {
                             <li>

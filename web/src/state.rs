@@ -68,16 +68,11 @@ impl State {
 
     /// A built-in example with its first suggested query.
     pub fn example(example: &'static Example) -> State {
-        let query = example.queries.first().map(suggested).unwrap_or_else(|| Query {
-            from: "internet".into(),
-            to: "internet".into(),
-            protocol: Protocol::Tcp,
-            port: Some(443),
-            from_ip: None,
-            src_port: None,
-            icmp_type: None,
-            icmp_code: None,
-        });
+        let query = example
+            .queries
+            .first()
+            .map(suggested)
+            .unwrap_or_else(|| Query::new("internet", "internet", Protocol::Tcp, Some(443)));
         State::build(example, Rc::new(examples::load(example)), query)
     }
 
@@ -164,16 +159,7 @@ impl State {
 
 /// A suggested query as a full query.
 pub fn suggested(s: &examples::Suggested) -> Query {
-    Query {
-        from: s.from.into(),
-        to: s.to.into(),
-        protocol: s.protocol.parse().unwrap_or(Protocol::Tcp),
-        port: s.port,
-        from_ip: None,
-        src_port: None,
-        icmp_type: None,
-        icmp_code: None,
-    }
+    Query::new(s.from, s.to, s.protocol.parse().unwrap_or(Protocol::Tcp), s.port)
 }
 
 static FALLBACK: Example =

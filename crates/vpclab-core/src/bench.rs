@@ -71,16 +71,7 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
         // Across a peering connection, into a private subnet: the longest common path.
         let (from, to) =
             ("i-0-1-0".to_string(), if scale.vpcs > 1 { "i-1-1-1" } else { "i-0-1-1" }.to_string());
-        let q = Query {
-            from: from.clone(),
-            to: to.clone(),
-            protocol: Protocol::Tcp,
-            port: Some(8080),
-            from_ip: None,
-            src_port: None,
-            icmp_type: None,
-            icmp_code: None,
-        };
+        let q = Query::new(from.clone(), to.clone(), Protocol::Tcp, Some(8080));
         push("reach (one query)", median(now, 200, || drop(reach(&m, &q))), 200);
         push("ports (one pair)", median(now, reps, || drop(ports(&m, &from, &to))), reps);
         if scale.interfaces() <= 1000 {

@@ -481,16 +481,12 @@ mod tests {
         for e in ALL {
             let (m, _) = crate::model::build(&load(e));
             for s in e.queries {
-                let q = crate::trace::Query {
-                    from: s.from.into(),
-                    to: s.to.into(),
-                    protocol: s.protocol.parse().unwrap_or(crate::Protocol::Tcp),
-                    port: s.port,
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                };
+                let q = crate::trace::Query::new(
+                    s.from,
+                    s.to,
+                    s.protocol.parse().unwrap_or(crate::Protocol::Tcp),
+                    s.port,
+                );
                 assert!(crate::trace::reach(&m, &q).is_ok(), "{}: {} → {}", e.id, s.from, s.to);
             }
         }
@@ -501,16 +497,12 @@ mod tests {
         for e in ALL {
             let (m, _) = crate::model::build(&load(e));
             for s in e.queries {
-                let q = crate::trace::Query {
-                    from: s.from.into(),
-                    to: s.to.into(),
-                    protocol: s.protocol.parse().unwrap_or(crate::Protocol::Tcp),
-                    port: s.port,
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                };
+                let q = crate::trace::Query::new(
+                    s.from,
+                    s.to,
+                    s.protocol.parse().unwrap_or(crate::Protocol::Tcp),
+                    s.port,
+                );
                 let reachable = crate::trace::reach(&m, &q).map(|t| t.reachable);
                 let blocked = s.shows.starts_with("blocked");
                 assert_eq!(

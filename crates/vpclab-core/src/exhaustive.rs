@@ -96,35 +96,12 @@ fn path_port_classes(m: &Model, traces: &[Trace]) -> Vec<u16> {
 ///
 /// Errors only when the endpoints cannot be resolved.
 pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError> {
-    let probe = |protocol| Query {
-        from: from.into(),
-        to: to.into(),
-        protocol,
-        port: Some(0),
-        from_ip: None,
-        src_port: None,
-        icmp_type: None,
-        icmp_code: None,
-    };
+    let probe = |protocol| Query::new(from, to, protocol, Some(0));
     let probes = [reach(m, &probe(Protocol::Tcp))?, reach(m, &probe(Protocol::Udp))?];
     let classes = path_port_classes(m, &probes);
     let mut protocols = Vec::new();
     for protocol in [Protocol::Tcp, Protocol::Udp, Protocol::Icmp] {
-        let ask = |port: Option<u16>| {
-            reach(
-                m,
-                &Query {
-                    from: from.into(),
-                    to: to.into(),
-                    protocol,
-                    port,
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                },
-            )
-        };
+        let ask = |port: Option<u16>| reach(m, &Query::new(from, to, protocol, port));
         if !protocol.has_ports() {
             protocols.push(ProtocolAnswer { protocol, ports: Vec::new(), reachable: ask(None)?.reachable });
             continue;
@@ -237,16 +214,7 @@ fn cell(
     protocol: Protocol,
     port: Option<u16>,
 ) -> Result<(bool, String), QueryError> {
-    let q = Query {
-        from: from.into(),
-        to: to.into(),
-        protocol,
-        port,
-        from_ip: None,
-        src_port: None,
-        icmp_type: None,
-        icmp_code: None,
-    };
+    let q = Query::new(from, to, protocol, port);
     match reach(m, &q) {
         Ok(t) => {
             let summary = match t.explanations.first() {
@@ -346,16 +314,7 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
                 continue;
             }
             let example = answer.protocols.iter().find(|p| p.reachable).and_then(|p| {
-                let q = Query {
-                    from: "internet".into(),
-                    to: to.clone(),
-                    protocol: p.protocol,
-                    port: p.ports.first().map(|r| r.first()),
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                };
+                let q = Query::new("internet", to.clone(), p.protocol, p.ports.first().map(|r| r.first()));
                 reach(m, &q).ok()
             });
             out.push(Exposed {
@@ -518,16 +477,7 @@ mod tests {
                 let Ok(ans) = ports(&m, a, b) else { continue };
                 for port in [0u16, 22, 443, 1023, 8080, 10_000, 10_002, 20_000, 49_152, 65_535] {
                     for protocol in [Protocol::Tcp, Protocol::Udp] {
-                        let q = Query {
-                            from: a.clone(),
-                            to: b.clone(),
-                            protocol,
-                            port: Some(port),
-                            from_ip: None,
-                            src_port: None,
-                            icmp_type: None,
-                            icmp_code: None,
-                        };
+                        let q = Query::new(a.clone(), b.clone(), protocol, Some(port));
                         let r = reach(&m, &q).map(|t| t.reachable).unwrap_or(false);
                         assert_eq!(r, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
                     }
@@ -545,7 +495,7 @@ mod tests {
             let (a, b) = (&c[pair % c.len()], &c[(pair / c.len() + pair + 1) % c.len()]);
             if let Ok(ans) = ports(&m, &a.id, &b.id) {
                 for protocol in [Protocol::Tcp, Protocol::Udp] {
-                    let q = Query { from: a.id.clone(), to: b.id.clone(), protocol, port: Some(port), from_ip: None, src_port: None, icmp_type: None, icmp_code: None };
+                    let q = Query::new(a.id.clone(), b.id.clone(), protocol, Some(port));
                     let t = reach(&m, &q);
                     prop_assert!(t.is_ok());
                     prop_assert_eq!(t.map(|t| t.reachable).unwrap_or(false), ans.allows(protocol, port), "{:?} {}", protocol, port);

@@ -18,8 +18,7 @@
 //! use vpclab_core::{examples, model, trace::{self, Query}, Protocol};
 //! let (m, diagnostics) = model::build(&examples::three_tier());
 //! assert!(diagnostics.is_empty());
-//! let q = Query { from: "internet".into(), to: "web-1".into(), protocol: Protocol::Tcp,
-//!                 port: Some(443), from_ip: None, src_port: None, icmp_type: None, icmp_code: None };
+//! let q = Query::new("internet", "web-1", Protocol::Tcp, Some(443));
 //! assert!(trace::reach(&m, &q).unwrap().reachable);
 //! ```
 #![forbid(unsafe_code)]

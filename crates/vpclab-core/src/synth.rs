@@ -442,16 +442,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for from in &ids {
             for to in &ids {
-                let q = crate::trace::Query {
-                    from: from.to_string(),
-                    to: to.to_string(),
-                    protocol: Protocol::Tcp,
-                    port: Some(8080),
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                };
+                let q = crate::trace::Query::new(from.to_string(), to.to_string(), Protocol::Tcp, Some(8080));
                 let a = crate::trace::reach(&m, &q).map(|tr| tr.reachable).ok();
                 let b = crate::trace::reach(&m2, &q).map(|tr| tr.reachable).ok();
                 assert_eq!(a, b, "{from} → {to}");

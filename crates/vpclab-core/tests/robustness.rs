@@ -18,16 +18,7 @@ fn exercise(text: &str) {
             for (protocol, port) in
                 [(Protocol::Tcp, Some(443)), (Protocol::Icmp, None), (Protocol::Udp, None)]
             {
-                let q = Query {
-                    from: a.id.clone(),
-                    to: b.id.clone(),
-                    protocol,
-                    port,
-                    from_ip: None,
-                    src_port: None,
-                    icmp_type: None,
-                    icmp_code: None,
-                };
+                let q = Query::new(a.id.clone(), b.id.clone(), protocol, port);
                 let _ = reach(&m, &q);
             }
         }

@@ -54,6 +54,28 @@ pub struct Query {
     pub icmp_code: Option<u8>,
 }
 
+impl Query {
+    /// A question with the defaults for everything else: the source's primary address, an
+    /// ephemeral source port, an echo request for ICMP.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        protocol: Protocol,
+        port: Option<u16>,
+    ) -> Query {
+        Query {
+            from: from.into(),
+            to: to.into(),
+            protocol,
+            port,
+            from_ip: None,
+            src_port: None,
+            icmp_type: None,
+            icmp_code: None,
+        }
+    }
+}
+
 /// Why a query could not be answered (as opposed to "not reachable", which is an answer).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
