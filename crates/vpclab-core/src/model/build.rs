@@ -1021,14 +1021,7 @@ impl<'t> Builder<'t> {
                 }
                 continue; // the implicit local route is already there
             }
-            let target = if route.blackhole {
-                // As AWS shows it: the route stays, in state blackhole, and drops traffic.
-                Target::Blackhole(route.target.clone())
-            } else {
-                // A target AWS would refuse for this table: no route is created.
-                let Some(t) = self.route_target(r, i, vpc, &route.target) else { continue };
-                t
-            };
+            let Some(target) = self.route_target_or_blackhole(r, i, vpc, route) else { continue };
             if let Some(k) = out.iter().position(|o| o.destination == d) {
                 // The local route's target may be replaced by a network interface or a NAT
                 // gateway, to inspect all traffic between subnets
@@ -1091,12 +1084,7 @@ impl<'t> Builder<'t> {
                 continue;
             }
             seen.push(id);
-            let target = if route.blackhole {
-                Target::Blackhole(route.target.clone())
-            } else {
-                let Some(t) = self.route_target(r, i, vpc, &route.target) else { continue };
-                t
-            };
+            let Some(target) = self.route_target_or_blackhole(r, i, vpc, route) else { continue };
             for &c in &list.cidrs {
                 if self.m.vpcs[vpc.0].blocks().any(|b| b.contains(&c) || c.contains(&b.network())) {
                     let msg =
@@ -1116,6 +1104,22 @@ impl<'t> Builder<'t> {
                     prefix_list,
                 });
             }
+        }
+    }
+
+    /// A route's target: a blackhole route stays as AWS shows it, in state blackhole, dropping
+    /// traffic; otherwise the target is resolved, and `None` means AWS would refuse the route.
+    fn route_target_or_blackhole(
+        &mut self,
+        r: &topo::RouteTable,
+        i: usize,
+        vpc: VpcIx,
+        route: &topo::Route,
+    ) -> Option<Target> {
+        if route.blackhole {
+            Some(Target::Blackhole(route.target.clone()))
+        } else {
+            self.route_target(r, i, vpc, &route.target)
         }
     }
 
