@@ -728,10 +728,41 @@ pub struct TransitGatewayRoute {
 pub enum LoadError {
     #[error("not a vpclab topology: {0}")]
     Json(#[from] serde_json::Error),
+    /// Valid JSON whose field does not fit: `at` names the entity and field.
+    #[error("{at}: {message}")]
+    Field { at: String, message: String },
     #[error("topology format {found} is newer than this vpclab understands (up to {FORMAT_VERSION}); update vpclab")]
     TooNew { found: u32 },
     #[error("topology has no \"format\" field: is this a vpclab topology file?")]
     NoFormat,
+}
+
+/// Where a decoding error is, for people: `security_groups[1] "sg-web": inbound[0].icmp_type`.
+fn locate(value: &serde_json::Value, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let field = |rest: &[&Segment]| {
+        rest.iter()
+            .map(|s| match s {
+                Segment::Seq { index } => format!("[{index}]"),
+                Segment::Map { key } => format!(".{key}"),
+                Segment::Enum { variant } => format!(".{variant}"),
+                Segment::Unknown => ".?".to_string(),
+            })
+            .collect::<String>()
+            .trim_start_matches('.')
+            .to_string()
+    };
+    if let [Segment::Map { key }, Segment::Seq { index }, rest @ ..] = segments.as_slice() {
+        let id =
+            value.get(key).and_then(|l| l.get(*index)).and_then(|e| e.get("id")).and_then(|i| i.as_str());
+        let entity = match id {
+            Some(id) => format!("{key}[{index}] {id:?}"),
+            None => format!("{key}[{index}]"),
+        };
+        return if rest.is_empty() { entity } else { format!("{entity}: {}", field(rest)) };
+    }
+    field(&segments)
 }
 
 impl Default for Topology {
@@ -784,13 +815,40 @@ impl Topology {
             Some(v) if v > u64::from(FORMAT_VERSION) => {
                 Err(LoadError::TooNew { found: u32::try_from(v).unwrap_or(u32::MAX) })
             }
-            // Parse the text again rather than the value: errors then carry line and column.
-            Some(_) => Ok(serde_json::from_str(text)?),
+            // Parse the text again rather than the value: errors then carry line and column,
+            // and the path of the field, which `locate` turns into the entity's id.
+            Some(_) => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize(de).map_err(|e| LoadError::Field {
+                    at: locate(&value, e.path()),
+                    message: e.inner().to_string(),
+                })
+            }
         }
     }
 
     /// Pretty JSON, as saved to files.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_that_does_not_fit_is_named_with_its_entity() {
+        let text = r#"{"format": 1, "security_groups": [
+            {"id": "sg-web", "vpc": "vpc-1", "inbound": [{"protocol": "icmp", "icmp_type": 300, "peer": "10.0.0.0/8"}]}]}"#;
+        let msg = Topology::from_json(text).err().map(|e| e.to_string());
+        let expected = r#"security_groups[0] "sg-web": inbound[0].icmp_type: invalid value: integer `300`"#;
+        assert!(msg.as_deref().is_some_and(|m| m.starts_with(expected)), "{msg:?}");
+    }
+
+    #[test]
+    fn a_bad_top_level_field_is_named_too() {
+        let msg = Topology::from_json(r#"{"format": 1, "vpcs": 3}"#).err().map(|e| e.to_string());
+        assert!(msg.as_deref().is_some_and(|m| m.starts_with("vpcs: invalid type")), "{msg:?}");
     }
 }
