@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --root "$TOOLS"
 cd fuzz
-for target in topology_json aws_import; do
+for target in topology_json aws_import share_link; do
   mkdir -p "corpus/$target"
   cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=4096
 done

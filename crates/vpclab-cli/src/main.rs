@@ -2,15 +2,19 @@
 //!
 //! The contract (flags, JSON fields, exit statuses) is stable: tests and graders rely on it.
 //! Exit status: `reach` 0 reachable, 1 not reachable; `check` 0 clean, 1 error-level
-//! diagnostics; `lint` 0 (findings are advice); `import` 0 (issues are listed on stderr); any
-//! command 2 on bad input, with a message on stderr naming what is wrong.
+//! diagnostics; `lint` 0 (findings are advice); `import` 0 (issues are listed on stderr);
+//! `grade` 0 when every goal passes, 1 otherwise; any command 2 on bad input, with a message
+//! on stderr naming what is wrong. Wherever a command takes a topology file it also takes an
+//! AWS snapshot or a share link (`#v1.…`, or a whole URL).
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vpclab_core::{cidr, exhaustive, import, lint, model, trace, Protocol, Severity, Topology};
+use vpclab_core::{
+    challenge, cidr, exhaustive, import, lint, model, share, trace, Protocol, Severity, Topology,
+};
 
 #[derive(Parser)]
 #[command(
@@ -105,6 +109,21 @@ enum Command {
     /// Convert an AWS snapshot (a directory or a JSON file of `aws ec2 describe-*` output)
     /// to a vpclab topology, printed as JSON; what is not modelled yet is listed on stderr.
     Import { snapshot: PathBuf },
+    /// Print the share-link fragment (`#v1.…`) of a topology file, AWS snapshot or link;
+    /// append it to the page's address.
+    Link { input: PathBuf },
+    /// Print the topology JSON a share link (a URL or a `#v1.…` fragment) holds.
+    Unlink { link: String },
+    /// Grade a topology against a challenge: each goal with pass/fail; exit 0 only when all pass.
+    Grade {
+        /// The challenge: a JSON file, or a share link that carries one.
+        challenge: String,
+        /// The attempt: a topology file, AWS snapshot or share link. Default: the topology
+        /// in the challenge link (a learner's shared progress).
+        topology: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -257,7 +276,78 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{}", to_json(&t)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Link { input } => {
+            let fragment = share::encode_topology(&load(&input)?);
+            if fragment.len() + 1 > share::SAFE_LENGTH {
+                eprintln!(
+                    "vpclab: warning: the link is {} characters; chat apps and mail clients may cut links past {}: share the JSON file instead",
+                    fragment.len() + 1,
+                    share::SAFE_LENGTH
+                );
+            }
+            println!("#{fragment}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Unlink { link } => {
+            let l = share::decode(&link).map_err(|e| e.to_string())?;
+            println!("{}", to_json(&l.topology)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Grade { challenge, topology, json } => {
+            let (ch, attempt) = load_challenge(&challenge)?;
+            let t = match topology {
+                Some(t) => load(Path::new(&t))?,
+                None => attempt.unwrap_or_else(|| ch.start.clone()),
+            };
+            let g = challenge::grade(&ch, &t);
+            if json {
+                #[derive(serde::Serialize)]
+                struct Out<'a> {
+                    title: &'a str,
+                    percent: u32,
+                    complete: bool,
+                    #[serde(flatten)]
+                    grade: &'a challenge::Grade,
+                }
+                let out = Out { title: &ch.title, percent: g.percent(), complete: g.complete(), grade: &g };
+                println!("{}", to_json(&out)?);
+            } else {
+                println!("{}", ch.title);
+                for r in &g.goals {
+                    println!("  {} {} — {}", if r.passed { "✓" } else { "✗" }, r.text, r.detail);
+                }
+                for l in &g.locked_changed {
+                    println!("  ✗ {l}");
+                }
+                println!(
+                    "{}% of goals met{}",
+                    g.percent(),
+                    if g.complete() { ": all goals met" } else { "" }
+                );
+            }
+            Ok(if g.complete() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
     }
+}
+
+/// A challenge from a JSON file or a share link, with the attempt a link carries.
+fn load_challenge(arg: &str) -> Result<(challenge::Challenge, Option<Topology>), String> {
+    if let Some(link) = as_link(arg) {
+        let l = share::decode(link).map_err(|e| e.to_string())?;
+        let ch = l.challenge.ok_or("this link holds no challenge")?;
+        return Ok((ch, Some(l.topology)));
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| format!("{arg}: {e}"))?;
+    Ok((challenge::Challenge::from_json(&text).map_err(|e| format!("{arg}: {e}"))?, None))
+}
+
+/// `arg` when it is a share link (a URL with a `#v…` fragment, or the fragment) rather than
+/// a path.
+fn as_link(arg: &str) -> Option<&str> {
+    let frag = arg.rsplit_once('#').map_or(arg, |(_, f)| f);
+    let looks =
+        frag.strip_prefix('v').and_then(|r| r.split_once('.')).is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+    (looks && !Path::new(arg).exists()).then_some(arg)
 }
 
 /// A vpclab topology file, or an AWS snapshot: a directory of `aws ec2 describe-*` output or
@@ -283,6 +373,9 @@ fn print_matrix(x: &exhaustive::Matrix) {
 }
 
 fn load(path: &Path) -> Result<Topology, String> {
+    if let Some(link) = path.to_str().and_then(as_link) {
+        return share::decode(link).map(|l| l.topology).map_err(|e| e.to_string());
+    }
     if !path.is_dir() {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if !is_aws_snapshot(&text) {

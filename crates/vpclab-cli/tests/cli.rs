@@ -269,3 +269,58 @@ fn load_balancers_answer_by_name_and_by_arn() {
         .flatten()
         .any(|e| e["code"] == "ELBV2_LISTENERS_MISMATCH"));
 }
+
+#[test]
+fn link_and_unlink_round_trip_a_topology() {
+    let ex = example();
+    let out = vpclab(&["link", ex.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let fragment = text(&out.stdout).trim().to_string();
+    assert!(fragment.starts_with("#v1.") && fragment.len() <= 1000, "{fragment}");
+    let url = format!("https://course.example/vpclab/{fragment}");
+    let back = vpclab(&["unlink", &url]);
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ex).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(json(&back), original);
+    // Every command takes a link where it takes a file.
+    let reach = vpclab(&["reach", &fragment, "--from", "internet", "--to", "web-1", "--port", "443"]);
+    assert_eq!(reach.status.code(), Some(0), "{}", text(&reach.stderr));
+    let cut = vpclab(&["unlink", &fragment[..fragment.len() / 2]]);
+    assert_eq!(cut.status.code(), Some(2));
+    assert!(text(&cut.stderr).contains("truncated or damaged"), "{}", text(&cut.stderr));
+}
+
+#[test]
+fn grade_exits_0_only_when_every_goal_passes() {
+    let topology: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example()).unwrap_or_default()).unwrap_or_default();
+    let challenge = |port: u16| {
+        serde_json::json!({
+            "title": "Open the web tier",
+            "instructions": "Let the internet reach web-1.",
+            "start": topology,
+            "goals": [
+                { "kind": "reach", "from": "internet", "to": "web-1", "protocol": "tcp", "port": port },
+                { "kind": "any_port", "from": "internet", "to": "db", "reachable": false }
+            ]
+        })
+    };
+    let dir = std::env::temp_dir().join(format!("vpclab-grade-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let pass = dir.join("pass.json");
+    let fail = dir.join("fail.json");
+    std::fs::write(&pass, challenge(443).to_string()).unwrap_or_default();
+    std::fs::write(&fail, challenge(22).to_string()).unwrap_or_default();
+    let ex = example();
+    let ok = vpclab(&["grade", pass.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default()]);
+    assert_eq!(ok.status.code(), Some(0), "{}{}", text(&ok.stdout), text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("100% of goals met: all goals met"), "{}", text(&ok.stdout));
+    let no = vpclab(&["grade", fail.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default(), "--json"]);
+    assert_eq!(no.status.code(), Some(1));
+    let j = json(&no);
+    assert_eq!(j["percent"], 50);
+    assert_eq!(j["goals"][0]["passed"], false);
+    assert_eq!(j["goals"][0]["text"], "internet must reach web-1 on tcp/22");
+    let _ = std::fs::remove_dir_all(&dir);
+}

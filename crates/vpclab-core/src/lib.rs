@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod challenge;
 pub mod cidr;
 pub mod diagnostic;
 pub mod endpoint;
@@ -38,6 +39,7 @@ pub mod lint;
 pub mod model;
 pub mod packet;
 pub mod route;
+pub mod share;
 pub mod synth;
 pub mod topology;
 pub mod trace;

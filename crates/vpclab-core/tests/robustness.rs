@@ -144,3 +144,28 @@ proptest! {
         }
     }
 }
+
+fn example_link() -> String {
+    examples::ALL.first().map(|e| vpclab_core::share::encode_topology(&examples::load(e))).unwrap_or_default()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Share links arrive cut, retyped and mangled by chat apps: never a panic.
+    #[test]
+    fn mangled_links_never_panic(cut in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), c in any::<char>()) {
+        let link = example_link();
+        let mut chars: Vec<char> = link.chars().collect();
+        let i = at.index(chars.len());
+        chars[i] = c;
+        let changed: String = chars.iter().collect();
+        let _ = vpclab_core::share::decode(&changed);
+        let _ = vpclab_core::share::decode(&link[..cut.index(link.len())]);
+    }
+
+    #[test]
+    fn arbitrary_links_never_panic(s in "v1\\.[A-Za-z0-9_-]{0,200}") {
+        let _ = vpclab_core::share::decode(&s);
+    }
+}
