@@ -27,6 +27,7 @@ pub mod bench;
 pub mod challenge;
 pub mod cidr;
 pub mod diagnostic;
+pub mod edit;
 pub mod endpoint;
 pub mod examples;
 pub mod exhaustive;

@@ -1,0 +1,1195 @@
+//! Edits to a topology, as the page's editor makes them: add a component with sensible
+//! defaults, change one field, add or remove a table row, delete with an account of what
+//! else goes, move an interface.
+//!
+//! Each edit works on the topology's JSON and decodes the result with
+//! [`Topology::from_json`], so an edit that does not fit the format is refused with the
+//! same message a file would get (naming the entity and field), and the user's topology is
+//! untouched. Edits AWS itself refuses (attaching an interface to an instance in another
+//! Availability Zone) are refused here too, with AWS's reason.
+//!
+//! [`SCHEMA`] describes every component's fields for forms: what a field holds, whether it
+//! is required, which components it refers to. The view builds its forms from it and the
+//! deletion cascade follows its references.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde_json::{json, Map, Value};
+
+use crate::cidr;
+use crate::topology::Topology;
+
+/// What a field holds, for a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// Free text (names, descriptions, instance types).
+    Text,
+    /// A CIDR block.
+    Cidr,
+    /// An IP address.
+    Ip,
+    /// A whole number.
+    Number,
+    /// A port or a port range (`443`, `1024-65535`).
+    Ports,
+    /// On or off.
+    Bool,
+    /// One of a few values.
+    Choice(&'static [&'static str]),
+    /// The id of a component in one of these collections.
+    Ref(&'static [&'static str]),
+    /// Ids of components in these collections.
+    RefList(&'static [&'static str]),
+    /// Several values of free text, CIDRs or addresses, written comma-separated.
+    List,
+    /// Rows of sub-fields (routes, rules, entries, listeners, targets).
+    Table(&'static [Field]),
+    /// An optional group of sub-fields (an attachment, an association).
+    Group(&'static [Field]),
+}
+
+/// One field of a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The JSON key.
+    pub key: &'static str,
+    /// For people.
+    pub label: &'static str,
+    pub ty: Ty,
+    /// The component is meaningless without it: deleting what it refers to deletes it too.
+    pub required: bool,
+}
+
+/// One kind of component: its collection in the topology and its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collection {
+    /// The topology's key (`subnets`).
+    pub key: &'static str,
+    /// Singular, for people (`subnet`).
+    pub noun: &'static str,
+    /// AWS's id prefix (`subnet-`).
+    pub prefix: &'static str,
+    pub fields: &'static [Field],
+}
+
+const fn f(key: &'static str, label: &'static str, ty: Ty) -> Field {
+    Field { key, label, ty, required: false }
+}
+
+const fn req(key: &'static str, label: &'static str, ty: Ty) -> Field {
+    Field { key, label, ty, required: true }
+}
+
+const NAME: Field = f("name", "Name", Ty::Text);
+const VPC: Field = req("vpc", "VPC", Ty::Ref(&["vpcs"]));
+const SUBNET: Field = req("subnet", "Subnet", Ty::Ref(&["subnets"]));
+const SGS: Field = f("security_groups", "Security groups", Ty::RefList(&["security_groups"]));
+const PROTOCOLS: &[&str] = &["tcp", "udp", "icmp", "icmpv6", "all"];
+/// Everything a route can point at.
+const ROUTE_TARGETS: &[&str] = &[
+    "internet_gateways",
+    "egress_only_internet_gateways",
+    "nat_gateways",
+    "network_interfaces",
+    "instances",
+    "vpc_peering_connections",
+    "transit_gateways",
+    "vpn_gateways",
+    "vpc_endpoints",
+];
+
+const SG_RULE: &[Field] = &[
+    req("protocol", "Protocol", Ty::Choice(PROTOCOLS)),
+    f("ports", "Ports", Ty::Ports),
+    f("icmp_type", "ICMP type", Ty::Number),
+    f("icmp_code", "ICMP code", Ty::Number),
+    req("peer", "Source / destination (CIDR, sg-…, pl-…)", Ty::Text),
+    f("description", "Description", Ty::Text),
+];
+
+const ACL_ENTRY: &[Field] = &[
+    req("rule", "Rule #", Ty::Number),
+    req("protocol", "Protocol", Ty::Choice(PROTOCOLS)),
+    f("ports", "Ports", Ty::Ports),
+    f("icmp_type", "ICMP type", Ty::Number),
+    f("icmp_code", "ICMP code", Ty::Number),
+    req("cidr", "CIDR", Ty::Cidr),
+    req("action", "Action", Ty::Choice(&["allow", "deny"])),
+];
+
+/// Every component the editor knows, in palette order.
+pub const SCHEMA: &[Collection] = &[
+    Collection {
+        key: "vpcs",
+        noun: "VPC",
+        prefix: "vpc-",
+        fields: &[
+            NAME,
+            req("cidr_blocks", "IPv4 CIDR blocks (up to 5)", Ty::List),
+            f("ipv6_cidr_block", "IPv6 CIDR block (/56)", Ty::Cidr),
+        ],
+    },
+    Collection {
+        key: "subnets",
+        noun: "subnet",
+        prefix: "subnet-",
+        fields: &[
+            NAME,
+            VPC,
+            req("availability_zone", "Availability Zone", Ty::Text),
+            req("cidr_block", "IPv4 CIDR block", Ty::Cidr),
+            f("ipv6_cidr_block", "IPv6 CIDR block (/64)", Ty::Cidr),
+            f("map_public_ip_on_launch", "Auto-assign public IPv4", Ty::Bool),
+            f("planned_hosts", "Planned hosts", Ty::Number),
+        ],
+    },
+    Collection {
+        key: "route_tables",
+        noun: "route table",
+        prefix: "rtb-",
+        fields: &[
+            NAME,
+            VPC,
+            f("main", "Main route table", Ty::Bool),
+            f("associations", "Associated subnets", Ty::RefList(&["subnets"])),
+            f(
+                "routes",
+                "Routes",
+                Ty::Table(&[
+                    req("destination", "Destination (CIDR or pl-…)", Ty::Text),
+                    req("target", "Target", Ty::Ref(ROUTE_TARGETS)),
+                    f("blackhole", "Blackhole", Ty::Bool),
+                ]),
+            ),
+            f("propagating_gateways", "Route propagation from", Ty::RefList(&["vpn_gateways"])),
+        ],
+    },
+    Collection {
+        key: "internet_gateways",
+        noun: "internet gateway",
+        prefix: "igw-",
+        fields: &[NAME, f("vpc", "Attached to VPC", Ty::Ref(&["vpcs"]))],
+    },
+    Collection {
+        key: "egress_only_internet_gateways",
+        noun: "egress-only internet gateway",
+        prefix: "eigw-",
+        fields: &[NAME, VPC],
+    },
+    Collection {
+        key: "nat_gateways",
+        noun: "NAT gateway",
+        prefix: "nat-",
+        fields: &[
+            NAME,
+            SUBNET,
+            f("connectivity", "Connectivity", Ty::Choice(&["public", "private"])),
+            f("private_ip", "Private IPv4", Ty::Ip),
+            f("elastic_ip", "Elastic IP", Ty::Ref(&["elastic_ips"])),
+        ],
+    },
+    Collection {
+        key: "instances",
+        noun: "instance",
+        prefix: "i-",
+        fields: &[
+            NAME,
+            req("instance_type", "Instance type", Ty::Text),
+            f("availability_zone", "Availability Zone (when it has no interface)", Ty::Text),
+            f("source_nat", "Acts as a NAT instance", Ty::Bool),
+        ],
+    },
+    Collection {
+        key: "network_interfaces",
+        noun: "network interface",
+        prefix: "eni-",
+        fields: &[
+            NAME,
+            SUBNET,
+            req("private_ip", "Primary private IPv4", Ty::Ip),
+            f("secondary_private_ips", "Secondary private IPv4s", Ty::List),
+            f("ipv6_addresses", "IPv6 addresses", Ty::List),
+            f("public_ip", "Public IPv4", Ty::Ip),
+            SGS,
+            f("source_dest_check", "Source/destination check", Ty::Bool),
+            f(
+                "attachment",
+                "Attached to",
+                Ty::Group(&[
+                    req("instance", "Instance", Ty::Ref(&["instances"])),
+                    req("device_index", "Device index", Ty::Number),
+                ]),
+            ),
+            f("mac_address", "MAC address", Ty::Text),
+            f("interface_type", "Interface type", Ty::Text),
+        ],
+    },
+    Collection {
+        key: "elastic_ips",
+        noun: "Elastic IP",
+        prefix: "eipalloc-",
+        fields: &[
+            NAME,
+            req("public_ip", "Public IPv4", Ty::Ip),
+            f(
+                "association",
+                "Associated with",
+                Ty::Group(&[
+                    req("network_interface", "Network interface", Ty::Ref(&["network_interfaces"])),
+                    f("private_ip", "Private IPv4", Ty::Ip),
+                ]),
+            ),
+        ],
+    },
+    Collection {
+        key: "security_groups",
+        noun: "security group",
+        prefix: "sg-",
+        fields: &[
+            NAME,
+            VPC,
+            f("description", "Description", Ty::Text),
+            f("inbound", "Inbound rules", Ty::Table(SG_RULE)),
+            f("outbound", "Outbound rules", Ty::Table(SG_RULE)),
+        ],
+    },
+    Collection {
+        key: "network_acls",
+        noun: "network ACL",
+        prefix: "acl-",
+        fields: &[
+            NAME,
+            VPC,
+            f("default", "Default ACL", Ty::Bool),
+            f("associations", "Associated subnets", Ty::RefList(&["subnets"])),
+            f("inbound", "Inbound entries", Ty::Table(ACL_ENTRY)),
+            f("outbound", "Outbound entries", Ty::Table(ACL_ENTRY)),
+        ],
+    },
+    Collection {
+        key: "vpc_peering_connections",
+        noun: "VPC peering connection",
+        prefix: "pcx-",
+        fields: &[
+            NAME,
+            req("requester_vpc", "Requester VPC", Ty::Ref(&["vpcs"])),
+            req("accepter_vpc", "Accepter VPC", Ty::Ref(&["vpcs"])),
+            f("status", "Status", Ty::Choice(&["active", "pending-acceptance", "rejected", "deleted"])),
+        ],
+    },
+    Collection {
+        key: "vpc_endpoints",
+        noun: "VPC endpoint",
+        prefix: "vpce-",
+        fields: &[
+            NAME,
+            VPC,
+            req("service", "Service (s3, dynamodb, …)", Ty::Text),
+            f("type", "Type", Ty::Choice(&["gateway", "interface"])),
+            f("route_tables", "Route tables (gateway)", Ty::RefList(&["route_tables"])),
+            f("subnets", "Subnets (interface)", Ty::RefList(&["subnets"])),
+            SGS,
+        ],
+    },
+    Collection {
+        key: "prefix_lists",
+        noun: "prefix list",
+        prefix: "pl-",
+        fields: &[req("name", "Name", Ty::Text), req("cidrs", "CIDR blocks", Ty::List)],
+    },
+    Collection {
+        key: "vpn_gateways",
+        noun: "virtual private gateway",
+        prefix: "vgw-",
+        fields: &[NAME, f("vpc", "Attached to VPC", Ty::Ref(&["vpcs"]))],
+    },
+    Collection {
+        key: "customer_gateways",
+        noun: "customer gateway",
+        prefix: "cgw-",
+        fields: &[NAME, req("ip_address", "Public IPv4 of the on-premises device", Ty::Ip)],
+    },
+    Collection {
+        key: "vpn_connections",
+        noun: "VPN connection",
+        prefix: "vpn-",
+        fields: &[
+            NAME,
+            req("vpn_gateway", "Virtual private gateway", Ty::Ref(&["vpn_gateways"])),
+            req("customer_gateway", "Customer gateway", Ty::Ref(&["customer_gateways"])),
+            f("routes", "On-premises CIDRs (static routes)", Ty::List),
+        ],
+    },
+    Collection {
+        key: "load_balancers",
+        noun: "load balancer",
+        prefix: "lb-",
+        fields: &[
+            NAME,
+            req("type", "Type", Ty::Choice(&["application", "network"])),
+            f("scheme", "Scheme", Ty::Choice(&["internet-facing", "internal"])),
+            VPC,
+            req("subnets", "Subnets (one per AZ)", Ty::RefList(&["subnets"])),
+            SGS,
+            req(
+                "listeners",
+                "Listeners",
+                Ty::Table(&[
+                    req(
+                        "protocol",
+                        "Protocol",
+                        Ty::Choice(&["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"]),
+                    ),
+                    req("port", "Port", Ty::Number),
+                    req("target_group", "Target group", Ty::Ref(&["target_groups"])),
+                ]),
+            ),
+            f("cross_zone", "Cross-zone load balancing", Ty::Bool),
+        ],
+    },
+    Collection {
+        key: "target_groups",
+        noun: "target group",
+        prefix: "tg-",
+        fields: &[
+            NAME,
+            req("protocol", "Protocol", Ty::Choice(&["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"])),
+            req("port", "Port", Ty::Number),
+            f("target_type", "Target type", Ty::Choice(&["instance", "ip"])),
+            f(
+                "targets",
+                "Targets",
+                Ty::Table(&[
+                    req("id", "Instance id or IP", Ty::Text),
+                    f("port", "Port", Ty::Number),
+                    f("healthy", "Healthy", Ty::Bool),
+                ]),
+            ),
+            f("preserve_client_ip", "Preserve client IP", Ty::Bool),
+        ],
+    },
+    Collection {
+        key: "transit_gateways",
+        noun: "transit gateway",
+        prefix: "tgw-",
+        fields: &[
+            NAME,
+            f("default_route_table_association", "Default route table association", Ty::Bool),
+            f("default_route_table_propagation", "Default route table propagation", Ty::Bool),
+            f("security_group_referencing", "Security group referencing", Ty::Bool),
+        ],
+    },
+    Collection {
+        key: "transit_gateway_attachments",
+        noun: "transit gateway attachment",
+        prefix: "tgw-attach-",
+        fields: &[
+            NAME,
+            req("transit_gateway", "Transit gateway", Ty::Ref(&["transit_gateways"])),
+            VPC,
+            req("subnets", "Subnets (one per AZ)", Ty::RefList(&["subnets"])),
+            f("route_table", "Associated TGW route table", Ty::Ref(&["transit_gateway_route_tables"])),
+            f(
+                "propagations",
+                "Propagates to TGW route tables",
+                Ty::RefList(&["transit_gateway_route_tables"]),
+            ),
+        ],
+    },
+    Collection {
+        key: "transit_gateway_route_tables",
+        noun: "transit gateway route table",
+        prefix: "tgw-rtb-",
+        fields: &[
+            NAME,
+            req("transit_gateway", "Transit gateway", Ty::Ref(&["transit_gateways"])),
+            f("default", "Default route table", Ty::Bool),
+            f(
+                "routes",
+                "Routes",
+                Ty::Table(&[
+                    req("destination", "Destination CIDR", Ty::Cidr),
+                    f("attachment", "Attachment", Ty::Ref(&["transit_gateway_attachments"])),
+                    f("blackhole", "Blackhole", Ty::Bool),
+                ]),
+            ),
+        ],
+    },
+];
+
+/// The collection with this key.
+pub fn collection(key: &str) -> Option<&'static Collection> {
+    SCHEMA.iter().find(|c| c.key == key)
+}
+
+/// Where an entity lives: its collection and index.
+pub fn find(t: &Topology, id: &str) -> Option<(&'static Collection, usize, Value)> {
+    let v = serde_json::to_value(t).ok()?;
+    SCHEMA.iter().find_map(|c| {
+        let list = v.get(c.key)?.as_array()?;
+        let i = list.iter().position(|e| e.get("id").and_then(Value::as_str) == Some(id))?;
+        Some((c, i, list.get(i)?.clone()))
+    })
+}
+
+/// Every entity of the topology as (collection, id, label), in schema order: the tree view.
+pub fn entities(t: &Topology) -> Vec<(&'static Collection, String, String)> {
+    let Ok(v) = serde_json::to_value(t) else { return Vec::new() };
+    let mut out = Vec::new();
+    for c in SCHEMA {
+        for e in v.get(c.key).and_then(Value::as_array).into_iter().flatten() {
+            let id = e.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let label = match e.get("name").and_then(Value::as_str) {
+                Some(n) if !n.is_empty() && n != id => format!("{n} ({id})"),
+                _ => id.clone(),
+            };
+            out.push((c, id, label));
+        }
+    }
+    out
+}
+
+/// One step into a JSON document: a key or a row index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Row(usize),
+}
+
+impl From<&str> for Step {
+    fn from(k: &str) -> Step {
+        Step::Key(k.to_string())
+    }
+}
+
+impl From<usize> for Step {
+    fn from(i: usize) -> Step {
+        Step::Row(i)
+    }
+}
+
+/// Turn what a person typed into the field's JSON value; `None` clears an optional field.
+pub fn parse_input(ty: Ty, text: &str) -> Result<Option<Value>, String> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Ok(match ty {
+            Ty::List | Ty::RefList(_) | Ty::Table(_) => Some(json!([])),
+            _ => None,
+        });
+    }
+    Ok(Some(match ty {
+        Ty::Text | Ty::Choice(_) | Ty::Ref(_) | Ty::Ports => json!(s),
+        Ty::Cidr => {
+            let net: IpNet =
+                s.parse().map_err(|_| format!("{s:?} is not a CIDR block (like 10.0.1.0/24)"))?;
+            if net.trunc() != net {
+                return Err(format!("{s} has host bits set: did you mean {}?", net.trunc()));
+            }
+            json!(net.to_string())
+        }
+        Ty::Ip => {
+            let ip: IpAddr = s.parse().map_err(|_| format!("{s:?} is not an IP address"))?;
+            json!(ip.to_string())
+        }
+        Ty::Number => json!(s.parse::<u32>().map_err(|_| format!("{s:?} is not a whole number"))?),
+        Ty::Bool => json!(matches!(s, "true" | "on" | "yes" | "1")),
+        Ty::List | Ty::RefList(_) => {
+            Value::Array(s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(|x| json!(x)).collect())
+        }
+        Ty::Table(_) | Ty::Group(_) => return Err("this field is edited row by row".into()),
+    }))
+}
+
+/// The topology with the field at `path` (inside entity `id`) set to `value`, or removed
+/// when `None`. Refused with a message when the result is not a valid document or AWS
+/// would refuse the change.
+pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Result<Topology, String> {
+    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let entity = entity_mut(&mut doc, id).ok_or_else(|| format!("there is no {id}"))?;
+    let (last, parents) = path.split_last().ok_or("no field")?;
+    let mut at = entity;
+    for step in parents {
+        at = match step {
+            Step::Key(k) => {
+                let o = at.as_object_mut().ok_or("not an object")?;
+                o.entry(k.clone()).or_insert_with(|| json!({}))
+            }
+            Step::Row(i) => at.get_mut(*i).ok_or("no such row")?,
+        };
+    }
+    match (last, value) {
+        (Step::Key(k), Some(v)) => {
+            at.as_object_mut().ok_or("not an object")?.insert(k.clone(), v);
+        }
+        (Step::Key(k), None) => {
+            at.as_object_mut().ok_or("not an object")?.remove(k);
+        }
+        (Step::Row(i), Some(v)) => *at.get_mut(*i).ok_or("no such row")? = v,
+        (Step::Row(i), None) => {
+            let rows = at.as_array_mut().ok_or("not a table")?;
+            if *i >= rows.len() {
+                return Err("no such row".into());
+            }
+            rows.remove(*i);
+        }
+    }
+    let next = decode(&doc)?;
+    refuse_what_aws_refuses(t, &next)?;
+    Ok(next)
+}
+
+/// The topology with a new row at the end of the table `table` of entity `id`.
+pub fn add_row(t: &Topology, id: &str, table: &str) -> Result<Topology, String> {
+    let (c, _, entity) = find(t, id).ok_or_else(|| format!("there is no {id}"))?;
+    let Some(Field { ty: Ty::Table(fields), .. }) = c.fields.iter().find(|f| f.key == table) else {
+        return Err(format!("{} has no table {table}", c.noun));
+    };
+    let mut rows = entity.get(table).and_then(Value::as_array).cloned().unwrap_or_default();
+    rows.push(new_row(fields, &rows, table));
+    set(t, id, &[Step::Key(table.to_string())], Some(Value::Array(rows)))
+}
+
+/// A sensible new row: AWS's usual first choices, numbered after the last ACL entry.
+fn new_row(fields: &[Field], rows: &[Value], table: &str) -> Value {
+    let mut row = Map::new();
+    for fld in fields.iter().filter(|f| f.required) {
+        let v = match (fld.key, fld.ty) {
+            ("rule", _) => {
+                let last =
+                    rows.iter().filter_map(|r| r.get("rule").and_then(Value::as_u64)).max().unwrap_or(0);
+                json!((last / 100 + 1) * 100)
+            }
+            ("protocol", Ty::Choice(c)) => json!(c.first().copied().unwrap_or("tcp")),
+            ("peer", _) | ("cidr", _) => json!("0.0.0.0/0"),
+            ("action", _) => json!("allow"),
+            ("destination", _) => json!("0.0.0.0/0"),
+            ("port", _) => json!(80),
+            (_, Ty::Number) => json!(0),
+            _ => json!(""),
+        };
+        row.insert(fld.key.to_string(), v);
+    }
+    if matches!(table, "inbound" | "outbound") && row.contains_key("protocol") {
+        row.insert("ports".into(), json!("443"));
+    }
+    Value::Object(row)
+}
+
+/// What [`remove`] took away besides the entity itself, one sentence each.
+pub type Account = Vec<String>;
+
+/// Delete entity `id` and everything that cannot exist without it (subnets of a VPC,
+/// interfaces of a subnet, an instance's primary interface); references from what stays are
+/// dropped, and routes to a deleted target stay as blackholes, as AWS keeps them.
+pub fn remove(t: &Topology, id: &str) -> Result<(Topology, Account), String> {
+    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    entity_mut(&mut doc, id).ok_or_else(|| format!("there is no {id}"))?;
+    let mut gone: BTreeSet<String> = BTreeSet::from([id.to_string()]);
+    let mut account = Vec::new();
+    // Grow the set of deleted ids until nothing else depends on them.
+    loop {
+        let mut more = Vec::new();
+        for c in SCHEMA {
+            for e in doc.get(c.key).and_then(Value::as_array).into_iter().flatten() {
+                let Some(eid) = e.get("id").and_then(Value::as_str) else { continue };
+                if gone.contains(eid) {
+                    continue;
+                }
+                if let Some(why) = depends_on(c, e, &gone) {
+                    more.push((eid.to_string(), format!("{} {} is deleted too ({why})", c.noun, label(e))));
+                }
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        for (eid, line) in more {
+            gone.insert(eid);
+            account.push(line);
+        }
+    }
+    for c in SCHEMA {
+        if let Some(list) = doc.get_mut(c.key).and_then(Value::as_array_mut) {
+            list.retain(|e| !e.get("id").and_then(Value::as_str).is_some_and(|i| gone.contains(i)));
+            for e in list.iter_mut() {
+                drop_references(c, e, &gone, &mut account);
+            }
+        }
+    }
+    if let Some(layout) = doc.get_mut("layout").and_then(Value::as_object_mut) {
+        layout.retain(|k, _| !gone.contains(k));
+    }
+    Ok((decode(&doc)?, account))
+}
+
+/// Why entity `e` cannot stay once `gone` is deleted, if it cannot.
+fn depends_on(c: &Collection, e: &Value, gone: &BTreeSet<String>) -> Option<String> {
+    for fld in c.fields.iter().filter(|f| f.required) {
+        match fld.ty {
+            Ty::Ref(_) => {
+                if let Some(r) = e.get(fld.key).and_then(Value::as_str).filter(|r| gone.contains(*r)) {
+                    return Some(format!("its {} was {r}", fld.label.to_lowercase()));
+                }
+            }
+            Ty::RefList(_) => {
+                let list = e.get(fld.key).and_then(Value::as_array);
+                let all_gone = list.is_some_and(|l| {
+                    !l.is_empty() && l.iter().all(|x| x.as_str().is_some_and(|x| gone.contains(x)))
+                });
+                if all_gone {
+                    return Some(format!("all its {} were deleted", fld.label.to_lowercase()));
+                }
+            }
+            _ => {}
+        }
+    }
+    // An instance's primary interface (device 0) is deleted with it (DeleteOnTermination).
+    if c.key == "network_interfaces" {
+        let att = e.get("attachment")?;
+        let inst = att.get("instance").and_then(Value::as_str)?;
+        if gone.contains(inst) && att.get("device_index").and_then(Value::as_u64) == Some(0) {
+            return Some(format!("it was the primary interface of {inst}"));
+        }
+    }
+    None
+}
+
+/// Remove references to `gone` from an entity that stays.
+fn drop_references(c: &Collection, e: &mut Value, gone: &BTreeSet<String>, account: &mut Account) {
+    let me = label(e);
+    let Some(o) = e.as_object_mut() else { return };
+    for fld in c.fields {
+        match fld.ty {
+            Ty::Ref(_) if o.get(fld.key).and_then(Value::as_str).is_some_and(|r| gone.contains(r)) => {
+                o.remove(fld.key);
+                account.push(format!("{} {me} loses its {}", c.noun, fld.label.to_lowercase()));
+            }
+            Ty::RefList(_) => {
+                if let Some(list) = o.get_mut(fld.key).and_then(Value::as_array_mut) {
+                    let before = list.len();
+                    list.retain(|x| !x.as_str().is_some_and(|x| gone.contains(x)));
+                    if list.len() != before {
+                        account.push(format!(
+                            "{} {me}: {} no longer lists it",
+                            c.noun,
+                            fld.label.to_lowercase()
+                        ));
+                    }
+                }
+            }
+            Ty::Group(sub) => {
+                let hit = o.get(fld.key).is_some_and(|g| {
+                    sub.iter().any(|s| g.get(s.key).and_then(Value::as_str).is_some_and(|r| gone.contains(r)))
+                });
+                if hit {
+                    o.remove(fld.key);
+                    account.push(format!("{} {me} is detached ({})", c.noun, fld.label.to_lowercase()));
+                }
+            }
+            Ty::Table(sub) => {
+                let Some(rows) = o.get_mut(fld.key).and_then(Value::as_array_mut) else { continue };
+                for row in rows.iter_mut() {
+                    for s in sub {
+                        if !matches!(s.ty, Ty::Ref(_)) {
+                            continue;
+                        }
+                        let Some(r) = row.get(s.key).and_then(Value::as_str).filter(|r| gone.contains(*r))
+                        else {
+                            continue;
+                        };
+                        let r = r.to_string();
+                        let dest = row.get("destination").and_then(Value::as_str).unwrap_or("?").to_string();
+                        if let Some(ro) = row.as_object_mut() {
+                            // AWS keeps a route whose target is deleted, as a blackhole.
+                            ro.insert("blackhole".into(), json!(true));
+                        }
+                        account.push(format!(
+                            "{} {me}: the route to {dest} via {r} becomes a blackhole",
+                            c.noun
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn label(e: &Value) -> String {
+    let id = e.get("id").and_then(Value::as_str).unwrap_or("?");
+    match e.get("name").and_then(Value::as_str) {
+        Some(n) if n != id => format!("{n} ({id})"),
+        _ => id.to_string(),
+    }
+}
+
+fn entity_mut<'a>(doc: &'a mut Value, id: &str) -> Option<&'a mut Value> {
+    doc.as_object_mut()?
+        .iter_mut()
+        .filter(|(k, _)| collection(k).is_some())
+        .filter_map(|(_, v)| v.as_array_mut())
+        .flat_map(|l| l.iter_mut())
+        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+}
+
+fn decode(doc: &Value) -> Result<Topology, String> {
+    Topology::from_json(&doc.to_string()).map_err(|e| e.to_string())
+}
+
+/// Changes AWS refuses outright, whatever the format allows.
+fn refuse_what_aws_refuses(before: &Topology, after: &Topology) -> Result<(), String> {
+    // An ENI attaches only to an instance in its own Availability Zone.
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html#attach_eni
+    for eni in &after.network_interfaces {
+        let Some(att) = &eni.attachment else { continue };
+        let was =
+            before.network_interfaces.iter().find(|e| e.id == eni.id).and_then(|e| e.attachment.as_ref());
+        if was.is_some_and(|w| w.instance == att.instance) {
+            continue;
+        }
+        let Some(eni_az) = after.subnets.iter().find(|s| s.id == eni.subnet).map(|s| &s.availability_zone)
+        else {
+            continue;
+        };
+        if let Some(inst_az) = instance_az(after, &att.instance, &eni.id) {
+            if inst_az != *eni_az {
+                return Err(format!(
+                    "network interface {} is in {eni_az} and instance {} is in {inst_az}: an interface can only be attached to an instance in its own Availability Zone",
+                    eni.id, att.instance
+                ));
+            }
+        }
+        let taken = after.network_interfaces.iter().any(|o| {
+            o.id != eni.id
+                && o.attachment
+                    .as_ref()
+                    .is_some_and(|a| a.instance == att.instance && a.device_index == att.device_index)
+        });
+        if taken {
+            return Err(format!(
+                "instance {} already has an interface at device index {}: pick a free index",
+                att.instance, att.device_index
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An instance's AZ: from its other interfaces, else its own field.
+fn instance_az(t: &Topology, instance: &str, except_eni: &str) -> Option<String> {
+    let from_eni = t
+        .network_interfaces
+        .iter()
+        .filter(|e| e.id != except_eni && e.attachment.as_ref().is_some_and(|a| a.instance == instance))
+        .find_map(|e| t.subnets.iter().find(|s| s.id == e.subnet).map(|s| s.availability_zone.clone()));
+    from_eni
+        .or_else(|| t.instances.iter().find(|i| i.id == instance).and_then(|i| i.availability_zone.clone()))
+}
+
+/// Move interface `eni` to `instance` at the next free device index: AWS's detach and
+/// attach, refused across Availability Zones. The interface keeps its addresses, MAC and
+/// security groups.
+pub fn move_interface(t: &Topology, eni: &str, instance: &str) -> Result<Topology, String> {
+    if !t.instances.iter().any(|i| i.id == instance) {
+        return Err(format!("there is no instance {instance}"));
+    }
+    let index = (1..)
+        .find(|i| {
+            !t.network_interfaces.iter().any(|e| {
+                e.id != eni
+                    && e.attachment.as_ref().is_some_and(|a| a.instance == instance && a.device_index == *i)
+            })
+        })
+        .unwrap_or(1);
+    set(
+        t,
+        eni,
+        &[Step::Key("attachment".into())],
+        Some(json!({ "instance": instance, "device_index": index })),
+    )
+}
+
+/// A new entity of collection `key` with AWS-like defaults, placed in `near`'s VPC or subnet
+/// when given: the new topology and the new id. An instance comes with its primary
+/// interface; a public NAT gateway with its Elastic IP.
+pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, String), String> {
+    let c = collection(key).ok_or_else(|| format!("unknown component kind {key}"))?;
+    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let ctx = Context::new(t, near);
+    let id = fresh_id(&doc, c.prefix);
+    let mut extra: Vec<(&str, Value)> = Vec::new();
+    let vpc = ctx.vpc.clone().unwrap_or_default();
+    let subnet = ctx.subnet.clone().unwrap_or_default();
+    let need_vpc = |what: &str| {
+        if vpc.is_empty() {
+            Err(format!("add a VPC first: a {what} lives in a VPC"))
+        } else {
+            Ok(())
+        }
+    };
+    let need_subnet = |what: &str| {
+        if subnet.is_empty() {
+            Err(format!("add a subnet first: a {what} lives in a subnet"))
+        } else {
+            Ok(())
+        }
+    };
+    let v = match key {
+        "vpcs" => json!({ "id": id, "cidr_blocks": [free_vpc_cidr(t)] }),
+        "subnets" => {
+            need_vpc("subnet")?;
+            let cidr =
+                free_subnet_cidr(t, &vpc).ok_or("the VPC has no free /24 left: add a CIDR block to it")?;
+            let az_letter = ["a", "b", "c"][t.subnets.iter().filter(|s| s.vpc == vpc).count() % 3];
+            json!({ "id": id, "vpc": vpc, "availability_zone": format!("{}{az_letter}", t.region), "cidr_block": cidr })
+        }
+        "route_tables" | "security_groups" | "network_acls" | "egress_only_internet_gateways" => {
+            need_vpc(c.noun)?;
+            let mut v = json!({ "id": id, "vpc": vpc });
+            if key == "security_groups" {
+                // A new security group has no inbound rules and allows all outbound IPv4.
+                // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+                v["inbound"] = json!([]);
+                v["outbound"] = json!([{ "protocol": "all", "peer": "0.0.0.0/0" }]);
+            }
+            if key == "network_acls" {
+                // A new custom network ACL denies everything until rules are added.
+                // https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html
+                v["inbound"] = json!([]);
+                v["outbound"] = json!([]);
+            }
+            v
+        }
+        "internet_gateways" | "vpn_gateways" => {
+            // A VPC has at most one of each; a second one starts detached.
+            let taken = |v: &str| match key {
+                "internet_gateways" => t.internet_gateways.iter().any(|g| g.vpc.as_deref() == Some(v)),
+                _ => t.vpn_gateways.iter().any(|g| g.vpc.as_deref() == Some(v)),
+            };
+            match ctx.vpc.as_deref().filter(|v| !taken(v)) {
+                Some(vpc) => json!({ "id": id, "vpc": vpc }),
+                None => json!({ "id": id }),
+            }
+        }
+        "nat_gateways" => {
+            need_subnet("NAT gateway")?;
+            let eip = fresh_id(&doc, "eipalloc-");
+            extra.push(("elastic_ips", json!({ "id": eip, "public_ip": free_public_ip(t).to_string() })));
+            json!({ "id": id, "subnet": subnet, "elastic_ip": eip })
+        }
+        "instances" => {
+            need_subnet("instance")?;
+            let eni = fresh_id(&doc, "eni-");
+            let ip = free_private_ip(t, &subnet).ok_or("the subnet is full")?;
+            let sgs: Vec<&str> =
+                t.security_groups.iter().filter(|g| g.vpc == vpc).map(|g| g.id.as_str()).take(1).collect();
+            extra.push((
+                "network_interfaces",
+                json!({ "id": eni, "subnet": subnet, "private_ip": ip.to_string(), "security_groups": sgs,
+                        "attachment": { "instance": id, "device_index": 0 } }),
+            ));
+            json!({ "id": id, "instance_type": "t3.micro" })
+        }
+        "network_interfaces" => {
+            need_subnet("network interface")?;
+            let ip = free_private_ip(t, &subnet).ok_or("the subnet is full")?;
+            json!({ "id": id, "subnet": subnet, "private_ip": ip.to_string() })
+        }
+        "elastic_ips" => json!({ "id": id, "public_ip": free_public_ip(t).to_string() }),
+        "vpc_peering_connections" => {
+            let other = t
+                .vpcs
+                .iter()
+                .map(|v| v.id.as_str())
+                .find(|v| *v != vpc)
+                .ok_or("add a second VPC first: peering joins two VPCs")?;
+            // A new peering connection waits for the accepter to accept it.
+            json!({ "id": id, "requester_vpc": vpc, "accepter_vpc": other, "status": "pending-acceptance" })
+        }
+        "vpc_endpoints" => {
+            need_vpc("VPC endpoint")?;
+            json!({ "id": id, "vpc": vpc, "service": "s3" })
+        }
+        "prefix_lists" => json!({ "id": id, "name": id, "cidrs": [] }),
+        "customer_gateways" => json!({ "id": id, "ip_address": free_public_ip(t).to_string() }),
+        "vpn_connections" => {
+            let vgw =
+                t.vpn_gateways.first().map(|g| g.id.as_str()).ok_or("add a virtual private gateway first")?;
+            let cgw =
+                t.customer_gateways.first().map(|g| g.id.as_str()).ok_or("add a customer gateway first")?;
+            json!({ "id": id, "vpn_gateway": vgw, "customer_gateway": cgw, "routes": [] })
+        }
+        "load_balancers" => {
+            need_vpc("load balancer")?;
+            // One subnet per Availability Zone.
+            let mut zones = BTreeSet::new();
+            let subnets: Vec<&str> = t
+                .subnets
+                .iter()
+                .filter(|s| s.vpc == vpc && zones.insert(s.availability_zone.as_str()))
+                .map(|s| s.id.as_str())
+                .collect();
+            json!({ "id": id, "type": "application", "vpc": vpc, "subnets": subnets, "listeners": [] })
+        }
+        "target_groups" => json!({ "id": id, "protocol": "HTTP", "port": 80 }),
+        "transit_gateways" => json!({ "id": id }),
+        "transit_gateway_attachments" => {
+            need_vpc("transit gateway attachment")?;
+            let tgw =
+                t.transit_gateways.first().map(|g| g.id.as_str()).ok_or("add a transit gateway first")?;
+            let subnets: Vec<&str> = if subnet.is_empty() { Vec::new() } else { vec![subnet.as_str()] };
+            json!({ "id": id, "transit_gateway": tgw, "vpc": vpc, "subnets": subnets })
+        }
+        "transit_gateway_route_tables" => {
+            let tgw =
+                t.transit_gateways.first().map(|g| g.id.as_str()).ok_or("add a transit gateway first")?;
+            json!({ "id": id, "transit_gateway": tgw })
+        }
+        other => return Err(format!("unknown component kind {other}")),
+    };
+    let o = doc.as_object_mut().ok_or("not a topology")?;
+    for (k, v) in std::iter::once((key, v)).chain(extra) {
+        if let Some(list) = o.entry(k.to_string()).or_insert_with(|| json!([])).as_array_mut() {
+            list.push(v);
+        }
+    }
+    Ok((decode(&doc)?, id))
+}
+
+/// The VPC and subnet a new component goes into: those of `near`, else the first ones.
+struct Context {
+    vpc: Option<String>,
+    subnet: Option<String>,
+}
+
+impl Context {
+    fn new(t: &Topology, near: Option<&str>) -> Context {
+        let near_subnet = near.and_then(|n| {
+            t.subnets.iter().find(|s| s.id == n).map(|s| s.id.clone()).or_else(|| {
+                let eni = t.network_interfaces.iter().find(|e| {
+                    e.id == n || e.attachment.as_ref().is_some_and(|a| a.instance == n && a.device_index == 0)
+                })?;
+                Some(eni.subnet.clone())
+            })
+        });
+        let near_vpc = near_subnet
+            .as_ref()
+            .and_then(|s| t.subnets.iter().find(|x| x.id == *s).map(|x| x.vpc.clone()))
+            .or_else(|| near.and_then(|n| t.vpcs.iter().find(|v| v.id == n).map(|v| v.id.clone())))
+            .or_else(|| {
+                let (_, _, e) = find(t, near?)?;
+                e.get("vpc").and_then(Value::as_str).map(str::to_string)
+            });
+        let vpc = near_vpc.or_else(|| t.vpcs.first().map(|v| v.id.clone()));
+        let subnet = near_subnet.or_else(|| {
+            let vpc = vpc.as_deref()?;
+            t.subnets.iter().find(|s| s.vpc == vpc).map(|s| s.id.clone())
+        });
+        Context { vpc, subnet }
+    }
+}
+
+/// `prefix` followed by the first number no entity uses.
+fn fresh_id(doc: &Value, prefix: &str) -> String {
+    let used: BTreeSet<&str> = doc
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|e| e.get("id").and_then(Value::as_str))
+        .collect();
+    (1..)
+        .map(|n| format!("{prefix}{n}"))
+        .find(|id| !used.contains(id.as_str()))
+        .unwrap_or_else(|| prefix.to_string())
+}
+
+/// The first 10.N.0.0/16 that overlaps no VPC.
+fn free_vpc_cidr(t: &Topology) -> String {
+    (0..=255u8)
+        .map(|n| IpNet::V4(Ipv4Net::new(Ipv4Addr::new(10, n, 0, 0), 16).unwrap_or_default()))
+        .find(|c| !t.vpcs.iter().flat_map(|v| &v.cidr_blocks).any(|b| cidr::overlaps(*b, *c)))
+        .map_or_else(|| "172.16.0.0/16".to_string(), |c| c.to_string())
+}
+
+/// The first /24 of the VPC's first block that overlaps no subnet.
+fn free_subnet_cidr(t: &Topology, vpc: &str) -> Option<String> {
+    let block =
+        t.vpcs.iter().find(|v| v.id == vpc)?.cidr_blocks.iter().find(|b| matches!(b, IpNet::V4(_)))?;
+    let IpNet::V4(b) = block else { return None };
+    let size = if b.prefix_len() <= 24 { 24 } else { b.prefix_len() };
+    let subs = b.subnets(size).ok()?;
+    subs.map(IpNet::V4)
+        .find(|c| !t.subnets.iter().any(|s| cidr::overlaps(s.cidr_block, *c)))
+        .map(|c| c.to_string())
+}
+
+/// The lowest address of the subnet AWS would hand out: not reserved, not held.
+fn free_private_ip(t: &Topology, subnet: &str) -> Option<Ipv4Addr> {
+    let IpNet::V4(net) = t.subnets.iter().find(|s| s.id == subnet)?.cidr_block else { return None };
+    let held: BTreeSet<Ipv4Addr> = t
+        .network_interfaces
+        .iter()
+        .flat_map(|e| std::iter::once(e.private_ip).chain(e.secondary_private_ips.iter().copied()))
+        .chain(t.nat_gateways.iter().filter_map(|n| n.private_ip))
+        .collect();
+    net.hosts().find(|ip| !cidr::is_reserved(IpNet::V4(net), IpAddr::V4(*ip)) && !held.contains(ip))
+}
+
+/// An unused address of 203.0.113.0/24 (TEST-NET-3, documentation space) for a new public IP.
+fn free_public_ip(t: &Topology) -> Ipv4Addr {
+    let held: BTreeSet<Ipv4Addr> = t
+        .elastic_ips
+        .iter()
+        .map(|e| e.public_ip)
+        .chain(t.network_interfaces.iter().filter_map(|e| e.public_ip))
+        .chain(t.customer_gateways.iter().map(|c| c.ip_address))
+        .collect();
+    (10..=254u8)
+        .map(|n| Ipv4Addr::new(203, 0, 113, n))
+        .find(|ip| !held.contains(ip))
+        .unwrap_or(Ipv4Addr::new(203, 0, 113, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples;
+    use crate::model;
+
+    #[test]
+    fn every_schema_field_is_a_real_field() {
+        // Adding each kind to an example must decode; so must setting every optional field
+        // to empty (removed), which exercises every key of the schema against the format.
+        let mut t = examples::three_tier();
+        t.transit_gateways
+            .push(serde_json::from_value(json!({ "id": "tgw-x" })).unwrap_or_else(|e| unreachable!("{e}")));
+        for c in SCHEMA {
+            let (next, id) = add(&t, c.key, None).unwrap_or_else(|e| unreachable!("{}: {e}", c.key));
+            let (_, _, v) = find(&next, &id).unwrap_or_else(|| unreachable!("{id}"));
+            for fld in c.fields {
+                assert!(
+                    v.get(fld.key).is_some() || !fld.required,
+                    "{}: new {id} lacks required {}",
+                    c.key,
+                    fld.key
+                );
+            }
+            t = next;
+        }
+        let (_, diagnostics) = model::build(&t);
+        let errors: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        // New components may leave the network incomplete (an ALB without listeners is
+        // only advice), but never an invalid configuration except where AWS itself needs a
+        // second step (a VPN connection's routes are empty, a peering is pending).
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn new_security_group_allows_all_outbound_and_nothing_inbound() {
+        let (t, id) = add(&examples::three_tier(), "security_groups", Some("vpc-prod"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let sg = t.security_groups.iter().find(|g| g.id == id).unwrap_or_else(|| unreachable!());
+        assert!(sg.inbound.is_empty());
+        assert_eq!(sg.outbound.len(), 1);
+        assert_eq!(sg.outbound[0].peer, "0.0.0.0/0");
+    }
+
+    #[test]
+    fn new_instance_gets_a_primary_interface_at_the_lowest_free_address() {
+        let t = examples::three_tier();
+        let (next, id) = add(&t, "instances", Some("subnet-db-b")).unwrap_or_else(|e| unreachable!("{e}"));
+        let eni = next
+            .network_interfaces
+            .iter()
+            .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == id && a.device_index == 0))
+            .unwrap_or_else(|| unreachable!("no primary interface"));
+        assert_eq!(eni.subnet, "subnet-db-b");
+        // 10.0.12.0-3 are reserved by AWS; .4 is the first address it hands out.
+        assert_eq!(eni.private_ip, Ipv4Addr::new(10, 0, 12, 4));
+    }
+
+    #[test]
+    fn set_refuses_what_does_not_fit_and_names_the_field() {
+        let t = examples::three_tier();
+        let e = set(&t, "sg-web", &["inbound".into(), 0.into(), "ports".into()], Some(json!("70000")))
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("security_groups[0] \"sg-web\": inbound[0].ports"), "{e}");
+        let ok = set(&t, "sg-web", &["inbound".into(), 0.into(), "ports".into()], Some(json!("8443")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ok.security_groups[0].inbound[0].ports.map(|p| p.first()), Some(8443));
+        assert_eq!(
+            parse_input(Ty::Cidr, "10.0.1.7/24"),
+            Err("10.0.1.7/24 has host bits set: did you mean 10.0.1.0/24?".into())
+        );
+    }
+
+    #[test]
+    fn deleting_a_subnet_takes_its_interfaces_and_blackholes_routes() {
+        let t = examples::three_tier();
+        let (next, account) = remove(&t, "subnet-web-a").unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(next.subnets.iter().all(|s| s.id != "subnet-web-a"));
+        assert!(next.network_interfaces.iter().all(|e| e.subnet != "subnet-web-a"));
+        assert!(
+            account.iter().any(|l| l.contains("network interface") && l.contains("deleted too")),
+            "{account:#?}"
+        );
+        assert!(account.iter().any(|l| l.contains("associated subnets no longer lists it")), "{account:#?}");
+        let (next, account) = remove(&t, "igw-prod").unwrap_or_else(|e| unreachable!("{e}"));
+        let route =
+            &next.route_tables.iter().find(|r| r.id == "rtb-public").unwrap_or_else(|| unreachable!()).routes
+                [0];
+        assert!(route.blackhole, "AWS keeps the route as a blackhole");
+        assert!(account.iter().any(|l| l.contains("becomes a blackhole")), "{account:#?}");
+        assert!(model::build(&next).1.iter().all(|d| d.severity != crate::Severity::Error));
+    }
+
+    #[test]
+    fn terminating_an_instance_deletes_its_primary_interface_and_detaches_the_others() {
+        let t = examples::three_tier();
+        let (next, _) = remove(&t, "i-app").unwrap_or_else(|e| unreachable!("{e}"));
+        let before: Vec<&str> = t
+            .network_interfaces
+            .iter()
+            .filter(|e| e.attachment.as_ref().is_some_and(|a| a.instance == "i-app"))
+            .map(|e| e.id.as_str())
+            .collect();
+        assert!(before.len() >= 2, "the example's app server is multi-homed");
+        for id in before {
+            let kept = next.network_interfaces.iter().find(|e| e.id == id);
+            let primary = t
+                .network_interfaces
+                .iter()
+                .any(|e| e.id == id && e.attachment.as_ref().is_some_and(|a| a.device_index == 0));
+            match kept {
+                None => assert!(primary, "{id} is secondary and should stay, detached"),
+                Some(e) => assert!(!primary && e.attachment.is_none(), "{id}"),
+            }
+        }
+    }
+
+    #[test]
+    fn moving_an_interface_across_azs_is_refused() {
+        let t = examples::three_tier();
+        // web-2 lives in us-east-1b; web-1's interface is in us-east-1a.
+        let eni = t
+            .network_interfaces
+            .iter()
+            .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == "i-web1"))
+            .map(|e| e.id.clone())
+            .unwrap_or_default();
+        let e = move_interface(&t, &eni, "i-web2").err().unwrap_or_default();
+        assert!(e.contains("own Availability Zone"), "{e}");
+        let moved = move_interface(&t, &eni, "i-app").unwrap_or_else(|e| unreachable!("{e}"));
+        let a = moved.network_interfaces.iter().find(|e| e.id == eni).and_then(|e| e.attachment.clone());
+        assert_eq!(a.map(|a| a.instance), Some("i-app".to_string()));
+    }
+}
