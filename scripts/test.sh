@@ -19,6 +19,8 @@ cargo clippy -p vpclab-web --target wasm32-unknown-unknown --locked -- -D warnin
 
 step "engine and CLI tests"
 cargo test --locked
+# The page's reducer, embed options and host messages are plain Rust: tested natively too.
+cargo test --locked -p vpclab-web
 
 step "release build of the page"
 trunk build --release

@@ -1,19 +1,78 @@
-//! The page's frame: header, diagram, query panel, answer, diagnostics.
+//! The page's frame: toolbar, notices, challenge, diagram, components, inspector, query
+//! panel and answer. Components render the state and dispatch actions; the browser glue
+//! (address, storage, host page) lives in `browser` and runs in effects here.
 
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use vpclab_core::{challenges, edit, share};
+
+use crate::browser;
 use crate::diagram::DiagramView;
+use crate::embed::{self, Embed};
+use crate::inspector::Inspector;
 use crate::query_panel::QueryPanel;
-use crate::state::{Action, State};
+use crate::state::{self, Action, State};
 use crate::trace_view::TraceView;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::initial);
+    let embed = use_memo((), |_| Embed::parse(&browser::search()));
+    let state = {
+        let embed = embed.clone();
+        use_reducer(move || {
+            let mut s = state::boot(&browser::fragment(), &browser::saved());
+            s.readonly = embed.readonly;
+            if let Some(q) = &embed.query {
+                s = s.apply(Action::Ask(q.clone()));
+            }
+            s
+        })
+    };
     let dispatch = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
     };
+
+    // Every change: autosave, the address, and the host page hear of it.
+    {
+        let link = share::encode(&state.to_link());
+        let previous = state.previous_work.clone();
+        let reachable = matches!(&state.answer, Ok(t) if t.reachable);
+        let grade = state.grade.as_ref().map(|g| (g.percent(), g.complete()));
+        use_effect_with(link, move |link| {
+            browser::persist(link, previous.as_deref().map(String::as_str));
+            browser::tell_host(&serde_json::json!({
+                "type": "vpclab:state", "link": format!("#{link}"), "reachable": reachable,
+                "percent": grade.map(|g| g.0), "complete": grade.map(|g| g.1),
+            }));
+        });
+    }
+    // The frame's height, after every render, when it changed.
+    {
+        let last = use_mut_ref(|| 0);
+        use_effect(move || {
+            let h = browser::content_height();
+            if *last.borrow() != h {
+                *last.borrow_mut() = h;
+                browser::tell_host(&serde_json::json!({ "type": "vpclab:height", "height": h }));
+            }
+        });
+    }
+    use_effect_with((), {
+        let embed = embed.clone();
+        move |_| {
+            browser::set_theme(&embed.theme);
+            browser::tell_host(
+                &serde_json::json!({ "type": "vpclab:ready", "version": share::LINK_VERSION }),
+            );
+        }
+    });
+    use_host_messages(embed.clone(), dispatch.clone());
+    use_shortcuts(state.clone(), dispatch.clone());
+
     let (on_path, blocked) = state.highlights();
     let path: Vec<String> = match &state.answer {
         Ok(t) => t.forward.iter().map(|h| h.location.clone()).collect(),
@@ -24,36 +83,457 @@ pub fn app() -> Html {
         Err(_) => Vec::new(),
     };
     let reachable = matches!(&state.answer, Ok(t) if t.reachable);
+    let on_select = {
+        let d = dispatch.clone();
+        Callback::from(move |k: String| d.emit(Action::Select(Some(k))))
+    };
+    let locked = state.readonly
+        || state
+            .selected
+            .as_ref()
+            .is_some_and(|id| state.challenge.as_ref().is_some_and(|c| c.locked.contains(id)));
+    let open_full = format!("{}#{}", browser::page_url(), share::encode(&state.to_link()));
 
     html! {
         <>
-        <header class="top">
-            <h1><span class="logo" aria-hidden="true">{"◧"}</span>{" vpclab"}</h1>
-            <p class="tagline">{"Build an AWS VPC network and see, hop by hop, what can reach what — and why."}</p>
-            <ExamplePicker current={state.example.id} dispatch={dispatch.clone()} />
-        </header>
+        if embed.embedded {
+            <header class="top embedded">
+                <strong>{ &state.topology.title }</strong>
+                <a href={open_full} target="_blank" rel="noopener">{"Open in vpclab ↗"}</a>
+            </header>
+        } else {
+            <header class="top">
+                <h1><span class="logo" aria-hidden="true">{"◧"}</span>{" vpclab"}</h1>
+                <p class="tagline">{"Build an AWS VPC network and see, hop by hop, what can reach what — and why."}</p>
+                <Toolbar state={(*state).clone()} dispatch={dispatch.clone()} />
+            </header>
+        }
+        <Notices state={(*state).clone()} dispatch={dispatch.clone()} />
         <main class="layout">
             <section class="canvas" aria-labelledby="diagram-title">
-                <h2 id="diagram-title">{ &state.topology.title }</h2>
-                <p class="blurb">{ state.example.blurb }</p>
-                <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
-                    from={state.query.from.clone()} to={state.query.to.clone()} />
-                <Diagnostics state={state.clone()} />
-                <LintList state={state.clone()} />
-                <Views state={state.clone()} dispatch={dispatch.clone()} />
+                if embed.shows("challenge") {
+                    <ChallengePanel state={(*state).clone()} dispatch={dispatch.clone()} />
+                }
+                <h2 id="diagram-title">{ if state.topology.title.is_empty() { "Untitled network" } else { &state.topology.title } }</h2>
+                if let Some(ex) = state.example { <p class="blurb">{ ex.blurb }</p> }
+                if embed.shows("diagram") {
+                    <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
+                        from={state.query.from.clone()} to={state.query.to.clone()}
+                        selected={state.selected.clone()} {on_select} />
+                }
+                if embed.shows("components") {
+                    <Components state={(*state).clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("problems") {
+                    <Diagnostics state={state.clone()} dispatch={dispatch.clone()} />
+                    <LintList state={state.clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("views") {
+                    <Views state={state.clone()} dispatch={dispatch.clone()} />
+                }
             </section>
-            <aside class="panel" aria-label="Reachability">
-                <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
-                <TraceView answer={state.answer.clone()} ports={state.ports.clone()} />
+            <aside class="panel" aria-label="Inspector and reachability">
+                if let Some(id) = state.selected.clone().filter(|_| embed.shows("inspector")) {
+                    <Inspector topology={state.topology.clone()} {id} diagnostics={state.diagnostics.clone()}
+                        {locked} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("query") {
+                    <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("trace") {
+                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} />
+                }
             </aside>
         </main>
         </>
     }
 }
 
+/// Obey `load` messages from the host page (validated, origin-checked); ignore the rest.
+#[hook]
+fn use_host_messages(embed: Rc<Embed>, dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| {
+                if !embed.trusts(&e.origin()) {
+                    return;
+                }
+                let Ok(text) = js_sys::JSON::stringify(&e.data()) else { return };
+                let Some(text) = text.as_string() else { return };
+                if let Some(action) = host_message(&text) {
+                    dispatch.emit(action);
+                }
+            },
+        );
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+/// A host page's message as an action: `{type: "vpclab:load", topology | link | challenge}`.
+/// Anything else, or anything malformed, is `None`.
+pub fn host_message(text: &str) -> Option<Action> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    if v.get("type")?.as_str()? != "vpclab:load" {
+        return None;
+    }
+    if let Some(link) = v.get("link").and_then(|l| l.as_str()) {
+        return share::decode(link).ok().map(|l| Action::Open(Box::new(l), "the host page's link".into()));
+    }
+    if let Some(ch) = v.get("challenge") {
+        let ch = match ch.as_str() {
+            Some(id) => challenges::get(id)?,
+            None => vpclab_core::challenge::Challenge::from_json(&ch.to_string()).ok()?,
+        };
+        let link = share::Link {
+            topology: ch.start.clone(),
+            query: None,
+            view: Default::default(),
+            challenge: Some(ch),
+        };
+        return Some(Action::Open(Box::new(link), "the host page's challenge".into()));
+    }
+    let t = vpclab_core::Topology::from_json(&v.get("topology")?.to_string()).ok()?;
+    let link = share::Link { topology: t, query: None, view: Default::default(), challenge: None };
+    Some(Action::Open(Box::new(link), "the host page's topology".into()))
+}
+
+/// Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Delete, Escape — outside text fields.
+#[hook]
+fn use_shortcuts(state: UseReducerHandle<State>, dispatch: Callback<Action>) {
+    let selected = use_mut_ref(|| None::<String>);
+    *selected.borrow_mut() = state.selected.clone();
+    use_effect_with((), move |_| {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
+            move |e: web_sys::KeyboardEvent| {
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                let ctrl = e.ctrl_key() || e.meta_key();
+                let key = e.key();
+                let action = match key.as_str() {
+                    "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
+                    "z" | "Z" if ctrl => Some(Action::Undo),
+                    "y" | "Y" if ctrl => Some(Action::Redo),
+                    "Delete" | "Backspace" if !typing => selected.borrow().clone().map(Action::Delete),
+                    "Escape" => Some(Action::Select(None)),
+                    _ => None,
+                };
+                // Undo in a text field undoes the typing, as everywhere else.
+                if let Some(a) = action.filter(|_| !typing || key == "Escape") {
+                    e.prevent_default();
+                    dispatch.emit(a);
+                }
+            },
+        );
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &doc {
+            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = doc {
+                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+struct Props {
+    state: State,
+    dispatch: Callback<Action>,
+}
+
+/// Examples, challenges, undo/redo, sharing and files.
+#[function_component(Toolbar)]
+fn toolbar(p: &Props) -> Html {
+    let s = &p.state;
+    let d = &p.dispatch;
+    let emit = |a: Action| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
+    };
+    let on_example = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            d.emit(Action::LoadExample(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        })
+    };
+    let on_challenge = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            if !v.is_empty() {
+                d.emit(Action::LoadChallenge(v));
+            }
+        })
+    };
+    let dialog = use_state(|| None::<&'static str>);
+    let toggle = |which: &'static str| {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| {
+            dialog.set(if *dialog == Some(which) { None } else { Some(which) })
+        })
+    };
+    let export = {
+        let t = s.topology.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = if t.title.is_empty() { "vpclab-topology".to_string() } else { slug(&t.title) };
+            browser::download(&format!("{name}.json"), "application/json", &t.to_json_pretty());
+        })
+    };
+    let import = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let name = file.name();
+            let d = d.clone();
+            input.set_value("");
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                d.emit(match vpclab_core::Topology::from_json(&text) {
+                    Ok(t) => Action::Open(
+                        Box::new(share::Link {
+                            topology: t,
+                            query: None,
+                            view: Default::default(),
+                            challenge: None,
+                        }),
+                        name,
+                    ),
+                    Err(e) => Action::Refuse(format!("{name} could not be opened: {e}")),
+                });
+            });
+        })
+    };
+    let current_challenge = s.challenge.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+    html! {
+        <div class="toolbar" role="toolbar" aria-label="Topology">
+            <label for="example">{"Example"}</label>
+            <select id="example" onchange={on_example}>
+                if s.example.is_none() { <option value="" selected=true>{"(your network)"}</option> }
+                { for vpclab_core::examples::ALL.iter().map(|e| html! {
+                    <option value={e.id} selected={s.example.is_some_and(|x| x.id == e.id)}>{ e.title }</option>
+                }) }
+            </select>
+            <label for="challenge">{"Challenge"}</label>
+            <select id="challenge" onchange={on_challenge}>
+                <option value="" selected={current_challenge.is_empty()}>{"(none)"}</option>
+                { for challenges::titles().into_iter().map(|(id, title)| html! {
+                    <option value={id} selected={current_challenge == id}>{ title }</option>
+                }) }
+            </select>
+            <button type="button" onclick={emit(Action::Undo)} disabled={s.past.is_empty()} title="Undo (Ctrl+Z)">{"↶ Undo"}</button>
+            <button type="button" onclick={emit(Action::Redo)} disabled={s.future.is_empty()} title="Redo (Ctrl+Shift+Z)">{"↷ Redo"}</button>
+            <button type="button" aria-expanded={(*dialog == Some("share")).to_string()} onclick={toggle("share")}>{"Copy link"}</button>
+            <button type="button" aria-expanded={(*dialog == Some("embed")).to_string()} onclick={toggle("embed")}>{"Embed"}</button>
+            <button type="button" onclick={export}>{"Export JSON"}</button>
+            <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
+            if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }
+            if *dialog == Some("embed") { <EmbedDialog state={s.clone()} dispatch={d.clone()} /> }
+        </div>
+    }
+}
+
+/// The link to this state, copied at once, with its length and the 2,000-character warning.
+#[function_component(ShareDialog)]
+fn share_dialog(p: &Props) -> Html {
+    let url = format!("{}#{}", browser::page_url(), share::encode(&p.state.to_link()));
+    let copied = use_memo(url.clone(), |u| browser::copy(u));
+    let long = url.len() > share::SAFE_LENGTH;
+    html! {
+        <section class="dialog" aria-label="Share link">
+            <p role="status">{ if *copied { "Link copied to the clipboard." } else { "Copy this link:" } }
+                { format!(" {} characters.", url.len()) }</p>
+            <label for="share-url">{"Link to this network"}</label>
+            <input id="share-url" type="text" readonly=true value={url} onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select())} />
+            if long {
+                <p class="warn" role="alert">{"This link is longer than 2,000 characters: chat apps and mail clients may cut it. Share the JSON file instead (Export JSON)."}</p>
+            }
+        </section>
+    }
+}
+
+/// An iframe snippet for course pages.
+#[function_component(EmbedDialog)]
+fn embed_dialog(p: &Props) -> Html {
+    let readonly = use_state(|| false);
+    let theme = use_state(|| "auto".to_string());
+    let code = embed::snippet(
+        &browser::page_url(),
+        &share::encode(&p.state.to_link()),
+        &p.state.topology.title,
+        *readonly,
+        &theme,
+    );
+    let on_ro = {
+        let readonly = readonly.clone();
+        Callback::from(move |_| readonly.set(!*readonly))
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            theme.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+        })
+    };
+    let copy = {
+        let code = code.clone();
+        Callback::from(move |_| {
+            browser::copy(&code);
+        })
+    };
+    html! {
+        <section class="dialog" aria-label="Embed code">
+            <label class="check"><input type="checkbox" checked={*readonly} onclick={on_ro} />{"Read-only"}</label>
+            <label for="embed-theme">{"Theme"}</label>
+            <select id="embed-theme" onchange={on_theme}>
+                { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t} selected={*theme == *t}>{ *t }</option> }) }
+            </select>
+            <label for="embed-code">{"Embed code"}</label>
+            <textarea id="embed-code" readonly=true rows="4" value={code} />
+            <button type="button" onclick={copy}>{"Copy embed code"}</button>
+        </section>
+    }
+}
+
+/// What the last action did, why it was refused, and restoring set-aside work.
+#[function_component(Notices)]
+fn notices(p: &Props) -> Html {
+    let s = &p.state;
+    let restore = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::RestorePrevious))
+    };
+    let dismiss = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::DismissNotices))
+    };
+    html! {
+        <div class="notices" role="status" aria-live="polite">
+            if !s.notices.is_empty() {
+                <ul>
+                { for s.notices.iter().map(|n| html! { <li class={if n.error { "error" } else { "info" }}>{ &n.text }</li> }) }
+                </ul>
+                <button type="button" class="linkish" onclick={dismiss}>{"Dismiss"}</button>
+            }
+            if s.previous_work.is_some() {
+                <button type="button" onclick={restore}>{"Restore my work"}</button>
+            }
+        </div>
+    }
+}
+
+/// The challenge: instructions, goals with live pass/fail, completion, hints.
+#[function_component(ChallengePanel)]
+fn challenge_panel(p: &Props) -> Html {
+    let (Some(ch), Some(g)) = (&p.state.challenge, &p.state.grade) else { return html! {} };
+    let hint = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::ShowHint))
+    };
+    let pct = g.percent();
+    html! {
+        <section class={classes!("challenge", g.complete().then_some("done"))} aria-labelledby="challenge-title">
+            <h2 id="challenge-title">{ format!("Challenge: {}", ch.title) }</h2>
+            <p>{ &ch.instructions }</p>
+            <div class="progress" role="progressbar" aria-label="Goals met" aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
+                <div class="bar" style={format!("width: {pct}%")}></div>
+            </div>
+            <p class="score">{ if g.complete() { "🎉 All goals met — 100 %.".to_string() } else { format!("{pct} % of goals met") } }</p>
+            <ul class="goals" aria-label="Goals">
+            { for g.goals.iter().map(|r| html! {
+                <li class={if r.passed { "pass" } else { "fail" }}>
+                    <span aria-hidden="true">{ if r.passed { "✓ " } else { "✗ " } }</span>
+                    <span class="sr-only">{ if r.passed { "Met: " } else { "Not met: " } }</span>
+                    { &r.text }<span class="detail">{ format!(" — {}", r.detail) }</span>
+                </li>
+            }) }
+            { for g.locked_changed.iter().map(|l| html! { <li class="fail">{ format!("✗ {l}") }</li> }) }
+            </ul>
+            if !ch.locked.is_empty() {
+                <p class="muted">{ format!("Locked: {}", ch.locked.join(", ")) }</p>
+            }
+            { for ch.hints.iter().take(p.state.hints).enumerate().map(|(i, h)| html! { <p class="hint">{ format!("Hint {}: {h}", i + 1) }</p> }) }
+            if p.state.hints < ch.hints.len() && !g.complete() {
+                <button type="button" onclick={hint}>{ format!("Show a hint ({} left)", ch.hints.len() - p.state.hints) }</button>
+            }
+        </section>
+    }
+}
+
+/// Every component as a list (the canvas's non-visual equivalent), and the palette.
+#[function_component(Components)]
+fn components(p: &Props) -> Html {
+    let s = &p.state;
+    let kind = use_state(|| "subnets".to_string());
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            kind.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+        })
+    };
+    let add = {
+        let (d, kind) = (p.dispatch.clone(), kind.clone());
+        Callback::from(move |_| d.emit(Action::Add((*kind).clone())))
+    };
+    let entities = edit::entities(&s.topology);
+    html! {
+        <section class="components" aria-labelledby="components-title">
+            <h3 id="components-title">{ format!("Components ({})", entities.len()) }</h3>
+            if !s.readonly {
+                <div class="palette">
+                    <label for="add-kind">{"New component"}</label>
+                    <select id="add-kind" onchange={on_kind}>
+                        { for edit::SCHEMA.iter().map(|c| html! { <option value={c.key} selected={*kind == c.key}>{ c.noun }</option> }) }
+                    </select>
+                    <button type="button" onclick={add}>{"Add"}</button>
+                </div>
+            }
+            <ul class="tree">
+            { for entities.iter().map(|(c, id, label)| {
+                let d = p.dispatch.clone();
+                let sel = id.clone();
+                let problems = s.diagnostics.iter().filter(|x| x.entity == *id).count();
+                html! {
+                    <li>
+                        <button type="button" class="linkish" aria-current={(s.selected.as_deref() == Some(id.as_str())).then_some("true")}
+                            onclick={Callback::from(move |_| d.emit(Action::Select(Some(sel.clone()))))}>
+                            <span class="kind">{ c.noun }</span>{" "}{ label }
+                        </button>
+                        if problems > 0 { <span class="badge">{ format!("{problems} problem(s)") }</span> }
+                    </li>
+                }
+            }) }
+            </ul>
+        </section>
+    }
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
+}
+
 #[derive(Properties, PartialEq)]
 struct DiagnosticsProps {
     state: UseReducerHandle<State>,
+    dispatch: Callback<Action>,
 }
 
 #[function_component(Diagnostics)]
@@ -66,37 +546,17 @@ fn diagnostics(props: &DiagnosticsProps) -> Html {
         <section class="diagnostics" aria-label="Configuration problems">
             <h3>{ format!("{} configuration problem(s)", d.len()) }</h3>
             <ul>
-            { for d.iter().map(|x| html! {
-                <li class={classes!("diag", format!("{:?}", x.severity).to_lowercase())}>{ x.to_string() }</li>
+            { for d.iter().map(|x| {
+                let go = props.dispatch.clone();
+                let id = x.entity.clone();
+                html! {
+                    <li class={classes!("diag", format!("{:?}", x.severity).to_lowercase())}>
+                        <button type="button" class="linkish" onclick={Callback::from(move |_| go.emit(Action::Select(Some(id.clone()))))}>{ x.to_string() }</button>
+                    </li>
+                }
             }) }
             </ul>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct PickerProps {
-    current: &'static str,
-    dispatch: Callback<Action>,
-}
-
-/// The built-in examples, one select away.
-#[function_component(ExamplePicker)]
-fn example_picker(p: &PickerProps) -> Html {
-    let d = p.dispatch.clone();
-    let onchange = Callback::from(move |e: Event| {
-        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-        d.emit(Action::LoadExample(v));
-    });
-    html! {
-        <div class="picker">
-            <label for="example">{"Example"}</label>
-            <select id="example" {onchange}>
-            { for vpclab_core::examples::ALL.iter().map(|e| html! {
-                <option value={e.id} selected={e.id == p.current}>{ e.title }</option>
-            }) }
-            </select>
-        </div>
     }
 }
 
@@ -113,7 +573,9 @@ fn lint_list(props: &DiagnosticsProps) -> Html {
             <ul>
             { for l.iter().map(|f| html! {
                 <li>
-                    <strong>{ format!("{} {}", f.kind, f.label) }</strong>{ format!(" — {}", f.message) }
+                    <button type="button" class="linkish" onclick={{ let go = props.dispatch.clone(); let id = f.entity.clone(); Callback::from(move |_| go.emit(Action::Select(Some(id.clone())))) }}>
+                        <strong>{ format!("{} {}", f.kind, f.label) }</strong>
+                    </button>{ format!(" — {}", f.message) }
                     <span class="fix">{ format!(" Fix: {}.", f.fix) }</span>
                     <a href={f.doc} target="_blank" rel="noopener">{"AWS docs"}</a>
                 </li>
@@ -226,4 +688,37 @@ fn views(p: &ViewsProps) -> Html {
 fn short(label: &str) -> String {
     let rest = label.split_once(' ').map(|(_, r)| r).unwrap_or(label);
     rest.split([' ', '·']).next().unwrap_or(rest).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_messages_are_validated() {
+        let link = share::encode_topology(&vpclab_core::examples::three_tier());
+        assert!(matches!(
+            host_message(&format!(r##"{{"type":"vpclab:load","link":"#{link}"}}"##)),
+            Some(Action::Open(..))
+        ));
+        assert!(
+            matches!(host_message(r#"{"type":"vpclab:load","challenge":"nat-egress"}"#), Some(Action::Open(l, _)) if l.challenge.is_some())
+        );
+        assert!(matches!(
+            host_message(r#"{"type":"vpclab:load","topology":{"format":1,"title":"x"}}"#),
+            Some(Action::Open(..))
+        ));
+        for bad in [
+            "",
+            "null",
+            "42",
+            r#"{"type":"other"}"#,
+            r#"{"type":"vpclab:load"}"#,
+            r#"{"type":"vpclab:load","topology":{"format":"x"}}"#,
+            r##"{"type":"vpclab:load","link":"#v1.zzz"}"##,
+            r#"{"type":"vpclab:load","challenge":"no-such"}"#,
+        ] {
+            assert!(host_message(bad).is_none(), "{bad}");
+        }
+    }
 }

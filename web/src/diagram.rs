@@ -20,6 +20,10 @@ pub struct Props {
     pub reachable: bool,
     pub from: String,
     pub to: String,
+    /// The inspected entity's key.
+    pub selected: Option<String>,
+    /// A box was clicked or activated from the keyboard.
+    pub on_select: Callback<String>,
 }
 
 #[function_component(DiagramView)]
@@ -38,7 +42,7 @@ pub fn diagram_view(p: &Props) -> Html {
     );
     html! {
         <div class="diagram-scroll">
-        <svg class="topology" role="img" aria-label={summary}
+        <svg class="topology" role="group" aria-label={summary}
              viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
              style={format!("max-width: min(100%, {:.0}px)", d.width * 1.35)}>
             <defs>
@@ -65,8 +69,18 @@ pub fn diagram_view(p: &Props) -> Html {
                 );
                 let text_y = if one_line { n.y + n.h / 2.0 + 4.0 } else { n.y + 18.0 };
                 let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
+                if p.selected.as_deref() == Some(n.key.as_str()) { class.push("selected"); }
+                let key = n.key.clone();
+                let select = p.on_select.clone();
+                let onclick = Callback::from(move |e: MouseEvent| { e.stop_propagation(); select.emit(key.clone()) });
+                let key = n.key.clone();
+                let select = p.on_select.clone();
+                let onkeydown = Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " { e.prevent_default(); select.emit(key.clone()) }
+                });
                 html! {
-                    <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}>
+                    <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
+                       tabindex="0" role="button" aria-label={format!("{} {}", n.label, n.detail)} {onclick} {onkeydown}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
                         <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">

@@ -7,7 +7,10 @@
 
 mod api;
 mod app;
+mod browser;
 mod diagram;
+mod embed;
+mod inspector;
 mod query_panel;
 mod state;
 mod trace_view;

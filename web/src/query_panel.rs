@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use vpclab_core::Protocol;
 
-use crate::state::{suggested, Action, State};
+use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -97,18 +97,19 @@ pub fn query_panel(p: &Props) -> Html {
                     }
                 </div>
             </form>
-            if !p.state.example.queries.is_empty() {
+            if !p.state.suggestions.is_empty() {
                 <details class="suggested" open=true>
                     <summary>{"Try these"}</summary>
                     <ul>
-                    { for p.state.example.queries.iter().map(|s| {
+                    { for p.state.suggestions.iter().map(|(query, shows)| {
                         let d = p.dispatch.clone();
-                        let query = suggested(s);
-                        let name = format!("{} → {} {}{}", s.from, s.to, s.protocol, s.port.map(|v| format!("/{v}")).unwrap_or_default());
+                        let name = format!("{} → {} {}{}", query.from, query.to, query.protocol,
+                            query.port.filter(|_| query.protocol.has_ports()).map(|v| format!("/{v}")).unwrap_or_default());
+                        let query = query.clone();
                         html! {
                             <li>
                                 <button type="button" class="linkish" onclick={Callback::from(move |_| d.emit(Action::Ask(query.clone())))}>{ name }</button>
-                                <span class="shows">{ s.shows }</span>
+                                <span class="shows">{ shows.clone() }</span>
                             </li>
                         }
                     }) }

@@ -1,30 +1,41 @@
-//! The page's state and its transitions: pure, no browser calls.
+//! The page's state and its transitions: pure, no browser calls, tested natively.
 //!
-//! Every transition that changes the topology or the query re-runs the engine, so the
-//! verdict on screen always matches what is drawn.
+//! Every transition that changes the topology goes through the engine's [`edit`] functions,
+//! keeps the previous topology for undo, and re-runs the analyses, so the verdict, the
+//! diagnostics and the challenge's goals on screen always match what is drawn.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use serde_json::Value;
+use vpclab_core::challenge::{self, Challenge, Grade};
+use vpclab_core::edit::{self, Step, Ty};
 use vpclab_core::endpoint::{self, Candidate};
 use vpclab_core::examples::{self, Example};
 use vpclab_core::exhaustive::{self, Exposed, Matrix, PortsAnswer};
 use vpclab_core::layout::{self, Diagram};
 use vpclab_core::lint::{self, Finding};
 use vpclab_core::model::{self, Model};
+use vpclab_core::share::{self, Link, View};
 use vpclab_core::trace::{self, Query, Trace};
-use vpclab_core::{Diagnostic, Protocol, Topology};
+use vpclab_core::{challenges, Diagnostic, Protocol, Topology};
+
+/// How many topologies undo remembers.
+const HISTORY: usize = 200;
 
 /// Everything the page shows, derived from the topology and the query.
 #[derive(Debug, Clone)]
 pub struct State {
-    pub example: &'static Example,
+    /// The example the topology came from, while it is one.
+    pub example: Option<&'static Example>,
     pub topology: Rc<Topology>,
     pub model: Rc<Model>,
     pub diagnostics: Rc<Vec<Diagnostic>>,
     pub diagram: Rc<Diagram>,
     pub candidates: Rc<Vec<Candidate>>,
     pub query: Query,
+    /// One-click questions: the example's, or the challenge's reachability goals.
+    pub suggestions: Rc<Vec<(Query, String)>>,
     pub answer: Result<Rc<Trace>, String>,
     /// Every protocol and port that gets from the source to the destination.
     pub ports: Option<Rc<PortsAnswer>>,
@@ -33,15 +44,49 @@ pub struct State {
     pub matrix: Option<Rc<Matrix>>,
     /// What the internet reaches, while it is shown.
     pub exposure: Option<Rc<Vec<Exposed>>>,
+    /// The entity the inspector shows.
+    pub selected: Option<String>,
+    /// Earlier topologies, most recent last, and undone ones.
+    pub past: Rc<Vec<Rc<Topology>>>,
+    pub future: Rc<Vec<Rc<Topology>>>,
+    /// What the last action did or why it was refused.
+    pub notices: Vec<Notice>,
+    /// The challenge being attempted, with the live grade.
+    pub challenge: Option<Rc<Challenge>>,
+    pub grade: Option<Rc<Grade>>,
+    /// Hints shown so far.
+    pub hints: usize,
+    /// Embedded read-only: every edit is refused.
+    pub readonly: bool,
+    /// Autosaved work set aside when a shared link opened, until restored.
+    pub previous_work: Option<Rc<String>>,
+    /// Bumped by every transition: the cheap equality the view needs.
+    version: u64,
 }
 
 impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.topology, &other.topology) && self.query == other.query
+        self.version == other.version
     }
 }
 
-/// What the user can do in this slice of the page.
+/// A message for the user, with its tone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), error: false }
+    }
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), error: true }
+    }
+}
+
+/// Everything the user can do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     SetFrom(String),
@@ -52,16 +97,55 @@ pub enum Action {
     SetIcmp(Option<(u8, u8)>),
     Swap,
     Ask(Query),
-    /// Open a built-in example by id, with its first suggested query.
+    /// Open a built-in example by id, with its first suggested query (undoable).
     LoadExample(String),
+    /// Open a built-in challenge by id at its starting topology (undoable).
+    LoadChallenge(String),
+    /// Open a whole state: an imported file, a host page's message, restored work.
+    Open(Box<Link>, String),
     /// Show or hide the reachability matrix.
     ToggleMatrix,
     /// Show or hide the internet exposure list.
     ToggleExposure,
+    Select(Option<String>),
+    /// Add a component of this collection near the selection, and select it.
+    Add(String),
+    /// Delete an entity and what cannot exist without it.
+    Delete(String),
+    /// Set a field from what was typed: parsed by the field's type.
+    SetField {
+        id: String,
+        path: Vec<Step>,
+        ty: Ty,
+        text: String,
+    },
+    /// Set a field to a value (checkboxes, selects), or clear it.
+    SetValue {
+        id: String,
+        path: Vec<Step>,
+        value: Option<Value>,
+    },
+    AddRow {
+        id: String,
+        table: String,
+    },
+    /// Move an interface to another instance (same AZ only).
+    MoveInterface {
+        eni: String,
+        instance: String,
+    },
+    Undo,
+    Redo,
+    ShowHint,
+    /// Open the autosaved work that a shared link set aside.
+    RestorePrevious,
+    DismissNotices,
+    /// Say why something the browser side tried (opening a file) did not work.
+    Refuse(String),
 }
 
 impl State {
-    /// The page as it opens: the default example with its first suggested query.
+    /// The page as it opens with nothing to restore: the default example.
     pub fn initial() -> State {
         State::example(examples::ALL.first().unwrap_or(&FALLBACK))
     }
@@ -73,35 +157,108 @@ impl State {
             .first()
             .map(suggested)
             .unwrap_or_else(|| Query::new("internet", "internet", Protocol::Tcp, Some(443)));
-        State::build(example, Rc::new(examples::load(example)), query)
+        let mut s = State::build(Rc::new(examples::load(example)), query, None, View::default());
+        s.example = Some(example);
+        s.suggestions =
+            Rc::new(example.queries.iter().map(|q| (suggested(q), q.shows.to_string())).collect());
+        s
     }
 
-    fn build(example: &'static Example, topology: Rc<Topology>, query: Query) -> State {
+    /// The state a link holds.
+    pub fn from_link(link: Link) -> State {
+        let query = link.query.clone().unwrap_or_else(|| default_query(&link.topology));
+        let challenge = link.challenge.map(Rc::new);
+        let mut s = State::build(Rc::new(link.topology), query, challenge, link.view);
+        // A link of an unchanged example keeps the example's blurb and suggestions.
+        if let Some(ex) = examples::ALL.iter().find(|e| examples::load(e) == *s.topology) {
+            s.example = Some(ex);
+            s.suggestions = Rc::new(ex.queries.iter().map(|q| (suggested(q), q.shows.to_string())).collect());
+        }
+        s
+    }
+
+    /// What a link of this state holds.
+    pub fn to_link(&self) -> Link {
+        Link {
+            topology: (*self.topology).clone(),
+            query: Some(self.query.clone()),
+            view: View {
+                matrix: self.matrix.is_some(),
+                exposure: self.exposure.is_some(),
+                selected: self.selected.clone(),
+            },
+            challenge: self.challenge.as_deref().cloned(),
+        }
+    }
+
+    fn build(topology: Rc<Topology>, query: Query, challenge: Option<Rc<Challenge>>, view: View) -> State {
         let (m, diagnostics) = model::build(&topology);
-        let diagram = layout::layout(&m);
-        let candidates = endpoint::candidates(&m);
-        let answer = trace::reach(&m, &query).map(Rc::new).map_err(|e| e.to_string());
-        let ports = exhaustive::ports(&m, &query.from, &query.to).ok().map(Rc::new);
-        let lint = Rc::new(lint::lint(&m));
-        State {
-            example,
-            topology,
-            ports,
-            lint,
+        let mut s = State {
+            example: None,
+            diagram: Rc::new(layout::layout(&m)),
+            candidates: Rc::new(endpoint::candidates(&m)),
+            answer: Err(String::new()),
+            ports: None,
+            lint: Rc::new(lint::lint(&m)),
             matrix: None,
             exposure: None,
             model: Rc::new(m),
             diagnostics: Rc::new(diagnostics),
-            diagram: Rc::new(diagram),
-            candidates: Rc::new(candidates),
+            suggestions: Rc::new(Vec::new()),
+            selected: view.selected.filter(|id| edit::find(&topology, id).is_some()),
+            grade: challenge.as_ref().map(|c| Rc::new(challenge::grade(c, &topology))),
+            challenge,
+            topology,
             query,
-            answer,
+            past: Rc::new(Vec::new()),
+            future: Rc::new(Vec::new()),
+            notices: Vec::new(),
+            hints: 0,
+            readonly: false,
+            previous_work: None,
+            version: 0,
+        };
+        s.suggestions = Rc::new(s.challenge_suggestions());
+        s.answer_query();
+        if view.matrix {
+            s.matrix = exhaustive::matrix(&s.model, s.query.protocol, s.query.port).ok().map(Rc::new);
         }
+        if view.exposure {
+            s.exposure = Some(Rc::new(exhaustive::exposure(&s.model)));
+        }
+        s
+    }
+
+    /// The challenge's reachability goals as one-click questions.
+    fn challenge_suggestions(&self) -> Vec<(Query, String)> {
+        let Some(ch) = &self.challenge else { return Vec::new() };
+        ch.goals
+            .iter()
+            .filter_map(|g| match &g.check {
+                challenge::Check::Reach { from, to, protocol, port, .. } => Some((
+                    Query::new(from.as_str(), to.as_str(), *protocol, *port),
+                    if g.text.is_empty() { challenge::describe(&g.check) } else { g.text.clone() },
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn answer_query(&mut self) {
+        self.answer = trace::reach(&self.model, &self.query).map(Rc::new).map_err(|e| e.to_string());
+        self.ports = exhaustive::ports(&self.model, &self.query.from, &self.query.to).ok().map(Rc::new);
     }
 
     /// The next state after `action`.
     pub fn apply(&self, action: Action) -> State {
+        let mut next = self.apply_inner(action);
+        next.version = self.version + 1;
+        next
+    }
+
+    fn apply_inner(&self, action: Action) -> State {
         let mut q = self.query.clone();
+        let mut s = State { notices: Vec::new(), ..self.clone() };
         match action {
             Action::SetFrom(v) => q.from = v,
             Action::SetTo(v) => q.to = v,
@@ -119,33 +276,223 @@ impl State {
             Action::Swap => std::mem::swap(&mut q.from, &mut q.to),
             Action::Ask(new) => q = new,
             Action::LoadExample(id) => {
-                return examples::get(&id).map(State::example).unwrap_or_else(|| self.clone());
+                let Some(ex) = examples::get(&id) else { return s };
+                let mut next = State::example(ex);
+                next.notices = vec![Notice::info(format!(
+                    "Opened the example “{}”. Undo (Ctrl+Z) brings back what you had.",
+                    ex.title
+                ))];
+                return self.replace_with(next);
+            }
+            Action::LoadChallenge(id) => {
+                let Some(ch) = challenges::get(&id) else { return s };
+                let link = Link {
+                    topology: ch.start.clone(),
+                    query: None,
+                    view: View::default(),
+                    challenge: Some(ch),
+                };
+                let mut next = State::from_link(link);
+                next.notices = vec![Notice::info("Challenge opened: meet every goal below. Your progress is saved in this browser and in the link.")];
+                return self.replace_with(next);
+            }
+            Action::Open(link, what) => {
+                let mut next = State::from_link(*link);
+                next.notices =
+                    vec![Notice::info(format!("Opened {what}. Undo (Ctrl+Z) brings back what you had."))];
+                return self.replace_with(next);
+            }
+            Action::RestorePrevious => {
+                let Some(prev) = &self.previous_work else { return s };
+                return match share::decode(prev) {
+                    Ok(link) => {
+                        let mut next = self.replace_with(State::from_link(link));
+                        next.previous_work = None;
+                        next.notices = vec![Notice::info(
+                            "Restored your own work. Undo (Ctrl+Z) goes back to the shared link.",
+                        )];
+                        next
+                    }
+                    Err(e) => State {
+                        notices: vec![Notice::error(format!("Your saved work could not be read: {e}"))],
+                        ..s
+                    },
+                };
             }
             Action::ToggleMatrix => {
-                let matrix = match self.matrix {
+                s.matrix = match self.matrix {
                     Some(_) => None,
                     None => exhaustive::matrix(&self.model, q.protocol, q.port).ok().map(Rc::new),
                 };
-                return State { matrix, ..self.clone() };
+                return s;
             }
             Action::ToggleExposure => {
-                let exposure = match self.exposure {
+                s.exposure = match self.exposure {
                     Some(_) => None,
                     None => Some(Rc::new(exhaustive::exposure(&self.model))),
                 };
-                return State { exposure, ..self.clone() };
+                return s;
+            }
+            Action::Select(id) => {
+                s.selected = id;
+                return s;
+            }
+            Action::ShowHint => {
+                let n = self.challenge.as_ref().map_or(0, |c| c.hints.len());
+                s.hints = (self.hints + 1).min(n);
+                return s;
+            }
+            Action::DismissNotices => return s,
+            Action::Refuse(why) => return State { notices: vec![Notice::error(why)], ..s },
+            Action::Undo => return self.travel(true),
+            Action::Redo => return self.travel(false),
+            Action::Add(key) => {
+                let near = self.selected.as_deref();
+                return self.edit(|t| edit::add(t, &key, near).map(|(t, id)| (t, Some(id), Vec::new())));
+            }
+            Action::Delete(id) => {
+                if let Err(e) = self.may_change(&id) {
+                    return State { notices: vec![Notice::error(e)], ..s };
+                }
+                let mut next = self.edit(|t| edit::remove(t, &id).map(|(t, account)| (t, None, account)));
+                if !next.notices.iter().any(|n| n.error) {
+                    let mut lines =
+                        vec![Notice::info(format!("Deleted {id}. Undo (Ctrl+Z) brings it back."))];
+                    lines.append(&mut next.notices);
+                    next.notices = lines;
+                }
+                return next;
+            }
+            Action::SetField { id, path, ty, text } => {
+                if let Err(e) = self.may_change(&id) {
+                    return State { notices: vec![Notice::error(e)], ..s };
+                }
+                return match edit::parse_input(ty, &text) {
+                    Ok(value) => self
+                        .edit(|t| edit::set(t, &id, &path, value).map(|t| (t, Some(id.clone()), Vec::new()))),
+                    Err(e) => State { notices: vec![Notice::error(format!("{id}: {e}"))], ..s },
+                };
+            }
+            Action::SetValue { id, path, value } => {
+                if let Err(e) = self.may_change(&id) {
+                    return State { notices: vec![Notice::error(e)], ..s };
+                }
+                return self
+                    .edit(|t| edit::set(t, &id, &path, value).map(|t| (t, Some(id.clone()), Vec::new())));
+            }
+            Action::AddRow { id, table } => {
+                if let Err(e) = self.may_change(&id) {
+                    return State { notices: vec![Notice::error(e)], ..s };
+                }
+                return self
+                    .edit(|t| edit::add_row(t, &id, &table).map(|t| (t, Some(id.clone()), Vec::new())));
+            }
+            Action::MoveInterface { eni, instance } => {
+                if let Err(e) = self.may_change(&eni) {
+                    return State { notices: vec![Notice::error(e)], ..s };
+                }
+                return self.edit(|t| {
+                    edit::move_interface(t, &eni, &instance).map(|t| (t, Some(eni.clone()), Vec::new()))
+                });
             }
         }
         q.from_ip = None;
-        let answer = trace::reach(&self.model, &q).map(Rc::new).map_err(|e| e.to_string());
-        let ports = exhaustive::ports(&self.model, &q.from, &q.to).ok().map(Rc::new);
+        s.query = q;
+        s.answer_query();
         // A shown matrix follows the query's protocol and port.
-        let matrix = match &self.matrix {
-            Some(old) if old.protocol == q.protocol && old.port == q.port => Some(old.clone()),
-            Some(_) => exhaustive::matrix(&self.model, q.protocol, q.port).ok().map(Rc::new),
+        s.matrix = match &self.matrix {
+            Some(old) if old.protocol == s.query.protocol && old.port == s.query.port => Some(old.clone()),
+            Some(_) => exhaustive::matrix(&self.model, s.query.protocol, s.query.port).ok().map(Rc::new),
             None => None,
         };
-        State { query: q, answer, ports, matrix, ..self.clone() }
+        s
+    }
+
+    /// Refuse changes to what the page or the challenge locks.
+    fn may_change(&self, id: &str) -> Result<(), String> {
+        if self.readonly {
+            return Err("This view is read-only.".into());
+        }
+        if self.challenge.as_ref().is_some_and(|c| c.locked.iter().any(|l| l == id)) {
+            return Err(format!("{id} is locked in this challenge: solve it by changing something else."));
+        }
+        Ok(())
+    }
+
+    /// Apply an engine edit: on success, remember the old topology for undo and re-analyse;
+    /// on refusal, keep everything and say why.
+    fn edit(
+        &self,
+        f: impl FnOnce(&Topology) -> Result<(Topology, Option<String>, Vec<String>), String>,
+    ) -> State {
+        if self.readonly {
+            return State { notices: vec![Notice::error("This view is read-only.")], ..self.clone() };
+        }
+        match f(&self.topology) {
+            Ok((t, select, account)) => {
+                let mut next = self.with_topology(Rc::new(t));
+                if select.is_some() {
+                    next.selected = select;
+                }
+                next.notices = account.into_iter().map(Notice::info).collect();
+                next
+            }
+            Err(e) => State { notices: vec![Notice::error(e)], ..self.clone() },
+        }
+    }
+
+    /// This state with another topology: history kept, analyses redone.
+    fn with_topology(&self, t: Rc<Topology>) -> State {
+        let mut next = State::build(t, self.query.clone(), self.challenge.clone(), self.view());
+        next.example = None;
+        next.past = Rc::new(push(&self.past, self.topology.clone()));
+        next.future = Rc::new(Vec::new());
+        next.hints = self.hints;
+        next.readonly = self.readonly;
+        next.previous_work = self.previous_work.clone();
+        next.suggestions = if self.challenge.is_some() { next.suggestions } else { self.suggestions.clone() };
+        next
+    }
+
+    /// `next` as the page's new whole state, with this one's topology kept for undo.
+    fn replace_with(&self, mut next: State) -> State {
+        next.past = Rc::new(push(&self.past, self.topology.clone()));
+        next.readonly = self.readonly;
+        next.previous_work = self.previous_work.clone();
+        if self.readonly {
+            return State { notices: vec![Notice::error("This view is read-only.")], ..self.clone() };
+        }
+        next
+    }
+
+    fn view(&self) -> View {
+        View {
+            matrix: self.matrix.is_some(),
+            exposure: self.exposure.is_some(),
+            selected: self.selected.clone(),
+        }
+    }
+
+    /// Undo (`back`) or redo.
+    fn travel(&self, back: bool) -> State {
+        let (from, to) = if back { (&self.past, &self.future) } else { (&self.future, &self.past) };
+        let Some(t) = from.last() else {
+            let what = if back { "Nothing to undo." } else { "Nothing to redo." };
+            return State { notices: vec![Notice::info(what)], ..self.clone() };
+        };
+        let mut next = self.with_topology(t.clone());
+        let mut rest = (**from).clone();
+        rest.pop();
+        let other = push(to, self.topology.clone());
+        if back {
+            next.past = Rc::new(rest);
+            next.future = Rc::new(other);
+        } else {
+            next.future = Rc::new(rest);
+            next.past = Rc::new(other);
+        }
+        next.example = examples::ALL.iter().find(|e| examples::load(e) == **t);
+        next
     }
 
     /// Diagram keys on the forward and return paths, and where the path is blocked.
@@ -157,6 +504,17 @@ impl State {
     }
 }
 
+fn push(list: &[Rc<Topology>], t: Rc<Topology>) -> Vec<Rc<Topology>> {
+    let skip = (list.len() + 1).saturating_sub(HISTORY);
+    list.iter().skip(skip).cloned().chain(std::iter::once(t)).collect()
+}
+
+/// A first question for a topology without one: the internet to the first instance.
+fn default_query(t: &Topology) -> Query {
+    let to = t.instances.first().map_or("internet".to_string(), |i| i.id.clone());
+    Query::new("internet", to, Protocol::Tcp, Some(443))
+}
+
 /// A suggested query as a full query.
 pub fn suggested(s: &examples::Suggested) -> Query {
     Query::new(s.from, s.to, s.protocol.parse().unwrap_or(Protocol::Tcp), s.port)
@@ -165,9 +523,203 @@ pub fn suggested(s: &examples::Suggested) -> Query {
 static FALLBACK: Example =
     Example { id: "empty", title: "Empty", blurb: "", json: "{\"format\":1}", queries: &[] };
 
+/// What the browser had when the page opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// Storage is blocked (sandboxed iframe, privacy settings): no autosave.
+    Blocked,
+    Nothing,
+    Link(String),
+}
+
+/// The state the page opens with: the link in the address if there is one (the fragment
+/// is the truth), else the autosaved work, else the default example — never losing the
+/// autosaved work to a shared link, and never failing to open.
+pub fn boot(fragment: &str, saved: &Saved) -> State {
+    let saved_link = match saved {
+        Saved::Link(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let mut notices = Vec::new();
+    let mut previous = None;
+    let fragment = fragment.trim_start_matches('#');
+    let mut state = if fragment.is_empty() {
+        match saved_link.map(share::decode) {
+            Some(Ok(link)) => {
+                notices.push(Notice::info("Restored your work from this browser."));
+                State::from_link(link)
+            }
+            Some(Err(e)) => {
+                previous = saved_link.map(str::to_string);
+                notices.push(Notice::error(format!(
+                    "Your autosaved work could not be read ({e}); it is kept aside."
+                )));
+                State::initial()
+            }
+            None => State::initial(),
+        }
+    } else {
+        match share::decode(fragment) {
+            Ok(link) => {
+                let differs = saved_link
+                    .and_then(|s| share::decode(s).ok())
+                    .is_some_and(|mine| mine.topology != link.topology);
+                if differs {
+                    previous = saved_link.map(str::to_string);
+                    notices.push(Notice::info(
+                        "You opened a shared link. Your own autosaved work is kept: “Restore my work” brings it back.",
+                    ));
+                }
+                State::from_link(link)
+            }
+            Err(e) => match saved_link.map(share::decode) {
+                Some(Ok(link)) => {
+                    notices.push(Notice::error(format!(
+                            "This link could not be opened: {e}. Showing your autosaved work instead; nothing was overwritten."
+                        )));
+                    State::from_link(link)
+                }
+                _ => {
+                    notices.push(Notice::error(format!(
+                        "This link could not be opened: {e}. Showing the default example instead."
+                    )));
+                    State::initial()
+                }
+            },
+        }
+    };
+    if *saved == Saved::Blocked {
+        notices.push(Notice::info(
+            "Autosave is off: this browser does not let the page store data here. Your work lives in the address: use Copy link or Export JSON to keep it.",
+        ));
+    }
+    state.notices = notices;
+    state.previous_work = previous.map(Rc::new);
+    state
+}
+
 impl yew::Reducible for State {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &State) {
+        assert!(s.notices.iter().all(|n| !n.error), "{:#?}", s.notices);
+    }
+
+    #[test]
+    fn editing_a_rule_flips_the_verdict_and_undo_redo_walk_history() {
+        let s = State::initial();
+        let s = s.apply(Action::Ask(Query::new("internet", "web-1", Protocol::Tcp, Some(443))));
+        assert!(matches!(&s.answer, Ok(t) if t.reachable));
+        let path = vec![Step::from("inbound"), Step::from(0), Step::from("ports")];
+        let s2 = s.apply(Action::SetField { id: "sg-web".into(), path, ty: Ty::Ports, text: "8443".into() });
+        ok(&s2);
+        assert!(matches!(&s2.answer, Ok(t) if !t.reachable), "closing 443 blocks it");
+        let back = s2.apply(Action::Undo);
+        assert_eq!(back.topology, s.topology);
+        assert!(matches!(&back.answer, Ok(t) if t.reachable));
+        let again = back.apply(Action::Redo);
+        assert_eq!(again.topology, s2.topology);
+        assert_eq!(again.apply(Action::Redo).notices, vec![Notice::info("Nothing to redo.")]);
+    }
+
+    #[test]
+    fn refused_edits_keep_the_topology_and_say_why() {
+        let s = State::initial();
+        let eni = s
+            .topology
+            .network_interfaces
+            .iter()
+            .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == "i-web1"))
+            .map(|e| e.id.clone())
+            .unwrap_or_default();
+        let moved = s.apply(Action::MoveInterface { eni, instance: "i-web2".into() });
+        assert_eq!(moved.topology, s.topology);
+        assert!(
+            moved.notices.iter().any(|n| n.error && n.text.contains("Availability Zone")),
+            "{:?}",
+            moved.notices
+        );
+        assert!(moved.past.is_empty(), "a refusal is not a step to undo");
+        let bad = s.apply(Action::SetField {
+            id: "subnet-web-a".into(),
+            path: vec![Step::from("cidr_block")],
+            ty: Ty::Cidr,
+            text: "10.0.1.9/24".into(),
+        });
+        assert!(bad.notices.iter().any(|n| n.error && n.text.contains("did you mean 10.0.1.0/24")));
+    }
+
+    #[test]
+    fn add_selects_the_new_component_and_delete_accounts_for_what_goes() {
+        let s = State::initial().apply(Action::Select(Some("subnet-db-a".into())));
+        let s = s.apply(Action::Add("instances".into()));
+        ok(&s);
+        let id = s.selected.clone().unwrap_or_default();
+        assert!(id.starts_with("i-") && s.topology.instances.iter().any(|i| i.id == id));
+        let d = s.apply(Action::Delete(id.clone()));
+        assert!(d.topology.instances.iter().all(|i| i.id != id));
+        assert!(d.notices.iter().any(|n| n.text.contains("primary interface")), "{:?}", d.notices);
+        assert_eq!(d.apply(Action::Undo).topology, s.topology);
+    }
+
+    #[test]
+    fn loading_an_example_is_undoable() {
+        let s = State::initial();
+        let other = s.apply(Action::LoadExample("bastion".into()));
+        assert_ne!(other.topology, s.topology);
+        assert_eq!(other.apply(Action::Undo).topology, s.topology);
+    }
+
+    #[test]
+    fn a_challenge_grades_live_and_keeps_locked_parts() {
+        let s = State::initial().apply(Action::LoadChallenge("ssh-lockdown".into()));
+        let ch = s.challenge.clone().unwrap_or_else(|| unreachable!("no challenge"));
+        assert!(s.grade.as_ref().is_some_and(|g| !g.complete()));
+        if let Some(locked) = ch.locked.first() {
+            let d = s.apply(Action::Delete(locked.clone()));
+            assert_eq!(d.topology, s.topology);
+            assert!(d.notices.iter().any(|n| n.error && n.text.contains("locked")));
+        }
+        let h = s.apply(Action::ShowHint).apply(Action::ShowHint);
+        assert_eq!(h.hints, 2.min(ch.hints.len()));
+        // The link carries the challenge and the attempt.
+        let again = State::from_link(
+            share::decode(&share::encode(&s.to_link())).unwrap_or_else(|e| unreachable!("{e}")),
+        );
+        assert_eq!(again.challenge, s.challenge);
+        assert_eq!(again.grade, s.grade);
+    }
+
+    #[test]
+    fn boot_prefers_the_link_and_never_loses_autosaved_work() {
+        let mine = State::initial().apply(Action::Add("vpcs".into()));
+        let saved = Saved::Link(share::encode(&mine.to_link()));
+        let shared = State::example(examples::get("bastion").unwrap_or(&FALLBACK));
+        let link = share::encode(&shared.to_link());
+
+        let opened = boot(&format!("#{link}"), &saved);
+        assert_eq!(opened.topology, shared.topology);
+        assert!(opened.previous_work.is_some(), "autosaved work is set aside, not lost");
+        let restored = opened.apply(Action::RestorePrevious);
+        assert_eq!(restored.topology, mine.topology);
+
+        let broken = boot(&format!("#{}", &link[..link.len() / 2]), &saved);
+        assert_eq!(broken.topology, mine.topology, "a broken link falls back to the autosaved work");
+        assert!(broken.notices.iter().any(|n| n.error && n.text.contains("could not be opened")));
+
+        let fresh = boot("", &Saved::Nothing);
+        assert_eq!(fresh.topology, State::initial().topology);
+        let blocked = boot("", &Saved::Blocked);
+        assert!(blocked.notices.iter().any(|n| n.text.contains("Autosave is off")));
+        let reload = boot("", &saved);
+        assert_eq!(reload.topology, mine.topology);
     }
 }

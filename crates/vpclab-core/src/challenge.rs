@@ -125,10 +125,8 @@ impl Grade {
 impl Challenge {
     /// Decode a challenge file, naming the field of any error.
     pub fn from_json(text: &str) -> Result<Challenge, String> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            format!("challenge: {path}: {}", e.into_inner())
+        serde_json::from_str(text).map_err(|e| {
+            format!("challenge: {}: {e}", crate::json_path::render(&crate::json_path::of_error(text, &e)))
         })
     }
 }
@@ -298,23 +296,34 @@ fn beyond(a: &PortsAnswer, allowed: &[(Protocol, Option<PortRange>)]) -> Vec<Str
             continue;
         }
         for r in &p.ports {
-            // A reachable range is allowed when every port in it is in some allowed range;
-            // ranges are few, so walk the ports of the reachable range by allowed-range steps.
-            let mut port = u32::from(r.first());
-            while port <= u32::from(r.last()) {
-                let pp = u16::try_from(port).unwrap_or(u16::MAX);
-                match mine.iter().find(|a| a.is_none_or(|a| a.contains(pp))) {
-                    Some(None) => break,
-                    Some(Some(a)) => port = u32::from(a.last()) + 1,
-                    None => {
-                        out.push(format!("{}/{pp}", p.protocol));
-                        break;
+            // The ports of `r` no allowed range covers, as runs: `tcp/0-442`, `tcp/444-65535`.
+            let covered = |port: u16| mine.iter().any(|a| a.is_none_or(|a| a.contains(port)));
+            let mut run: Option<(u16, u16)> = None;
+            for port in r.first()..=r.last() {
+                match (covered(port), run) {
+                    (false, None) => run = Some((port, port)),
+                    (false, Some((a, _))) => run = Some((a, port)),
+                    (true, Some((a, b))) => {
+                        out.push(range_text(p.protocol, a, b));
+                        run = None;
                     }
+                    (true, None) => {}
                 }
+            }
+            if let Some((a, b)) = run {
+                out.push(range_text(p.protocol, a, b));
             }
         }
     }
     out
+}
+
+fn range_text(protocol: Protocol, a: u16, b: u16) -> String {
+    match (a, b) {
+        (0, u16::MAX) => format!("{protocol} (every port)"),
+        _ if a == b => format!("{protocol}/{a}"),
+        _ => format!("{protocol}/{a}-{b}"),
+    }
 }
 
 /// Locked entities the topology changed or dropped.
@@ -322,9 +331,7 @@ fn locked_changed(ch: &Challenge, t: &Topology) -> Vec<String> {
     if ch.locked.is_empty() {
         return Vec::new();
     }
-    let (Ok(before), Ok(after)) = (serde_json::to_value(&ch.start), serde_json::to_value(t)) else {
-        return Vec::new();
-    };
+    let (before, after) = (ch.start.to_value(), t.to_value());
     ch.locked
         .iter()
         .filter_map(|id| match (entity(&before, id), entity(&after, id)) {

@@ -426,7 +426,7 @@ pub fn collection(key: &str) -> Option<&'static Collection> {
 
 /// Where an entity lives: its collection and index.
 pub fn find(t: &Topology, id: &str) -> Option<(&'static Collection, usize, Value)> {
-    let v = serde_json::to_value(t).ok()?;
+    let v = t.to_value();
     SCHEMA.iter().find_map(|c| {
         let list = v.get(c.key)?.as_array()?;
         let i = list.iter().position(|e| e.get("id").and_then(Value::as_str) == Some(id))?;
@@ -436,7 +436,7 @@ pub fn find(t: &Topology, id: &str) -> Option<(&'static Collection, usize, Value
 
 /// Every entity of the topology as (collection, id, label), in schema order: the tree view.
 pub fn entities(t: &Topology) -> Vec<(&'static Collection, String, String)> {
-    let Ok(v) = serde_json::to_value(t) else { return Vec::new() };
+    let v = t.to_value();
     let mut out = Vec::new();
     for c in SCHEMA {
         for e in v.get(c.key).and_then(Value::as_array).into_iter().flatten() {
@@ -506,7 +506,7 @@ pub fn parse_input(ty: Ty, text: &str) -> Result<Option<Value>, String> {
 /// when `None`. Refused with a message when the result is not a valid document or AWS
 /// would refuse the change.
 pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Result<Topology, String> {
-    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let mut doc = t.to_value();
     let entity = entity_mut(&mut doc, id).ok_or_else(|| format!("there is no {id}"))?;
     let (last, parents) = path.split_last().ok_or("no field")?;
     let mut at = entity;
@@ -584,7 +584,7 @@ pub type Account = Vec<String>;
 /// interfaces of a subnet, an instance's primary interface); references from what stays are
 /// dropped, and routes to a deleted target stay as blackholes, as AWS keeps them.
 pub fn remove(t: &Topology, id: &str) -> Result<(Topology, Account), String> {
-    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let mut doc = t.to_value();
     entity_mut(&mut doc, id).ok_or_else(|| format!("there is no {id}"))?;
     let mut gone: BTreeSet<String> = BTreeSet::from([id.to_string()]);
     let mut account = Vec::new();
@@ -816,7 +816,7 @@ pub fn move_interface(t: &Topology, eni: &str, instance: &str) -> Result<Topolog
 /// interface; a public NAT gateway with its Elastic IP.
 pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, String), String> {
     let c = collection(key).ok_or_else(|| format!("unknown component kind {key}"))?;
-    let mut doc = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    let mut doc = t.to_value();
     let ctx = Context::new(t, near);
     let id = fresh_id(&doc, c.prefix);
     let mut extra: Vec<(&str, Value)> = Vec::new();

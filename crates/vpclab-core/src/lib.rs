@@ -25,6 +25,7 @@
 
 pub mod bench;
 pub mod challenge;
+pub mod challenges;
 pub mod cidr;
 pub mod diagnostic;
 pub mod edit;
@@ -35,6 +36,7 @@ pub mod firewall;
 pub mod flowlog;
 pub mod import;
 pub mod instance_types;
+pub mod json_path;
 pub mod layout;
 pub mod lint;
 pub mod model;

@@ -82,8 +82,10 @@ pub enum LinkError {
 
 /// The fragment (without `#`) for `link`.
 pub fn encode(link: &Link) -> String {
-    // Serializing plain data to a Value cannot fail; an empty object would still decode.
-    let value = serde_json::to_value(link).unwrap_or(Value::Null);
+    // Through text rather than `to_value`: the page then carries one serializer of the
+    // format, not two (see `Topology::to_value`). Plain data always serializes.
+    let value: Value =
+        serde_json::from_str(&serde_json::to_string_pretty(link).unwrap_or_default()).unwrap_or(Value::Null);
     let json = shorten(value, true).to_string();
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
     format!("v{LINK_VERSION}.{}", base64url(&packed))
@@ -111,9 +113,12 @@ pub fn decode(input: &str) -> Result<Link, LinkError> {
         .map_err(|_| LinkError::Damaged("does not inflate"))?;
     let json = String::from_utf8(json).map_err(|_| LinkError::Damaged("not UTF-8"))?;
     let value: Value = serde_json::from_str(&json).map_err(|_| LinkError::Damaged("not JSON"))?;
-    let raw: RawLink = serde_path_to_error::deserialize(shorten(value, false)).map_err(|e| {
-        let at = e.path().to_string();
-        LinkError::Content(format!("{at}: {}", e.into_inner()))
+    let full = shorten(value, false).to_string();
+    let raw: RawLink = serde_json::from_str(&full).map_err(|e| {
+        LinkError::Content(format!(
+            "{}: {e}",
+            crate::json_path::render(&crate::json_path::of_error(&full, &e))
+        ))
     })?;
     // The topology is read exactly as a file is: the same migrations, the same errors.
     let topology = Topology::from_json(&raw.topology.to_string())

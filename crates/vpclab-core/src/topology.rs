@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
+use crate::json_path::{self, Segment};
 use crate::packet::{PortRange, Protocol};
 
 /// The topology format this build writes. It reads this one and every older one.
@@ -738,31 +739,17 @@ pub enum LoadError {
 }
 
 /// Where a decoding error is, for people: `security_groups[1] "sg-web": inbound[0].icmp_type`.
-fn locate(value: &serde_json::Value, path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let segments: Vec<&Segment> = path.iter().collect();
-    let field = |rest: &[&Segment]| {
-        rest.iter()
-            .map(|s| match s {
-                Segment::Seq { index } => format!("[{index}]"),
-                Segment::Map { key } => format!(".{key}"),
-                Segment::Enum { variant } => format!(".{variant}"),
-                Segment::Unknown => ".?".to_string(),
-            })
-            .collect::<String>()
-            .trim_start_matches('.')
-            .to_string()
-    };
-    if let [Segment::Map { key }, Segment::Seq { index }, rest @ ..] = segments.as_slice() {
+fn locate(value: &serde_json::Value, path: &[Segment]) -> String {
+    if let [Segment::Key(key), Segment::Index(index), rest @ ..] = path {
         let id =
             value.get(key).and_then(|l| l.get(*index)).and_then(|e| e.get("id")).and_then(|i| i.as_str());
         let entity = match id {
             Some(id) => format!("{key}[{index}] {id:?}"),
             None => format!("{key}[{index}]"),
         };
-        return if rest.is_empty() { entity } else { format!("{entity}: {}", field(rest)) };
+        return if rest.is_empty() { entity } else { format!("{entity}: {}", json_path::render(rest)) };
     }
-    field(&segments)
+    json_path::render(path)
 }
 
 impl Default for Topology {
@@ -816,20 +803,24 @@ impl Topology {
                 Err(LoadError::TooNew { found: u32::try_from(v).unwrap_or(u32::MAX) })
             }
             // Parse the text again rather than the value: errors then carry line and column,
-            // and the path of the field, which `locate` turns into the entity's id.
-            Some(_) => {
-                let de = &mut serde_json::Deserializer::from_str(text);
-                serde_path_to_error::deserialize(de).map_err(|e| LoadError::Field {
-                    at: locate(&value, e.path()),
-                    message: e.inner().to_string(),
-                })
-            }
+            // whose path `locate` turns into the entity's id and field.
+            Some(_) => serde_json::from_str(text).map_err(|e| LoadError::Field {
+                at: locate(&value, &json_path::of_error(text, &e)),
+                message: e.to_string(),
+            }),
         }
     }
 
     /// Pretty JSON, as saved to files.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The topology as a JSON tree, for edits that work field by field. It goes through
+    /// [`Topology::to_json_pretty`] on purpose: one serializer for the whole format keeps
+    /// the page's WebAssembly small (each serializer type copies every struct's code).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.to_json_pretty()).unwrap_or_default()
     }
 }
 

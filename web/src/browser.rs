@@ -1,0 +1,130 @@
+//! The page's only contact with the browser beyond rendering: the address, storage,
+//! clipboard, files and the host page. Every call tolerates what browsers refuse (storage
+//! blocked in a sandboxed iframe, no clipboard permission) and says so instead of failing.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::state::Saved;
+
+const AUTOSAVE: &str = "vpclab.autosave";
+/// Where autosaved work goes when a shared link opens over it.
+const PREVIOUS: &str = "vpclab.previous";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The address's fragment without `#`.
+pub fn fragment() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default().trim_start_matches('#').to_string()
+}
+
+/// The address's query string (`?embed=1…`).
+pub fn search() -> String {
+    window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// The page's address without query or fragment: what an "Open in vpclab" link and an
+/// embed snippet point at.
+pub fn page_url() -> String {
+    let Some(l) = window().map(|w| w.location()) else { return String::new() };
+    format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // `local_storage()` itself throws when storage is blocked; both failures mean "none".
+    window()?.local_storage().ok().flatten()
+}
+
+/// What autosave left, or that storage is blocked.
+pub fn saved() -> Saved {
+    let Some(s) = storage() else { return Saved::Blocked };
+    match s.get_item(AUTOSAVE) {
+        Ok(Some(v)) if !v.is_empty() => Saved::Link(v),
+        Ok(_) => Saved::Nothing,
+        Err(_) => Saved::Blocked,
+    }
+}
+
+/// Autosave the state (as its link) and put it in the address, without a history entry.
+pub fn persist(link: &str, previous: Option<&str>) {
+    if let Some(s) = storage() {
+        if let Some(p) = previous {
+            let _ = s.set_item(PREVIOUS, p);
+        }
+        let _ = s.set_item(AUTOSAVE, link);
+    }
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let url = format!("#{link}");
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Copy text to the clipboard; `false` when the browser has no clipboard for this page.
+pub fn copy(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let clipboard = js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("clipboard")).ok();
+    let write =
+        clipboard.as_ref().and_then(|c| js_sys::Reflect::get(c, &JsValue::from_str("writeText")).ok());
+    match (clipboard, write.and_then(|f| f.dyn_into::<js_sys::Function>().ok())) {
+        (Some(c), Some(f)) => {
+            // The promise may still reject (no permission); the dialog shows the text to copy by hand.
+            if let Ok(p) = f.call1(&c, &JsValue::from_str(text)) {
+                if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                    });
+                }
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Offer `text` as a file download.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = doc.create_element("a").map(JsCast::unchecked_into::<web_sys::HtmlAnchorElement>) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Post a message to the host page when the page is framed.
+pub fn tell_host(message: &serde_json::Value) {
+    let Some(w) = window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    if parent == w {
+        return;
+    }
+    let Ok(text) = serde_json::to_string(message) else { return };
+    let Ok(value) = js_sys::JSON::parse(&text) else { return };
+    let _ = parent.post_message(&value, "*");
+}
+
+/// The document's full height, for the host page to size the frame.
+pub fn content_height() -> i32 {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+        .unwrap_or(0)
+}
+
+/// Apply a theme: `light` or `dark` force it, `auto` follows the system.
+pub fn set_theme(theme: &str) {
+    if let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = match theme {
+            "light" | "dark" => root.set_attribute("data-theme", theme),
+            _ => root.remove_attribute("data-theme"),
+        };
+    }
+}

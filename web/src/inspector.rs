@@ -1,0 +1,345 @@
+//! The inspector: a typed form for the selected component, built from the engine's
+//! [`edit::SCHEMA`]. Each change is sent as an action; the engine accepts it or says why
+//! not, so nothing here validates.
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use yew::prelude::*;
+
+use vpclab_core::edit::{self, Field, Step, Ty};
+use vpclab_core::{Diagnostic, Topology};
+
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub topology: Rc<Topology>,
+    pub id: String,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// The challenge locks it, or the page is read-only.
+    pub locked: bool,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(p: &Props) -> Html {
+    let Some((c, _, entity)) = edit::find(&p.topology, &p.id) else {
+        return html! {};
+    };
+    let ids = Rc::new(edit::entities(&p.topology));
+    let ctx = Ctx { id: p.id.clone(), dispatch: p.dispatch.clone(), ids, locked: p.locked };
+    let problems: Vec<&Diagnostic> = p.diagnostics.iter().filter(|d| d.entity == p.id).collect();
+    let delete = {
+        let d = p.dispatch.clone();
+        let id = p.id.clone();
+        Callback::from(move |_| d.emit(Action::Delete(id.clone())))
+    };
+    let close = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::Select(None)))
+    };
+    html! {
+        <section class="inspector" aria-labelledby="inspector-title">
+            <div class="inspector-head">
+                <h2 id="inspector-title">{ format!("{} {}", capitalise(c.noun), p.id) }</h2>
+                <button type="button" class="close" aria-label="Close the inspector" title="Close (Escape)" onclick={close}>{"×"}</button>
+            </div>
+            if p.locked {
+                <p class="locked">{"🔒 Locked: you can look but not change it."}</p>
+            }
+            if !problems.is_empty() {
+                <ul class="entity-problems" aria-label={format!("Problems with {}", p.id)}>
+                { for problems.iter().map(|d| html! {
+                    <li class={format!("{:?}", d.severity).to_lowercase()}>{ format!("{}: {}", d.field, d.message) }</li>
+                }) }
+                </ul>
+            }
+            <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                { for c.fields.iter().map(|f| field(&ctx, f, &entity, c.key)) }
+            </form>
+            if !p.locked {
+                <button type="button" class="danger" onclick={delete}>{ format!("Delete {}", p.id) }</button>
+            }
+        </section>
+    }
+}
+
+struct Ctx {
+    id: String,
+    dispatch: Callback<Action>,
+    ids: Rc<Vec<(&'static edit::Collection, String, String)>>,
+    locked: bool,
+}
+
+impl Ctx {
+    fn set_text(&self, path: Vec<Step>, ty: Ty) -> Callback<Event> {
+        let (d, id) = (self.dispatch.clone(), self.id.clone());
+        Callback::from(move |e: Event| {
+            let text = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            d.emit(Action::SetField { id: id.clone(), path: path.clone(), ty, text });
+        })
+    }
+
+    fn set_select(&self, path: Vec<Step>, ty: Ty) -> Callback<Event> {
+        let (d, id) = (self.dispatch.clone(), self.id.clone());
+        Callback::from(move |e: Event| {
+            let text = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            d.emit(Action::SetField { id: id.clone(), path: path.clone(), ty, text });
+        })
+    }
+
+    fn set_value(&self, path: Vec<Step>, value: Option<Value>) -> Callback<MouseEvent> {
+        let (d, id) = (self.dispatch.clone(), self.id.clone());
+        Callback::from(move |_| {
+            d.emit(Action::SetValue { id: id.clone(), path: path.clone(), value: value.clone() })
+        })
+    }
+
+    /// Ids of the collections a reference may point at.
+    fn choices(&self, collections: &[&str]) -> Vec<(String, String)> {
+        self.ids
+            .iter()
+            .filter(|(c, _, _)| collections.contains(&c.key))
+            .map(|(_, id, label)| (id.clone(), label.clone()))
+            .collect()
+    }
+
+    fn dom_id(&self, path: &[Step]) -> String {
+        let p: Vec<String> = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => k.clone(),
+                Step::Row(i) => i.to_string(),
+            })
+            .collect();
+        format!("f-{}", p.join("-"))
+    }
+}
+
+/// One field of the entity as a labelled control.
+fn field(ctx: &Ctx, f: &Field, entity: &Value, collection: &str) -> Html {
+    let path = vec![Step::Key(f.key.to_string())];
+    let value = entity.get(f.key);
+    match f.ty {
+        Ty::Table(cols) => table(ctx, f, cols, value),
+        Ty::Group(sub) => group(ctx, f, sub, value, collection),
+        Ty::RefList(collections) => {
+            let chosen: Vec<&str> =
+                value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let choices = ctx.choices(collections);
+            html! {
+                <fieldset class="reflist">
+                    <legend>{ f.label }</legend>
+                    if choices.is_empty() { <p class="muted">{"none to choose from yet"}</p> }
+                    { for choices.iter().map(|(id, label)| {
+                        let on = chosen.contains(&id.as_str());
+                        let next: Vec<Value> = if on {
+                            chosen.iter().filter(|c| **c != id).map(|c| Value::from(*c)).collect()
+                        } else {
+                            chosen.iter().map(|c| Value::from(*c)).chain(std::iter::once(Value::from(id.as_str()))).collect()
+                        };
+                        html! {
+                            <label class="check">
+                                <input type="checkbox" checked={on} disabled={ctx.locked}
+                                    onclick={ctx.set_value(path.clone(), Some(Value::Array(next)))} />
+                                { label }
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            }
+        }
+        _ => {
+            let dom = ctx.dom_id(&path);
+            html! {
+                <div class="field">
+                    <label for={dom.clone()}>{ f.label }</label>
+                    { control(ctx, f.ty, f.required, path, value, dom, f.label) }
+                </div>
+            }
+        }
+    }
+}
+
+/// The input for one scalar field.
+fn control(
+    ctx: &Ctx,
+    ty: Ty,
+    required: bool,
+    path: Vec<Step>,
+    value: Option<&Value>,
+    dom: String,
+    label: &str,
+) -> Html {
+    let text = match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    };
+    let disabled = ctx.locked || (path.len() == 1 && path[0] == Step::Key("id".into()));
+    match ty {
+        Ty::Bool => {
+            let on = value.and_then(Value::as_bool).unwrap_or(default_bool(&path));
+            html! { <input id={dom} type="checkbox" checked={on} {disabled} aria-label={label.to_string()}
+            onclick={ctx.set_value(path, Some(Value::Bool(!on)))} /> }
+        }
+        Ty::Choice(options) => html! {
+            <select id={dom} {disabled} onchange={ctx.set_select(path, ty)}>
+                if !required { <option value="" selected={text.is_empty()}>{"(default)"}</option> }
+                { for options.iter().map(|o| html! { <option value={*o} selected={text == *o}>{ *o }</option> }) }
+            </select>
+        },
+        Ty::Ref(collections) => {
+            let choices = ctx.choices(collections);
+            let known = choices.iter().any(|(id, _)| *id == text);
+            html! {
+                <select id={dom} {disabled} onchange={ctx.set_select(path, ty)}>
+                    <option value="" selected={text.is_empty()}>{ if required { "(choose)" } else { "(none)" } }</option>
+                    if !known && !text.is_empty() { <option value={text.clone()} selected=true>{ format!("{text} (missing)") }</option> }
+                    { for choices.iter().map(|(id, label)| html! { <option value={id.clone()} selected={*id == text}>{ label }</option> }) }
+                </select>
+            }
+        }
+        _ => {
+            let placeholder = match ty {
+                Ty::Cidr => "10.0.1.0/24",
+                Ty::Ip => "10.0.1.10",
+                Ty::Ports => "443 or 1024-65535 (empty: all)",
+                Ty::List => "comma-separated",
+                _ => "",
+            };
+            let kind = if ty == Ty::Number { "number" } else { "text" };
+            html! { <input id={dom} type={kind} value={text} {disabled} placeholder={placeholder}
+            spellcheck="false" autocomplete="off" onchange={ctx.set_text(path, ty)} /> }
+        }
+    }
+}
+
+/// Rows of sub-fields: routes, rules, entries, listeners, targets.
+fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) -> Html {
+    let rows: Vec<Value> = value.and_then(Value::as_array).cloned().unwrap_or_default();
+    let add = {
+        let (d, id, table) = (ctx.dispatch.clone(), ctx.id.clone(), f.key.to_string());
+        Callback::from(move |_| d.emit(Action::AddRow { id: id.clone(), table: table.clone() }))
+    };
+    let noun = singular(f.label);
+    html! {
+        <fieldset class="rows">
+            <legend>{ format!("{} ({})", f.label, rows.len()) }</legend>
+            if !rows.is_empty() {
+                <div class="table-scroll">
+                <table>
+                    <thead><tr>{ for cols.iter().map(|c| html! { <th scope="col">{ c.label }</th> }) }<th><span class="sr-only">{"Delete"}</span></th></tr></thead>
+                    <tbody>
+                    { for rows.iter().enumerate().map(|(i, row)| html! {
+                        <tr>
+                            { for cols.iter().map(|c| {
+                                let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
+                                let dom = ctx.dom_id(&path);
+                                let label = format!("{} {} {}", noun, i + 1, c.label.to_lowercase());
+                                html! { <td>
+                                    <label for={dom.clone()} class="sr-only">{ label.clone() }</label>
+                                    { control(ctx, c.ty, c.required, path, row.get(c.key), dom, &label) }
+                                </td> }
+                            }) }
+                            <td>
+                                if !ctx.locked {
+                                    <button type="button" class="icon" aria-label={format!("Delete {} {}", noun, i + 1)}
+                                        onclick={ctx.set_value(vec![Step::Key(f.key.to_string()), Step::Row(i)], None)}>{"🗑"}</button>
+                                }
+                            </td>
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+                </div>
+            }
+            if !ctx.locked {
+                <button type="button" onclick={add}>{ format!("Add {noun}") }</button>
+            }
+        </fieldset>
+    }
+}
+
+/// An optional group: an ENI's attachment, an Elastic IP's association.
+fn group(ctx: &Ctx, f: &Field, sub: &'static [Field], value: Option<&Value>, collection: &str) -> Html {
+    let Some(first) = sub.first() else { return html! {} };
+    let Ty::Ref(collections) = first.ty else { return html! {} };
+    let current =
+        value.and_then(|v| v.get(first.key)).and_then(Value::as_str).unwrap_or_default().to_string();
+    let dom = ctx.dom_id(&[Step::Key(f.key.to_string())]);
+    let choices = ctx.choices(collections);
+    let onchange = {
+        let (d, id, key, sub_key) =
+            (ctx.dispatch.clone(), ctx.id.clone(), f.key.to_string(), first.key.to_string());
+        let is_eni = collection == "network_interfaces";
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let path = vec![Step::Key(key.clone())];
+            if v.is_empty() {
+                d.emit(Action::SetValue { id: id.clone(), path, value: None });
+            } else if is_eni {
+                // Moving an interface is AWS's detach-and-attach, with its AZ rule.
+                d.emit(Action::MoveInterface { eni: id.clone(), instance: v });
+            } else {
+                d.emit(Action::SetValue {
+                    id: id.clone(),
+                    path,
+                    value: Some(serde_json::json!({ sub_key.clone(): v })),
+                });
+            }
+        })
+    };
+    html! {
+        <fieldset class="group">
+            <legend>{ f.label }</legend>
+            <div class="field">
+                <label for={dom.clone()}>{ first.label }</label>
+                <select id={dom} disabled={ctx.locked} {onchange}>
+                    <option value="" selected={current.is_empty()}>{"(not attached)"}</option>
+                    { for choices.iter().map(|(id, label)| html! { <option value={id.clone()} selected={*id == current}>{ label }</option> }) }
+                </select>
+            </div>
+            if value.is_some() {
+                { for sub.iter().skip(1).map(|s| {
+                    let path = vec![Step::Key(f.key.to_string()), Step::Key(s.key.to_string())];
+                    let dom = ctx.dom_id(&path);
+                    html! {
+                        <div class="field">
+                            <label for={dom.clone()}>{ s.label }</label>
+                            { control(ctx, s.ty, s.required, path, value.and_then(|v| v.get(s.key)), dom, s.label) }
+                        </div>
+                    }
+                }) }
+            }
+        </fieldset>
+    }
+}
+
+/// Fields whose absence means "on" in the format.
+fn default_bool(path: &[Step]) -> bool {
+    matches!(
+        path.last(),
+        Some(Step::Key(k)) if matches!(k.as_str(), "source_dest_check" | "healthy" | "default_route_table_association" | "default_route_table_propagation")
+    )
+}
+
+fn singular(label: &str) -> String {
+    let first = label.split_whitespace().last().unwrap_or(label).to_lowercase();
+    match first.strip_suffix("ies") {
+        Some(stem) => format!("{stem}y"),
+        None => first.strip_suffix('s').unwrap_or(&first).to_string(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
