@@ -5,22 +5,18 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, open as openPage } from './harness.mjs';
 import { serve } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', 'dist');
 const out = join(here, 'out');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 let browser;
 let site;
 
 before(async () => {
   await mkdir(out, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launch();
   site = await serve(dist, '/');
 });
 
@@ -30,17 +26,7 @@ after(async () => {
 });
 
 /** A fresh page that fails the test on any console error or uncaught exception. */
-async function open(url, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...opts });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.goto(url);
-  await page.locator('svg.topology').waitFor();
-  return { page, errors, context };
-}
+const open = (url, opts = {}) => openPage(browser, url, opts);
 
 const verdict = (page) => page.getByRole('status');
 

@@ -71,6 +71,7 @@ pub fn app() -> Html {
         }
     });
     use_host_messages(embed.clone(), dispatch.clone());
+    use_hash_changes(dispatch.clone());
     use_shortcuts(state.clone(), dispatch.clone());
 
     let (on_path, blocked) = state.highlights();
@@ -172,6 +173,28 @@ fn use_host_messages(embed: Rc<Embed>, dispatch: Callback<Action>) {
         move || {
             if let Some(w) = window {
                 let _ = w.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+/// A link pasted into the address bar of the open page changes only the fragment: open it.
+/// The page's own `replaceState` fires no `hashchange`, so only outside changes arrive here.
+#[hook]
+fn use_hash_changes(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let listener =
+            wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+                dispatch.emit(Action::OpenLink(browser::fragment()));
+            });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ =
+                    w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
             }
         }
     });
@@ -336,6 +359,7 @@ fn toolbar(p: &Props) -> Html {
                     <option value={id} selected={current_challenge == id}>{ title }</option>
                 }) }
             </select>
+            <button type="button" onclick={emit(Action::New)} title="Start an empty network">{"New"}</button>
             <button type="button" onclick={emit(Action::Undo)} disabled={s.past.is_empty()} title="Undo (Ctrl+Z)">{"↶ Undo"}</button>
             <button type="button" onclick={emit(Action::Redo)} disabled={s.future.is_empty()} title="Redo (Ctrl+Shift+Z)">{"↷ Redo"}</button>
             <button type="button" aria-expanded={(*dialog == Some("share")).to_string()} onclick={toggle("share")}>{"Copy link"}</button>
@@ -422,7 +446,7 @@ fn notices(p: &Props) -> Html {
         Callback::from(move |_| d.emit(Action::DismissNotices))
     };
     html! {
-        <div class="notices" role="status" aria-live="polite">
+        <div class="notices" aria-live="polite">
             if !s.notices.is_empty() {
                 <ul>
                 { for s.notices.iter().map(|n| html! { <li class={if n.error { "error" } else { "info" }}>{ &n.text }</li> }) }
@@ -452,7 +476,7 @@ fn challenge_panel(p: &Props) -> Html {
             <div class="progress" role="progressbar" aria-label="Goals met" aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
                 <div class="bar" style={format!("width: {pct}%")}></div>
             </div>
-            <p class="score">{ if g.complete() { "🎉 All goals met — 100 %.".to_string() } else { format!("{pct} % of goals met") } }</p>
+            <p class="score">{ if g.complete() { "★ All goals met — 100 %.".to_string() } else { format!("{pct} % of goals met") } }</p>
             <ul class="goals" aria-label="Goals">
             { for g.goals.iter().map(|r| html! {
                 <li class={if r.passed { "pass" } else { "fail" }}>
@@ -513,7 +537,7 @@ fn components(p: &Props) -> Html {
                             onclick={Callback::from(move |_| d.emit(Action::Select(Some(sel.clone()))))}>
                             <span class="kind">{ c.noun }</span>{" "}{ label }
                         </button>
-                        if problems > 0 { <span class="badge">{ format!("{problems} problem(s)") }</span> }
+                        if problems > 0 { <span class="problem-count">{ format!("{problems} problem(s)") }</span> }
                     </li>
                 }
             }) }

@@ -191,7 +191,7 @@ fn control(
             onclick={ctx.set_value(path, Some(Value::Bool(!on)))} /> }
         }
         Ty::Choice(options) => html! {
-            <select id={dom} {disabled} onchange={ctx.set_select(path, ty)}>
+            <select id={dom} {disabled} aria-label={label.to_string()} onchange={ctx.set_select(path, ty)}>
                 if !required { <option value="" selected={text.is_empty()}>{"(default)"}</option> }
                 { for options.iter().map(|o| html! { <option value={*o} selected={text == *o}>{ *o }</option> }) }
             </select>
@@ -200,7 +200,7 @@ fn control(
             let choices = ctx.choices(collections);
             let known = choices.iter().any(|(id, _)| *id == text);
             html! {
-                <select id={dom} {disabled} onchange={ctx.set_select(path, ty)}>
+                <select id={dom} {disabled} aria-label={label.to_string()} onchange={ctx.set_select(path, ty)}>
                     <option value="" selected={text.is_empty()}>{ if required { "(choose)" } else { "(none)" } }</option>
                     if !known && !text.is_empty() { <option value={text.clone()} selected=true>{ format!("{text} (missing)") }</option> }
                     { for choices.iter().map(|(id, label)| html! { <option value={id.clone()} selected={*id == text}>{ label }</option> }) }
@@ -216,7 +216,7 @@ fn control(
                 _ => "",
             };
             let kind = if ty == Ty::Number { "number" } else { "text" };
-            html! { <input id={dom} type={kind} value={text} {disabled} placeholder={placeholder}
+            html! { <input id={dom} type={kind} value={text} {disabled} placeholder={placeholder} aria-label={label.to_string()}
             spellcheck="false" autocomplete="off" onchange={ctx.set_text(path, ty)} /> }
         }
     }
@@ -233,36 +233,29 @@ fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) ->
     html! {
         <fieldset class="rows">
             <legend>{ format!("{} ({})", f.label, rows.len()) }</legend>
-            if !rows.is_empty() {
-                <div class="table-scroll">
-                <table>
-                    <thead><tr>{ for cols.iter().map(|c| html! { <th scope="col">{ c.label }</th> }) }<th><span class="sr-only">{"Delete"}</span></th></tr></thead>
-                    <tbody>
-                    { for rows.iter().enumerate().map(|(i, row)| html! {
-                        <tr>
-                            { for cols.iter().map(|c| {
-                                let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
-                                let dom = ctx.dom_id(&path);
-                                let label = format!("{} {} {}", noun, i + 1, c.label.to_lowercase());
-                                html! { <td>
-                                    <label for={dom.clone()} class="sr-only">{ label.clone() }</label>
-                                    { control(ctx, c.ty, c.required, path, row.get(c.key), dom, &label) }
-                                </td> }
-                            }) }
-                            <td>
-                                if !ctx.locked {
-                                    <button type="button" class="icon" aria-label={format!("Delete {} {}", noun, i + 1)}
-                                        onclick={ctx.set_value(vec![Step::Key(f.key.to_string()), Step::Row(i)], None)}>{"🗑"}</button>
-                                }
-                            </td>
-                        </tr>
+            { for rows.iter().enumerate().map(|(i, row)| html! {
+                <div class="row-card" role="group" aria-label={format!("{noun} {}", i + 1)}>
+                    <div class="row-head">
+                        <span>{ format!("{noun} {}", i + 1) }</span>
+                        if !ctx.locked {
+                            <button type="button" class="icon" aria-label={format!("Delete {} {}", noun.to_lowercase(), i + 1)} title="Delete"
+                                onclick={ctx.set_value(vec![Step::Key(f.key.to_string()), Step::Row(i)], None)}>{"✕"}</button>
+                        }
+                    </div>
+                    { for cols.iter().map(|c| {
+                        let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
+                        let dom = ctx.dom_id(&path);
+                        let label = format!("{noun} {} {}", i + 1, c.label.to_lowercase());
+                        let wide = matches!(c.key, "peer" | "description" | "destination" | "target" | "cidr");
+                        html! { <div class={classes!("cell", wide.then_some("wide"))}>
+                            <label for={dom.clone()}>{ c.label }</label>
+                            { control(ctx, c.ty, c.required, path, row.get(c.key), dom, &label) }
+                        </div> }
                     }) }
-                    </tbody>
-                </table>
                 </div>
-            }
+            }) }
             if !ctx.locked {
-                <button type="button" onclick={add}>{ format!("Add {noun}") }</button>
+                <button type="button" onclick={add}>{ format!("Add {}", noun.to_lowercase()) }</button>
             }
         </fieldset>
     }
@@ -331,11 +324,11 @@ fn default_bool(path: &[Step]) -> bool {
     )
 }
 
+/// "Inbound rules" → "Inbound rule", "Inbound entries" → "Inbound entry".
 fn singular(label: &str) -> String {
-    let first = label.split_whitespace().last().unwrap_or(label).to_lowercase();
-    match first.strip_suffix("ies") {
+    match label.strip_suffix("ies") {
         Some(stem) => format!("{stem}y"),
-        None => first.strip_suffix('s').unwrap_or(&first).to_string(),
+        None => label.strip_suffix('s').unwrap_or(label).to_string(),
     }
 }
 

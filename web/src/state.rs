@@ -101,6 +101,10 @@ pub enum Action {
     LoadExample(String),
     /// Open a built-in challenge by id at its starting topology (undoable).
     LoadChallenge(String),
+    /// A link pasted into the address of an open page (the fragment changed).
+    OpenLink(String),
+    /// Start an empty network (undoable).
+    New,
     /// Open a whole state: an imported file, a host page's message, restored work.
     Open(Box<Link>, String),
     /// Show or hide the reachability matrix.
@@ -294,6 +298,39 @@ impl State {
                 };
                 let mut next = State::from_link(link);
                 next.notices = vec![Notice::info("Challenge opened: meet every goal below. Your progress is saved in this browser and in the link.")];
+                return self.replace_with(next);
+            }
+            Action::OpenLink(fragment) => {
+                return match share::decode(&fragment) {
+                    Ok(link)
+                        if link.topology == *self.topology
+                            && link.challenge.as_ref() == self.challenge.as_deref() =>
+                    {
+                        s
+                    }
+                    Ok(link) => {
+                        let mut next = self.replace_with(State::from_link(link));
+                        next.previous_work = Some(Rc::new(share::encode(&self.to_link())));
+                        next.notices = vec![Notice::info(
+                            "You opened a shared link. Your own work is kept: “Restore my work” (or Undo) brings it back.",
+                        )];
+                        next
+                    }
+                    Err(e) => State {
+                        notices: vec![Notice::error(format!(
+                            "This link could not be opened: {e}. Nothing was changed."
+                        ))],
+                        ..s
+                    },
+                };
+            }
+            Action::New => {
+                let mut t = Topology::new();
+                t.title = "My network".into();
+                let link = Link { topology: t, query: None, view: View::default(), challenge: None };
+                let mut next = State::from_link(link);
+                next.notices =
+                    vec![Notice::info("A new, empty network. Add a VPC first (New component → VPC → Add).")];
                 return self.replace_with(next);
             }
             Action::Open(link, what) => {

@@ -1,0 +1,256 @@
+// The editor, share links, embeds and challenges, driven as a person would: by accessible
+// names, in Debian's headless Chromium. Screenshots go to tests/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { launch, open as openPage } from './harness.mjs';
+import { serve } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', '..', 'dist');
+const out = join(here, 'out');
+
+let browser;
+let site;
+
+before(async () => {
+  await mkdir(out, { recursive: true });
+  browser = await launch();
+  site = await serve(dist, '/');
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const open = (url, opts = {}) => openPage(browser, url, opts);
+const verdict = (page) => page.locator('.verdict');
+const inspector = (page) => page.getByRole('region', { name: /^(VPC|Subnet|Route table|Internet gateway|Security group|Instance|Network interface) / });
+
+/** Type into a labelled field and leave it, as a person does (the change commits on blur). */
+async function type(page, label, value) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(value);
+  await field.press('Tab');
+}
+
+/** Select a component from the list of components (the canvas's non-visual equivalent). */
+async function pick(page, name) {
+  await page.getByRole('region', { name: /^Components/ }).getByRole('button', { name }).click();
+}
+
+/** The drawing, canonically: each box's key, classes and geometry, and the paths. */
+async function drawing(page) {
+  return page.locator('svg.topology').evaluate((svg) => ({
+    boxes: [...svg.querySelectorAll('g[data-key]')].map((g) => [g.dataset.key, [...g.classList].sort().join(' '), g.querySelector('rect')?.getAttribute('x'), g.querySelector('rect')?.getAttribute('y')]),
+    paths: [...svg.querySelectorAll('polyline.path')].map((p) => p.getAttribute('points')),
+  }));
+}
+
+async function add(page, kind) {
+  await page.getByLabel('New component').selectOption({ label: kind });
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+}
+
+test('build a public web server from an empty canvas, query it, flip it with one rule, undo, reload', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'My network' }).waitFor());
+
+  await add(page, 'VPC');
+  assert.equal(await page.getByLabel('IPv4 CIDR blocks (up to 5)').inputValue(), '10.0.0.0/16');
+  await type(page, 'Name', 'prod');
+  await add(page, 'subnet');
+  assert.equal(await page.getByLabel('IPv4 CIDR block', { exact: true }).inputValue(), '10.0.0.0/24');
+  // A CIDR typed with host bits is refused, with the fix, and nothing changes.
+  await type(page, 'IPv4 CIDR block', '10.0.0.7/24');
+  await assert.doesNotReject(page.getByText('did you mean 10.0.0.0/24?').waitFor());
+  await type(page, 'Name', 'web-a');
+  await add(page, 'internet gateway');
+  await add(page, 'route table');
+  await page.getByRole('checkbox', { name: /web-a/ }).click();
+  await page.getByRole('button', { name: 'Add route' }).click();
+  await page.getByLabel('Route 1 target').selectOption('igw-1');
+  await add(page, 'security group');
+  await page.getByRole('button', { name: 'Add inbound rule' }).click();
+  assert.equal(await page.getByLabel('Inbound rule 1 ports').inputValue(), '443');
+  // The instance goes in the selected subnet, with the VPC's security group.
+  await pick(page, /subnet web-a/);
+  await add(page, 'instance');
+  await pick(page, /network interface eni-1/);
+  await type(page, 'Public IPv4', '203.0.113.10');
+  await page.screenshot({ path: join(out, 'built-by-hand.png'), fullPage: true });
+
+  await page.getByLabel('Source', { exact: true }).selectOption('internet');
+  await page.getByLabel('Destination', { exact: true }).selectOption('i-1');
+  await page.getByLabel('Destination port').fill('443');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).first().waitFor());
+
+  // One rule edited: the verdict flips and names the security group.
+  await pick(page, /security group sg-1/);
+  await type(page, 'Inbound rule 1 ports', '8443');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Not reachable' }).waitFor());
+  assert.match(await page.getByRole('region', { name: 'Answer' }).innerText(), /sg-1/);
+  // Undo brings it back.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+z');
+  await assert.doesNotReject(verdict(page).filter({ hasText: /^\s*✓?\s*Reachable/ }).first().waitFor());
+
+  // Reload: the work is restored from the address and from autosave.
+  await page.reload();
+  await page.locator('svg.topology').waitFor();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'My network' }).waitFor());
+  assert.equal(await page.locator('svg.topology g[data-key="i-1"]').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('moving an interface to an instance in another AZ is refused; undo walks back every step', async () => {
+  const { page, errors, context } = await open(site.url);
+  const original = await drawing(page);
+  await page.locator('svg.topology g[data-key="eni-web1"]').click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Network interface eni-web1' }).waitFor());
+  await page.getByLabel('Instance', { exact: true }).selectOption('i-web2');
+  await assert.doesNotReject(page.getByText(/can only be attached to an instance in its own Availability Zone/).waitFor());
+  await page.screenshot({ path: join(out, 'eni-refused.png'), fullPage: true });
+  // A move within the AZ works: app is in us-east-1a too.
+  await page.getByLabel('Instance', { exact: true }).selectOption('i-app');
+  await page.getByRole('button', { name: 'Delete eni-web1' }).click();
+  await assert.doesNotReject(page.getByText('Deleted eni-web1').waitFor());
+  await page.getByRole('button', { name: /Undo/ }).click();
+  await page.getByRole('button', { name: /Undo/ }).click();
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await drawing(page), original);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a copied link opens the same network in a fresh browser; broken and frozen links', async () => {
+  const { page, errors, context } = await open(site.url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.getByLabel('Example').selectOption('bastion');
+  await page.locator('svg.topology g[data-key="sg-bastion"], svg.topology g').first().waitFor();
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const url = await page.getByLabel('Link to this network').inputValue();
+  assert.match(url, /#v1\./);
+  assert.ok(url.length < 1200, `bastion link is ${url.length} characters`);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, url);
+  const before = await drawing(page);
+
+  const fresh = await open(url);
+  assert.deepEqual(await drawing(fresh.page), before);
+  assert.match(await fresh.page.getByRole('heading', { level: 2 }).first().innerText(), /Bastion/i);
+  await fresh.context.close();
+
+  // Truncated: the page opens anyway and says why.
+  const cut = await open(url.slice(0, url.length - 300));
+  await assert.doesNotReject(cut.page.getByText(/This link could not be opened: this link is truncated or damaged/).waitFor());
+  await cut.page.screenshot({ path: join(out, 'broken-link.png') });
+  assert.deepEqual(cut.errors, []);
+  await cut.context.close();
+
+  // A link made by an earlier build still opens (tests/links/).
+  const frozen = (await readFile(join(here, '..', 'links', 'three-tier.v1.txt'), 'utf8')).trim();
+  const old = await open(`${site.url}#${frozen}`);
+  await assert.doesNotReject(old.page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
+  await old.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a shared link never overwrites autosaved work without asking', async () => {
+  const { page, context } = await open(site.url);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await add(page, 'VPC');
+  const other = `${site.url}#${(await readFile(join(here, '..', 'links', 'hub-and-spoke-tgw.v1.txt'), 'utf8')).trim()}`;
+  await page.goto(other);
+  await page.locator('svg.topology').waitFor();
+  await assert.doesNotReject(page.getByText(/You opened a shared link/).waitFor());
+  await page.getByRole('button', { name: 'Restore my work' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'My network' }).waitFor());
+  await context.close();
+});
+
+test('embedded in a course page on another origin: ready, height, load; other origins ignored', async () => {
+  const link = (await readFile(join(here, '..', 'links', 'three-tier.v1.txt'), 'utf8')).trim();
+  const hub = (await readFile(join(here, '..', 'links', 'hub-and-spoke-tgw.v1.txt'), 'utf8')).trim();
+  let hostOrigin = '';
+  const host = createServer((req, res) => {
+    const frame = (id, origins) =>
+      `<iframe id="${id}" title="vpclab ${id}" src="${site.url}?embed=1&origins=${encodeURIComponent(origins)}#${link}" style="width:900px;height:600px"></iframe>`;
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Course</title>
+      <script>window.got = []; addEventListener('message', (e) => got.push({ from: e.source === document.getElementById('good').contentWindow ? 'good' : 'bad', data: e.data }));</script>
+      ${frame('good', hostOrigin)}${frame('bad', 'https://elsewhere.example')}`);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  hostOrigin = `http://127.0.0.1:${host.address().port}`;
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1400 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(hostOrigin + '/');
+  const good = page.frameLocator('#good');
+  const bad = page.frameLocator('#bad');
+  await good.locator('svg.topology').waitFor();
+  await bad.locator('svg.topology').waitFor();
+  // Chrome-less, with a way out to the full page.
+  assert.equal(await good.getByRole('link', { name: /Open in vpclab/ }).count(), 1);
+  assert.equal(await good.getByRole('button', { name: 'Copy link' }).count(), 0);
+  const got = () => page.evaluate(() => window.got);
+  await page.waitForFunction(() => window.got.some((m) => m.from === 'good' && m.data.type === 'vpclab:ready'));
+  await page.waitForFunction(() => window.got.some((m) => m.from === 'good' && m.data.type === 'vpclab:height' && m.data.height > 300));
+  // Load from the host: obeyed by the frame that trusts this origin, ignored by the other;
+  // malformed messages are ignored by both.
+  await page.evaluate(({ hub }) => {
+    for (const id of ['good', 'bad']) {
+      const w = document.getElementById(id).contentWindow;
+      w.postMessage('not json {', '*');
+      w.postMessage({ type: 'vpclab:load', topology: { format: 'nonsense' } }, '*');
+      w.postMessage({ type: 'vpclab:load', link: `#${hub}` }, '*');
+    }
+  }, { hub });
+  await assert.doesNotReject(good.locator('header').getByText(/Transit gateway hub and spoke/).waitFor());
+  await assert.doesNotReject(good.getByText(/Opened the host page's link/).waitFor());
+  await page.waitForFunction(() => window.got.some((m) => m.from === 'good' && m.data.type === 'vpclab:state' && m.data.link.startsWith('#v1.')));
+  assert.match(await bad.locator('header').innerText(), /Three-tier/);
+  await page.screenshot({ path: join(out, 'embedded.png') });
+  assert.ok((await got()).length > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+  await new Promise((r) => host.close(r));
+});
+
+test('a built-in challenge solved step by step reaches 100 %, and progress survives reload', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Challenge').selectOption('ssh-lockdown');
+  const panel = page.getByRole('region', { name: /^Challenge:/ });
+  await panel.waitFor();
+  const progress = page.getByRole('progressbar', { name: 'Goals met' });
+  const before = Number(await progress.getAttribute('aria-valuenow'));
+  assert.ok(before < 100, `starts at ${before} %`);
+  await page.getByRole('button', { name: /Show a hint/ }).click();
+  assert.match(await panel.innerText(), /Hint 1:/);
+  // The fix: the ssh rule's source becomes the office network.
+  await pick(page, /security group .*sg-web/);
+  const rows = await page.getByLabel(/^Inbound rule \d+ ports$/).all();
+  let fixed = false;
+  for (let i = 0; i < rows.length; i += 1) {
+    if ((await rows[i].inputValue()) === '22') {
+      await type(page, `Inbound rule ${i + 1} source / destination (cidr, sg-…, pl-…)`, '198.51.100.0/24');
+      fixed = true;
+    }
+  }
+  assert.ok(fixed, 'found the ssh rule');
+  await assert.doesNotReject(panel.getByText('All goals met').waitFor());
+  assert.equal(await progress.getAttribute('aria-valuenow'), '100');
+  await page.screenshot({ path: join(out, 'challenge-done.png'), fullPage: true });
+  await page.reload();
+  await page.getByRole('region', { name: /^Challenge:/ }).waitFor();
+  assert.equal(await page.getByRole('progressbar', { name: 'Goals met' }).getAttribute('aria-valuenow'), '100');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
