@@ -254,3 +254,32 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an author turns a network into a challenge and shares it; the learner sees it graded', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByRole('button', { name: 'Make a challenge from this network' }).click();
+  await type(page, 'Title', 'Keep the database private');
+  await page.getByLabel('Source', { exact: true }).selectOption('internet');
+  await page.getByLabel('Destination', { exact: true }).selectOption('i-db');
+  await page.getByLabel('Destination port').fill('5432');
+  await page.getByRole('button', { name: /must not$/ }).click();
+  await page.locator('svg.topology g[data-key="i-db"]').click({ position: { x: 12, y: 10 } });
+  await page.getByRole('button', { name: 'Lock i-db' }).click();
+  const panel = page.getByRole('region', { name: /^Challenge: Keep the database private/ });
+  await assert.doesNotReject(panel.getByText('internet must not reach i-db on tcp/5432').first().waitFor());
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const url = await page.getByLabel('Link to this network').inputValue();
+
+  const learner = await open(url);
+  const lp = learner.page.getByRole('region', { name: /^Challenge: Keep the database private/ });
+  await lp.waitFor();
+  assert.equal(await learner.page.getByRole('progressbar', { name: 'Goals met' }).getAttribute('aria-valuenow'), '100');
+  assert.match(await lp.innerText(), /Locked: i-db/);
+  await learner.page.locator('svg.topology g[data-key="i-db"]').click({ position: { x: 12, y: 10 } });
+  assert.equal(await learner.page.getByRole('button', { name: 'Delete i-db' }).count(), 0, 'locked: no delete');
+  await learner.page.screenshot({ path: join(out, 'authored-challenge.png'), fullPage: true });
+  assert.deepEqual(learner.errors, []);
+  await learner.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -14,7 +14,7 @@ use crate::diagram::DiagramView;
 use crate::embed::{self, Embed};
 use crate::inspector::Inspector;
 use crate::query_panel::QueryPanel;
-use crate::state::{self, Action, State};
+use crate::state::{self, Action, Authoring, State};
 use crate::trace_view::TraceView;
 
 #[function_component(App)]
@@ -460,10 +460,22 @@ fn notices(p: &Props) -> Html {
     }
 }
 
-/// The challenge: instructions, goals with live pass/fail, completion, hints.
+/// The challenge: instructions, goals with live pass/fail, completion, hints; and the
+/// author's form.
 #[function_component(ChallengePanel)]
 fn challenge_panel(p: &Props) -> Html {
-    let (Some(ch), Some(g)) = (&p.state.challenge, &p.state.grade) else { return html! {} };
+    let author = |a: Authoring| {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Author(a.clone())))
+    };
+    let (Some(ch), Some(g)) = (&p.state.challenge, &p.state.grade) else {
+        if p.state.readonly {
+            return html! {};
+        }
+        return html! {
+            <p class="make-challenge"><button type="button" onclick={author(Authoring::Start)}>{"Make a challenge from this network"}</button></p>
+        };
+    };
     let hint = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::ShowHint))
@@ -494,7 +506,96 @@ fn challenge_panel(p: &Props) -> Html {
             if p.state.hints < ch.hints.len() && !g.complete() {
                 <button type="button" onclick={hint}>{ format!("Show a hint ({} left)", ch.hints.len() - p.state.hints) }</button>
             }
+            if !p.state.readonly {
+                <button type="button" class="linkish author-toggle" aria-expanded={p.state.authoring.to_string()}
+                    onclick={author(Authoring::Toggle)}>{ if p.state.authoring { "Done editing the challenge" } else { "Edit the challenge" } }</button>
+            }
+            if p.state.authoring { <AuthorForm state={p.state.clone()} dispatch={p.dispatch.clone()} /> }
         </section>
+    }
+}
+
+/// The author's tools: text, goals from what is on screen, locks, the starting point.
+#[function_component(AuthorForm)]
+fn author_form(p: &Props) -> Html {
+    let Some(ch) = &p.state.challenge else { return html! {} };
+    let d = p.dispatch.clone();
+    let emit = move |a: Authoring| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Author(a.clone())))
+    };
+    let text = |make: fn(String) -> Authoring| {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            d.emit(Action::Author(make(v)));
+        })
+    };
+    let rule = use_state(|| "ssh-open-to-world".to_string());
+    let hosts = use_state(|| 29u32);
+    let on_rule = {
+        let rule = rule.clone();
+        Callback::from(move |e: Event| {
+            rule.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+        })
+    };
+    let on_hosts = {
+        let hosts = hosts.clone();
+        Callback::from(move |e: Event| {
+            hosts.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>().value().trim().parse().unwrap_or(29),
+            )
+        })
+    };
+    let q = &p.state.query;
+    let flow = format!(
+        "{} → {} {}{}",
+        q.from,
+        q.to,
+        q.protocol,
+        q.port.filter(|_| q.protocol.has_ports()).map(|v| format!("/{v}")).unwrap_or_default()
+    );
+    let selected = p.state.selected.clone().unwrap_or_default();
+    let locked = ch.locked.contains(&selected);
+    html! {
+        <div class="author" role="group" aria-label="Edit the challenge">
+            <label for="ch-title">{"Title"}</label>
+            <input id="ch-title" type="text" value={ch.title.clone()} onchange={text(Authoring::Title)} />
+            <label for="ch-instructions">{"Instructions"}</label>
+            <textarea id="ch-instructions" rows="3" value={ch.instructions.clone()} onchange={text(Authoring::Instructions)} />
+            <label for="ch-hints">{"Hints (one per line, gentle first)"}</label>
+            <textarea id="ch-hints" rows="3" value={ch.hints.join("\n")} onchange={text(Authoring::Hints)} />
+            <h4>{"Goals"}</h4>
+            <ol>
+            { for ch.goals.iter().enumerate().map(|(i, g)| {
+                let t = if g.text.is_empty() { vpclab_core::challenge::describe(&g.check) } else { g.text.clone() };
+                html! { <li>{ t }{" "}<button type="button" class="icon" aria-label={format!("Remove goal {}", i + 1)} onclick={emit(Authoring::RemoveGoal(i))}>{"✕"}</button></li> }
+            }) }
+            </ol>
+            <div class="author-buttons">
+                <button type="button" onclick={emit(Authoring::GoalFromQuery(true))}>{ format!("Goal: {flow} must get through") }</button>
+                <button type="button" onclick={emit(Authoring::GoalFromQuery(false))}>{ format!("Goal: {flow} must not") }</button>
+                <button type="button" disabled={selected.is_empty()} onclick={emit(Authoring::GoalExposureOfSelected)}>
+                    { if selected.is_empty() { "Goal: internet exposure (select a component)".to_string() } else { format!("Goal: the internet reaches {selected} only as now") } }</button>
+                <span class="inline">
+                    <label for="ch-rule">{"No advice of kind"}</label>
+                    <select id="ch-rule" onchange={on_rule}>
+                        { for vpclab_core::lint::RULE_NAMES.iter().map(|r| html! { <option value={*r} selected={*rule == *r}>{ *r }</option> }) }
+                    </select>
+                    <button type="button" onclick={emit(Authoring::GoalNoFinding((*rule).clone()))}>{"Add goal"}</button>
+                </span>
+                <span class="inline">
+                    <label for="ch-hosts">{"Selected subnet has room for hosts"}</label>
+                    <input id="ch-hosts" type="number" min="1" value={hosts.to_string()} onchange={on_hosts} />
+                    <button type="button" onclick={emit(Authoring::GoalHosts(*hosts))}>{"Add room goal"}</button>
+                </span>
+                <button type="button" onclick={emit(Authoring::GoalValid)}>{"Goal: no configuration errors"}</button>
+                <button type="button" disabled={selected.is_empty()} onclick={emit(Authoring::ToggleLock)}>
+                    { if selected.is_empty() { "Lock (select a component)".to_string() } else if locked { format!("Unlock {selected}") } else { format!("Lock {selected}") } }</button>
+                <button type="button" onclick={emit(Authoring::SetStart)}>{"Use this network as the starting point"}</button>
+                <button type="button" class="danger" onclick={emit(Authoring::Stop)}>{"Remove the challenge"}</button>
+            </div>
+        </div>
     }
 }
 

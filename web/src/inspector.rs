@@ -46,7 +46,7 @@ pub fn inspector(p: &Props) -> Html {
                 <button type="button" class="close" aria-label="Close the inspector" title="Close (Escape)" onclick={close}>{"×"}</button>
             </div>
             if p.locked {
-                <p class="locked">{"🔒 Locked: you can look but not change it."}</p>
+                <p class="locked">{"Locked: you can look but not change it."}</p>
             }
             if !problems.is_empty() {
                 <ul class="entity-problems" aria-label={format!("Problems with {}", p.id)}>

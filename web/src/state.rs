@@ -56,6 +56,8 @@ pub struct State {
     pub grade: Option<Rc<Grade>>,
     /// Hints shown so far.
     pub hints: usize,
+    /// The challenge panel shows the author's form.
+    pub authoring: bool,
     /// Embedded read-only: every edit is refused.
     pub readonly: bool,
     /// Autosaved work set aside when a shared link opened, until restored.
@@ -68,6 +70,35 @@ impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         self.version == other.version
     }
+}
+
+/// What an author does to a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authoring {
+    /// Make the network on screen a challenge (its starting topology), and edit it.
+    Start,
+    /// Show or hide the author's form for the current challenge.
+    Toggle,
+    Title(String),
+    Instructions(String),
+    /// One hint per line.
+    Hints(String),
+    /// The current question must (`true`) or must not get through.
+    GoalFromQuery(bool),
+    /// What the internet reaches of the selected component stays as it is now.
+    GoalExposureOfSelected,
+    /// No lint finding of this rule anywhere.
+    GoalNoFinding(String),
+    /// The selected subnet has room for this many hosts.
+    GoalHosts(u32),
+    GoalValid,
+    RemoveGoal(usize),
+    /// Lock or unlock the selected component.
+    ToggleLock,
+    /// The network on screen becomes the starting topology.
+    SetStart,
+    /// Drop the challenge: back to a plain network.
+    Stop,
 }
 
 /// A message for the user, with its tone.
@@ -144,6 +175,8 @@ pub enum Action {
     /// Open the autosaved work that a shared link set aside.
     RestorePrevious,
     DismissNotices,
+    /// Turn the network into a challenge, or change the challenge (author mode).
+    Author(Authoring),
     /// Say why something the browser side tried (opening a file) did not work.
     Refuse(String),
 }
@@ -218,6 +251,7 @@ impl State {
             future: Rc::new(Vec::new()),
             notices: Vec::new(),
             hints: 0,
+            authoring: false,
             readonly: false,
             previous_work: None,
             version: 0,
@@ -380,6 +414,7 @@ impl State {
                 return s;
             }
             Action::DismissNotices => return s,
+            Action::Author(a) => return self.author(a),
             Action::Refuse(why) => return State { notices: vec![Notice::error(why)], ..s },
             Action::Undo => return self.travel(true),
             Action::Redo => return self.travel(false),
@@ -445,12 +480,124 @@ impl State {
         s
     }
 
+    /// Apply an author's change to the challenge and re-grade.
+    fn author(&self, a: Authoring) -> State {
+        use vpclab_core::challenge::{Check, Goal};
+        let mut s = State { notices: Vec::new(), ..self.clone() };
+        if self.readonly {
+            s.notices = vec![Notice::error("This view is read-only.")];
+            return s;
+        }
+        let mut ch = match (&self.challenge, &a) {
+            (_, Authoring::Start) => Challenge {
+                id: String::new(),
+                title: if self.topology.title.is_empty() {
+                    "My challenge".into()
+                } else {
+                    self.topology.title.clone()
+                },
+                instructions: "Describe what to achieve.".into(),
+                start: (*self.topology).clone(),
+                locked: Vec::new(),
+                goals: Vec::new(),
+                hints: Vec::new(),
+            },
+            (Some(c), _) => (**c).clone(),
+            (None, _) => return s,
+        };
+        let goal = |check: Check| Goal { text: String::new(), check };
+        match a {
+            Authoring::Start => {
+                s.authoring = true;
+                s.notices = vec![Notice::info(
+                    "This network is now the challenge's starting point. Add goals below; Copy link shares the challenge.",
+                )];
+            }
+            Authoring::Toggle => {
+                s.authoring = !self.authoring;
+                return s;
+            }
+            Authoring::Title(t) => ch.title = t,
+            Authoring::Instructions(t) => ch.instructions = t,
+            Authoring::Hints(t) => {
+                ch.hints = t.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+            }
+            Authoring::GoalFromQuery(reachable) => {
+                let q = &self.query;
+                ch.goals.push(goal(Check::Reach {
+                    from: q.from.clone(),
+                    to: q.to.clone(),
+                    protocol: q.protocol,
+                    port: q.port,
+                    reachable,
+                }));
+            }
+            Authoring::GoalExposureOfSelected => {
+                let Some(id) = &self.selected else {
+                    s.notices = vec![Notice::error("Select the component whose exposure the goal is about.")];
+                    return s;
+                };
+                match challenge::exposure_as_now(&self.model, id) {
+                    Ok(check) => ch.goals.push(goal(check)),
+                    Err(e) => {
+                        s.notices = vec![Notice::error(format!("{id}: {e}"))];
+                        return s;
+                    }
+                }
+            }
+            Authoring::GoalNoFinding(rule) => ch.goals.push(goal(Check::NoFinding { rule, entity: None })),
+            Authoring::GoalHosts(hosts) => {
+                let subnet =
+                    self.selected.clone().filter(|id| self.topology.subnets.iter().any(|x| x.id == *id));
+                let Some(subnet) = subnet else {
+                    s.notices = vec![Notice::error("Select the subnet the goal is about.")];
+                    return s;
+                };
+                ch.goals.push(goal(Check::Hosts { subnet, hosts }));
+            }
+            Authoring::GoalValid => ch.goals.push(goal(Check::Valid)),
+            Authoring::RemoveGoal(i) => {
+                if i < ch.goals.len() {
+                    ch.goals.remove(i);
+                }
+            }
+            Authoring::ToggleLock => {
+                let Some(id) = self.selected.clone() else {
+                    s.notices = vec![Notice::error("Select the component to lock.")];
+                    return s;
+                };
+                match ch.locked.iter().position(|l| *l == id) {
+                    Some(i) => {
+                        ch.locked.remove(i);
+                    }
+                    None => ch.locked.push(id),
+                }
+            }
+            Authoring::SetStart => {
+                ch.start = (*self.topology).clone();
+                s.notices =
+                    vec![Notice::info("The network on screen is now the challenge's starting point.")];
+            }
+            Authoring::Stop => {
+                s.challenge = None;
+                s.grade = None;
+                s.authoring = false;
+                s.suggestions = Rc::new(Vec::new());
+                return s;
+            }
+        }
+        s.grade = Some(Rc::new(challenge::grade(&ch, &self.topology)));
+        s.challenge = Some(Rc::new(ch));
+        s.suggestions = Rc::new(s.challenge_suggestions());
+        s
+    }
+
     /// Refuse changes to what the page or the challenge locks.
     fn may_change(&self, id: &str) -> Result<(), String> {
         if self.readonly {
             return Err("This view is read-only.".into());
         }
-        if self.challenge.as_ref().is_some_and(|c| c.locked.iter().any(|l| l == id)) {
+        if !self.authoring && self.challenge.as_ref().is_some_and(|c| c.locked.iter().any(|l| l == id)) {
             return Err(format!("{id} is locked in this challenge: solve it by changing something else."));
         }
         Ok(())
@@ -485,6 +632,7 @@ impl State {
         next.past = Rc::new(push(&self.past, self.topology.clone()));
         next.future = Rc::new(Vec::new());
         next.hints = self.hints;
+        next.authoring = self.authoring;
         next.readonly = self.readonly;
         next.previous_work = self.previous_work.clone();
         next.suggestions = if self.challenge.is_some() { next.suggestions } else { self.suggestions.clone() };
@@ -733,6 +881,38 @@ mod tests {
         );
         assert_eq!(again.challenge, s.challenge);
         assert_eq!(again.grade, s.grade);
+    }
+
+    #[test]
+    fn an_author_turns_a_network_into_a_graded_challenge() {
+        let s = State::initial().apply(Action::Author(Authoring::Start));
+        assert!(s.authoring && s.challenge.is_some());
+        let s = s.apply(Action::Ask(Query::new("internet", "web-1", Protocol::Tcp, Some(443))));
+        let s = s.apply(Action::Author(Authoring::GoalFromQuery(true)));
+        let s = s.apply(Action::Ask(Query::new("internet", "db", Protocol::Tcp, Some(5432))));
+        let s = s.apply(Action::Author(Authoring::GoalFromQuery(false)));
+        let s = s
+            .apply(Action::Select(Some("i-web1".into())))
+            .apply(Action::Author(Authoring::GoalExposureOfSelected));
+        let s = s.apply(Action::Author(Authoring::ToggleLock));
+        let s = s.apply(Action::Author(Authoring::Hints("Look at sg-web.\n\nThen the route table.".into())));
+        let ch = s.challenge.clone().unwrap_or_else(|| unreachable!());
+        assert_eq!(ch.goals.len(), 3);
+        assert_eq!(ch.locked, ["i-web1"]);
+        assert_eq!(ch.hints.len(), 2);
+        assert!(s.grade.as_ref().is_some_and(|g| g.complete()), "recorded from the network as it is");
+        // The learner's side: a locked component cannot change; breaking web-1's rule fails a goal.
+        let learner = State::from_link(
+            share::decode(&share::encode(&s.to_link())).unwrap_or_else(|e| unreachable!("{e}")),
+        );
+        assert!(!learner.authoring);
+        let refused = learner.apply(Action::Delete("i-web1".into()));
+        assert!(refused.notices.iter().any(|n| n.error));
+        let path = vec![Step::from("inbound"), Step::from(0), Step::from("ports")];
+        let broken =
+            learner.apply(Action::SetField { id: "sg-web".into(), path, ty: Ty::Ports, text: "8443".into() });
+        assert!(broken.grade.as_ref().is_some_and(|g| !g.complete()));
+        assert!(learner.apply(Action::Author(Authoring::Stop)).challenge.is_none());
     }
 
     #[test]

@@ -251,6 +251,22 @@ fn check(m: &Model, t: &Topology, errors: usize, c: &Check) -> (bool, String) {
     }
 }
 
+/// An exposure goal that keeps what the internet reaches of `target` exactly as it is in `m`:
+/// what an author records after opening the right ports.
+pub fn exposure_as_now(m: &Model, target: &str) -> Result<Check, String> {
+    let a = exhaustive::ports(m, "internet", target).map_err(|e| e.to_string())?;
+    let allowed = a
+        .protocols
+        .iter()
+        .filter(|p| p.reachable)
+        .flat_map(|p| match p.protocol.has_ports() {
+            true => p.ports.iter().map(|r| format!("{}/{r}", p.protocol)).collect::<Vec<_>>(),
+            false => vec![p.protocol.to_string()],
+        })
+        .collect();
+    Ok(Check::Exposure { target: target.to_string(), allowed })
+}
+
 /// `"tcp/443"`, `"udp/1000-2000"`, `"tcp"` (every port), `"icmp"`.
 fn parse_flow(s: &str) -> Result<(Protocol, Option<PortRange>), String> {
     let (p, ports) = match s.split_once('/') {
@@ -421,6 +437,19 @@ mod tests {
         assert!(g.goals[0].passed, "{g:#?}");
         assert!(!g2.goals[0].passed);
         assert!(g2.goals[0].detail.contains("tcp/443"), "{}", g2.goals[0].detail);
+    }
+
+    #[test]
+    fn an_exposure_goal_recorded_now_passes_now() {
+        let t = examples::three_tier();
+        let (m, _) = model::build(&t);
+        let check = exposure_as_now(&m, "web-1").unwrap_or(Check::Valid);
+        assert!(
+            matches!(&check, Check::Exposure { allowed, .. } if allowed == &["tcp/443".to_string()]),
+            "{check:?}"
+        );
+        let ch = three_tier_challenge(vec![goal(check)], vec![]);
+        assert!(grade(&ch, &t).complete());
     }
 
     #[test]

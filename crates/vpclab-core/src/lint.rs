@@ -94,6 +94,27 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     peers_overlap,
 ];
 
+/// The names findings carry in `rule`, one per entry of `RULES` and in its order (for
+/// pickers, such as a challenge author's "no advice of kind …" goal).
+pub const RULE_NAMES: &[&str] = &[
+    "ssh-open-to-world",
+    "rdp-open-to-world",
+    "idle-elastic-ip",
+    "elastic-ip-on-unattached-interface",
+    "public-ip-without-igw-route",
+    "igw-route-without-public-ips",
+    "acl-blocks-replies",
+    "blackhole-route",
+    "redundant-sg-rule",
+    "shadowed-acl-rule",
+    "unused-security-group",
+    "single-az-vpc",
+    "nat-in-another-az",
+    "subnet-too-small",
+    "targets-in-one-az",
+    "peers-overlap",
+];
+
 /// Every finding of every rule on `m`, rule by rule.
 pub fn lint(m: &Model) -> Vec<Finding> {
     RULES.iter().flat_map(|rule| rule(m)).collect()
