@@ -283,3 +283,25 @@ test('an author turns a network into a challenge and shares it; the learner sees
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('simulation mode moves the packet hop by hop, both ways, and plays to the end', async () => {
+  const { page, errors, context } = await open(site.url);
+  const sim = page.getByRole('group', { name: 'Simulation' });
+  await sim.getByRole('button', { name: 'Step forward' }).click();
+  await assert.doesNotReject(sim.getByText(/^Hop 1 of \d+ \(forward\): internet/).waitFor());
+  const at = () => page.locator('svg.topology circle.packet').evaluate((c) => [c.getAttribute('cx'), c.getAttribute('cy')]);
+  const first = await at();
+  await sim.getByRole('button', { name: 'Step forward' }).click();
+  await assert.doesNotReject(sim.getByText(/^Hop 2 of/).waitFor());
+  assert.notDeepEqual(await at(), first, 'the packet moved');
+  assert.equal(await page.locator('.path-list li[aria-current="step"]').count(), 1);
+  await sim.getByRole('button', { name: 'Step back' }).click();
+  await assert.doesNotReject(sim.getByText(/^Hop 1 of/).waitFor());
+  await sim.getByRole('button', { name: 'Play the packet' }).click();
+  await assert.doesNotReject(sim.getByText(/\(return\)/).waitFor({ timeout: 20000 }));
+  await page.screenshot({ path: join(out, 'simulation.png') });
+  await page.waitForFunction(() => document.querySelector('.simulation button[aria-pressed]')?.getAttribute('aria-pressed') === 'false', null, { timeout: 20000 });
+  assert.equal(await page.locator('svg.topology circle.packet.back').count(), 1, 'ends on the return path');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

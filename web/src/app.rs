@@ -120,7 +120,8 @@ pub fn app() -> Html {
                 if embed.shows("diagram") {
                     <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
                         from={state.query.from.clone()} to={state.query.to.clone()}
-                        selected={state.selected.clone()} {on_select} />
+                        selected={state.selected.clone()} {on_select}
+                        packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />
                 }
                 if embed.shows("components") {
                     <Components state={(*state).clone()} dispatch={dispatch.clone()} />
@@ -142,7 +143,7 @@ pub fn app() -> Html {
                     <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
                 if embed.shows("trace") {
-                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} />
+                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} dispatch={dispatch.clone()} />
                 }
             </aside>
         </main>

@@ -24,6 +24,9 @@ pub struct Props {
     pub selected: Option<String>,
     /// A box was clicked or activated from the keyboard.
     pub on_select: Callback<String>,
+    /// The simulated packet: where it is, and whether it is on the return path.
+    #[prop_or_default]
+    pub packet: Option<((f64, f64), bool)>,
 }
 
 #[function_component(DiagramView)]
@@ -101,6 +104,9 @@ pub fn diagram_view(p: &Props) -> Html {
             }
             if !forward.is_empty() {
                 <polyline class={classes!("path", "forward", (!p.reachable).then_some("not-reachable"))} points={forward} marker-end="url(#arrow)" />
+            }
+            if let Some(((x, y), back)) = p.packet {
+                <circle class={classes!("packet", back.then_some("back"))} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="9" />
             }
         </svg>
         </div>

@@ -56,6 +56,8 @@ pub struct State {
     pub grade: Option<Rc<Grade>>,
     /// Hints shown so far.
     pub hints: usize,
+    /// Simulation: the hop the packet is at, counting the forward path then the return path.
+    pub step: Option<usize>,
     /// The challenge panel shows the author's form.
     pub authoring: bool,
     /// Embedded read-only: every edit is refused.
@@ -175,6 +177,8 @@ pub enum Action {
     /// Open the autosaved work that a shared link set aside.
     RestorePrevious,
     DismissNotices,
+    /// Put the simulated packet at a hop (`None`: no simulation).
+    Step(Option<usize>),
     /// Turn the network into a challenge, or change the challenge (author mode).
     Author(Authoring),
     /// Say why something the browser side tried (opening a file) did not work.
@@ -251,6 +255,7 @@ impl State {
             future: Rc::new(Vec::new()),
             notices: Vec::new(),
             hints: 0,
+            step: None,
             authoring: false,
             readonly: false,
             previous_work: None,
@@ -415,6 +420,11 @@ impl State {
             }
             Action::DismissNotices => return s,
             Action::Author(a) => return self.author(a),
+            Action::Step(i) => {
+                let n = self.answer.as_ref().map_or(0, |t| t.forward.len() + t.back.len());
+                s.step = i.filter(|i| *i < n);
+                return s;
+            }
             Action::Refuse(why) => return State { notices: vec![Notice::error(why)], ..s },
             Action::Undo => return self.travel(true),
             Action::Redo => return self.travel(false),
@@ -470,6 +480,7 @@ impl State {
         }
         q.from_ip = None;
         s.query = q;
+        s.step = None;
         s.answer_query();
         // A shown matrix follows the query's protocol and port.
         s.matrix = match &self.matrix {
@@ -680,6 +691,15 @@ impl State {
         next
     }
 
+    /// The simulated packet's hop, and whether it is on the return path.
+    pub fn current_hop(&self) -> Option<(&vpclab_core::trace::Hop, bool)> {
+        let (t, i) = (self.answer.as_ref().ok()?, self.step?);
+        match t.forward.get(i) {
+            Some(h) => Some((h, false)),
+            None => t.back.get(i - t.forward.len()).map(|h| (h, true)),
+        }
+    }
+
     /// Diagram keys on the forward and return paths, and where the path is blocked.
     pub fn highlights(&self) -> (BTreeSet<String>, BTreeSet<String>) {
         let Ok(t) = &self.answer else { return Default::default() };
@@ -853,6 +873,21 @@ mod tests {
         assert!(d.topology.instances.iter().all(|i| i.id != id));
         assert!(d.notices.iter().any(|n| n.text.contains("primary interface")), "{:?}", d.notices);
         assert_eq!(d.apply(Action::Undo).topology, s.topology);
+    }
+
+    #[test]
+    fn the_simulation_steps_through_both_paths_and_resets_on_a_new_question() {
+        let s =
+            State::initial().apply(Action::Ask(Query::new("internet", "web-1", Protocol::Tcp, Some(443))));
+        let n = s.answer.as_ref().map_or(0, |t| t.forward.len() + t.back.len());
+        let f = s.answer.as_ref().map_or(0, |t| t.forward.len());
+        assert!(n > 4);
+        let first = s.apply(Action::Step(Some(0)));
+        assert!(matches!(first.current_hop(), Some((h, false)) if h.location == "internet"));
+        let ret = first.apply(Action::Step(Some(f)));
+        assert!(matches!(ret.current_hop(), Some((_, true))));
+        assert_eq!(ret.apply(Action::Step(Some(n))).step, None, "past the end stops");
+        assert_eq!(ret.apply(Action::SetPort(Some(22))).step, None);
     }
 
     #[test]

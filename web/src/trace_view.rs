@@ -12,6 +12,9 @@ pub struct Props {
     pub answer: Result<Rc<Trace>, String>,
     /// Everything that gets through between the same two endpoints.
     pub ports: Option<Rc<PortsAnswer>>,
+    /// The simulated packet's hop (forward, then return).
+    pub step: Option<usize>,
+    pub dispatch: Callback<crate::state::Action>,
 }
 
 #[function_component(TraceView)]
@@ -52,8 +55,10 @@ pub fn trace_view(p: &Props) -> Html {
                 }) }
                 </ol>
             }
-            { path("Forward path", &t.forward, false) }
-            { path("Return path", &t.back, t.forward.iter().any(|h| matches!(h.action, Action::Deny | Action::Drop))) }
+            <Simulation trace={t.clone()} step={p.step} dispatch={p.dispatch.clone()} />
+            { path("Forward path", &t.forward, false, p.step) }
+            { path("Return path", &t.back, t.forward.iter().any(|h| matches!(h.action, Action::Deny | Action::Drop)),
+                p.step.and_then(|s| s.checked_sub(t.forward.len()))) }
             if !t.flow_logs.is_empty() {
                 <details class="flow-logs">
                     <summary>{ format!("VPC Flow Logs ({} record{})", t.flow_logs.len(), if t.flow_logs.len() == 1 { "" } else { "s" }) }</summary>
@@ -62,6 +67,77 @@ pub fn trace_view(p: &Props) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SimProps {
+    trace: Rc<Trace>,
+    step: Option<usize>,
+    dispatch: Callback<crate::state::Action>,
+}
+
+/// Packet Tracer's simulation mode: the packet moves hop by hop along both paths, with the
+/// rule that matched and the header before and after each NAT.
+#[function_component(Simulation)]
+fn simulation(p: &SimProps) -> Html {
+    use crate::state::Action as A;
+    let n = p.trace.forward.len() + p.trace.back.len();
+    let playing = use_state(|| false);
+    {
+        // While playing, move one hop every 0.8 s; stop at the end.
+        let (playing, d, step) = (playing.clone(), p.dispatch.clone(), p.step);
+        use_effect_with((*playing, step), move |&(on, step)| {
+            let timer = on.then(|| {
+                gloo_timers::callback::Timeout::new(800, move || {
+                    let next = step.map_or(0, |s| s + 1);
+                    if next < n {
+                        d.emit(A::Step(Some(next)));
+                    } else {
+                        playing.set(false);
+                    }
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let go = |to: Option<usize>| {
+        let (d, playing) = (p.dispatch.clone(), playing.clone());
+        Callback::from(move |_: MouseEvent| {
+            playing.set(false);
+            d.emit(A::Step(to));
+        })
+    };
+    let play = {
+        let (playing, d, step) = (playing.clone(), p.dispatch.clone(), p.step);
+        Callback::from(move |_: MouseEvent| {
+            if step.is_none() || step == Some(n - 1) {
+                d.emit(A::Step(Some(0)));
+            }
+            playing.set(!*playing);
+        })
+    };
+    let here = p.step.and_then(|i| {
+        p.trace
+            .forward
+            .get(i)
+            .map(|h| (h, "forward"))
+            .or_else(|| p.trace.back.get(i - p.trace.forward.len()).map(|h| (h, "return")))
+    });
+    html! {
+        <div class="simulation" role="group" aria-label="Simulation">
+            <button type="button" onclick={go(p.step.and_then(|s| s.checked_sub(1)).or(Some(0)))} disabled={p.step.unwrap_or(0) == 0} aria-label="Step back">{"◀"}</button>
+            <button type="button" onclick={play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play the packet" } }</button>
+            <button type="button" onclick={go(Some(p.step.map_or(0, |s| (s + 1).min(n.saturating_sub(1)))))} disabled={p.step.is_some_and(|s| s + 1 >= n)} aria-label="Step forward">{"▶"}</button>
+            if p.step.is_some() { <button type="button" onclick={go(None)}>{"Stop"}</button> }
+            if let (Some(i), Some((h, side))) = (p.step, here) {
+                <p class="sim-now" aria-live="polite">
+                    { format!("Hop {} of {n} ({side}): {} — {}", i + 1, who(h), h.detail) }
+                    if let Some(t) = &h.translated { <span class="nat">{ format!("{} ⇒ {}", h.packet, t) }</span> }
+                    else { <span class="nat">{ h.packet.to_string() }</span> }
+                </p>
+            }
+        </div>
     }
 }
 
@@ -85,7 +161,7 @@ fn ports_words(a: &PortsAnswer) -> String {
 
 /// A path; hops after the first block are what would happen were it lifted (the engine
 /// walks on to find every blocker), and are marked so.
-fn path(title: &str, hops: &[Hop], blocked_before: bool) -> Html {
+fn path(title: &str, hops: &[Hop], blocked_before: bool, current: Option<usize>) -> Html {
     if hops.is_empty() {
         return html! {};
     }
@@ -106,8 +182,10 @@ fn path(title: &str, hops: &[Hop], blocked_before: bool) -> Html {
                     Action::Accept => ("accept", "accept"),
                     Action::Drop => ("drop", "deny"),
                 };
+                let now = current == Some(i);
                 html! {
-                    <li class={classes!("hop", class, hypothetical.then_some("hypothetical"))}>
+                    <li class={classes!("hop", class, hypothetical.then_some("hypothetical"), now.then_some("current"))}
+                        aria-current={now.then_some("step")}>
                         <span class="badge">{ badge }</span>
                         <span class="who">{ who(h) }</span>
                         if hypothetical { <span class="if-allowed">{" (if the block above were lifted)"}</span> }

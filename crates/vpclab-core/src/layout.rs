@@ -497,6 +497,11 @@ pub fn path_points<'a>(d: &Diagram, locations: impl IntoIterator<Item = &'a str>
     out
 }
 
+/// Where a packet is drawn while it is at `key` (a hop's location): the box's centre.
+pub fn point_of(d: &Diagram, key: &str) -> Option<(f64, f64)> {
+    d.node(key).map(|n| (n.x + n.w / 2.0, n.y + n.h / 2.0))
+}
+
 /// A subnet is public when its route table sends some traffic to an internet gateway.
 pub fn public(m: &Model, s: SubnetIx) -> bool {
     m.route_tables[m.subnets[s.0].route_table.0]
