@@ -305,3 +305,24 @@ test('simulation mode moves the packet hop by hop, both ways, and plays to the e
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the CIDR workbench describes a block, plans subnets by host count and adds them', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByText('CIDR workbench').click();
+  await type(page, 'CIDR block or address', '10.0.1.7/24');
+  const facts = page.getByRole('definition');
+  await assert.doesNotReject(page.getByText('host bits set: the block is 10.0.1.0/24').waitFor());
+  assert.match(await page.locator('dl.calc').innerText(), /251 \(AWS reserves 5\)/);
+  assert.match(await page.locator('dl.calc').innerText(), /overlaps subnet web-a \(10\.0\.1\.0\/24\)/);
+  await page.getByLabel('Tiers: name and hosts per subnet, one per line').fill('cache 29');
+  await page.getByLabel('Tiers: name and hosts per subnet, one per line').press('Tab');
+  const plan = page.getByRole('table', { name: 'Planned subnets' });
+  await assert.doesNotReject(plan.getByText('cache-a').waitFor());
+  assert.match(await plan.innerText(), /\/26/, '29 hosts need a /26');
+  await page.getByRole('button', { name: 'Add these subnets to vpc-prod' }).click();
+  await assert.doesNotReject(page.getByRole('region', { name: /^Components/ }).getByRole('button', { name: /cache-b/ }).waitFor());
+  await page.screenshot({ path: join(out, 'workbench.png'), fullPage: true });
+  assert.ok(facts);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -16,6 +16,7 @@ use crate::inspector::Inspector;
 use crate::query_panel::QueryPanel;
 use crate::state::{self, Action, Authoring, State};
 use crate::trace_view::TraceView;
+use crate::workbench::Workbench;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -132,6 +133,9 @@ pub fn app() -> Html {
                 }
                 if embed.shows("views") {
                     <Views state={state.clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("workbench") {
+                    <Workbench topology={state.topology.clone()} dispatch={dispatch.clone()} />
                 }
             </section>
             <aside class="panel" aria-label="Inspector and reachability">

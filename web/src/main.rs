@@ -14,6 +14,7 @@ mod inspector;
 mod query_panel;
 mod state;
 mod trace_view;
+mod workbench;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -177,6 +177,11 @@ pub enum Action {
     /// Open the autosaved work that a shared link set aside.
     RestorePrevious,
     DismissNotices,
+    /// Add a planned set of subnets to a VPC (CIDR workbench).
+    ApplyPlan {
+        vpc: String,
+        plan: Vec<vpclab_core::planner::Planned>,
+    },
     /// Put the simulated packet at a hop (`None`: no simulation).
     Step(Option<usize>),
     /// Turn the network into a challenge, or change the challenge (author mode).
@@ -420,6 +425,17 @@ impl State {
             }
             Action::DismissNotices => return s,
             Action::Author(a) => return self.author(a),
+            Action::ApplyPlan { vpc, plan } => {
+                let n = plan.len();
+                let mut next =
+                    self.edit(|t| edit::add_subnets(t, &vpc, &plan).map(|t| (t, None, Vec::new())));
+                if !next.notices.iter().any(|n| n.error) {
+                    next.notices = vec![Notice::info(format!(
+                        "Added {n} subnet(s) to {vpc}. Undo (Ctrl+Z) takes them back."
+                    ))];
+                }
+                return next;
+            }
             Action::Step(i) => {
                 let n = self.answer.as_ref().map_or(0, |t| t.forward.len() + t.back.len());
                 s.step = i.filter(|i| *i < n);

@@ -958,6 +958,26 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
     Ok((decode(&doc)?, id))
 }
 
+/// Add a subnet plan (from [`crate::planner::plan`]) to VPC `vpc`: one subnet per entry,
+/// named as planned.
+pub fn add_subnets(t: &Topology, vpc: &str, plan: &[crate::planner::Planned]) -> Result<Topology, String> {
+    if !t.vpcs.iter().any(|v| v.id == vpc) {
+        return Err(format!("there is no VPC {vpc}"));
+    }
+    let mut doc = t.to_value();
+    for p in plan {
+        let id = fresh_id(&doc, "subnet-");
+        let mut v = json!({ "id": id, "name": p.name, "vpc": vpc, "availability_zone": p.availability_zone,
+                            "cidr_block": p.cidr_block.to_string(), "planned_hosts": p.hosts });
+        if let Some(v6) = p.ipv6_cidr_block {
+            v["ipv6_cidr_block"] = json!(v6.to_string());
+        }
+        let list = doc.as_object_mut().ok_or("not a topology")?.entry("subnets").or_insert_with(|| json!([]));
+        list.as_array_mut().ok_or("subnets is not a list")?.push(v);
+    }
+    decode(&doc)
+}
+
 /// The VPC and subnet a new component goes into: those of `near`, else the first ones.
 struct Context {
     vpc: Option<String>,
@@ -1174,6 +1194,17 @@ mod tests {
                 Some(e) => assert!(!primary && e.attachment.is_none(), "{id}"),
             }
         }
+    }
+
+    #[test]
+    fn a_subnet_plan_applies_without_diagnostics() {
+        let t = examples::three_tier();
+        let tiers = [crate::planner::Tier { name: "cache".into(), hosts: 29 }];
+        let azs = ["us-east-1a".to_string(), "us-east-1b".to_string()];
+        let plan = crate::planner::plan(&t, t.vpcs[0].cidr_blocks[0], None, &azs, &tiers).unwrap_or_default();
+        let next = add_subnets(&t, "vpc-prod", &plan).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(next.subnets.len(), t.subnets.len() + 2);
+        assert!(model::build(&next).1.is_empty(), "{:?}", model::build(&next).1);
     }
 
     #[test]

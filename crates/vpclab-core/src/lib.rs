@@ -41,6 +41,7 @@ pub mod layout;
 pub mod lint;
 pub mod model;
 pub mod packet;
+pub mod planner;
 pub mod route;
 pub mod share;
 pub mod synth;
