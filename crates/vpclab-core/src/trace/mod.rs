@@ -380,8 +380,7 @@ impl Source {
 }
 
 fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> Result<Source, QueryError> {
-    // An IPv6 destination named by address makes an IPv6 flow.
-    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(to));
+    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(m, from, to));
     match from {
         Endpoint::Instance(i) => {
             let inst = &m.instances[i.0];
@@ -468,14 +467,34 @@ fn behind_tgw(m: &Model, a: TgwAttIx) -> Option<IpAddr> {
         })
 }
 
-/// Whether the destination, as named, is an IPv6 address.
-fn wants_ipv6(to: Endpoint) -> bool {
+/// Whether a flow whose source address is not given is IPv6.
+///
+/// A destination named by an IPv6 address makes an IPv6 flow. So does an internet host
+/// asking for an instance or interface, named by id or name, that the internet can reach
+/// only over IPv6: one with an IPv6 address and no public IPv4 address. Its private IPv4
+/// address is unreachable from the internet by definition, while its IPv6 address is
+/// globally routable (vpc/latest/userguide/VPC_Internet_Gateway.html), so that is the
+/// question worth answering. A dual-stack destination with a public IPv4 address is still
+/// asked over IPv4; name its IPv6 address for the IPv6 answer (`exposure` lists both).
+fn wants_ipv6(m: &Model, from: Endpoint, to: Endpoint) -> bool {
     match to {
         Endpoint::Interface { ip: Some(ip), .. }
         | Endpoint::Internet { ip: Some(ip), .. }
         | Endpoint::Unassigned(ip) => ip.is_ipv6(),
+        _ if matches!(from, Endpoint::Internet { ip: None, .. }) => ipv6_only_from_internet(m, to),
         _ => false,
     }
+}
+
+/// Whether `to` (an instance or a whole interface) has IPv6 addresses but no public IPv4.
+fn ipv6_only_from_internet(m: &Model, to: Endpoint) -> bool {
+    let enis: &[EniIx] = match &to {
+        Endpoint::Instance(i) => &m.instances[i.0].interfaces,
+        Endpoint::Interface { eni, ip: None } => std::slice::from_ref(eni),
+        _ => &[],
+    };
+    let ifaces = || enis.iter().map(|e| &m.interfaces[e.0]);
+    ifaces().any(|e| !e.ipv6_ips.is_empty()) && ifaces().all(|e| e.public_ips.is_empty())
 }
 
 /// The interface's primary private IPv4, or its first IPv6 address for an IPv6 flow.
