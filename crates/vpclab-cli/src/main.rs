@@ -242,29 +242,12 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 println!("nothing is reachable from the internet");
             } else {
                 for e in &x {
-                    let ports: Vec<String> = e
-                        .ports
-                        .protocols
-                        .iter()
-                        .filter(|p| p.reachable)
-                        .map(|p| {
-                            if p.protocol.has_ports() {
-                                format!(
-                                    "{} {}",
-                                    p.protocol,
-                                    p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
-                                )
-                            } else {
-                                p.protocol.to_string()
-                            }
-                        })
-                        .collect();
                     let path = e
                         .example
                         .as_ref()
                         .map(|t| t.forward.iter().map(|h| h.label.as_str()).collect::<Vec<_>>().join(" → "))
                         .unwrap_or_default();
-                    println!("{} at {}: {}\n  path: {path}", e.label, e.public_ip, ports.join("; "));
+                    println!("{} at {}: {}\n  path: {path}", e.label, e.public_ip, e.open_ports());
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! Endpoints: what `--from` and `--to` may name, resolved against a model.
 //!
-//! A resource id (`i-…`, `eni-…`, `igw-…`), a Name, `internet`, or an IP address. An
+//! A resource id (`i-…`, `eni-…`, `igw-…`), a Name, `internet`, `s3` or `dynamodb` (an
+//! address of the service: these two words win over any Name), or an IP address. An
 //! address outside every VPC is a host on the internet; an address inside a VPC that no
 //! interface holds is still a valid endpoint (the trace then says "no such host").
 
@@ -59,18 +60,8 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(by_address(m, ip));
     }
-    // `s3` and `dynamodb`: an address of the service, from a gateway endpoint's prefix list.
-    let service = text.to_ascii_lowercase();
-    if service == "s3" || service == "dynamodb" {
-        let ip = m
-            .gateway_endpoints
-            .iter()
-            .find(|e| e.service == service)
-            .and_then(|e| e.prefix_list.1.first())
-            .map(|c| host(*c));
-        if let Some(ip) = ip {
-            return Ok(Endpoint::Internet { ip: Some(ip), via: None });
-        }
+    if let Some(ip) = service_address(m, text) {
+        return Ok(Endpoint::Internet { ip: Some(ip), via: None });
     }
     // A load balancer's ARN names it: …:loadbalancer/app/<name>/<id> or …/net/<name>/<id>.
     let text = match text.strip_prefix("arn:") {
@@ -115,6 +106,22 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
             Err(EndpointError::WrongKind { field, name: text.to_string(), kind: m.describe(other).2.noun() })
         }
     }
+}
+
+/// `s3` and `dynamodb`: an address of the service (the tenth of its first range), from a
+/// gateway endpoint's prefix list, else from the service's ranges in the model (the
+/// topology's prefix list, or vpclab's illustrative ranges). The service's public addresses
+/// answer with or without an endpoint: without one, the path goes through an internet
+/// gateway or a NAT device like any public address (vpc/latest/privatelink/gateway-endpoints.html),
+/// so the trace gives a path verdict rather than a refusal.
+fn service_address(m: &Model, text: &str) -> Option<IpAddr> {
+    let service = text.to_ascii_lowercase();
+    if service != "s3" && service != "dynamodb" {
+        return None;
+    }
+    let endpoint = m.gateway_endpoints.iter().find(|e| e.service == service).map(|e| &e.prefix_list);
+    let ranges = m.services.iter().find(|s| s.service == service).map(|s| &s.prefix_list);
+    endpoint.or(ranges).and_then(|(_, cidrs)| cidrs.first()).map(|c| host(*c))
 }
 
 /// Names need not be unique, and a security group may share a name with an instance:

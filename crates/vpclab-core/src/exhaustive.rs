@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use crate::endpoint::{self, Candidate};
 use crate::model::Model;
@@ -269,39 +270,57 @@ fn classes(m: &Model, endpoints: &[Candidate]) -> Vec<usize> {
         .collect()
 }
 
-/// One interface reachable from the internet.
+/// One address of an interface that the internet can reach.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Exposed {
     pub interface: String,
     pub label: String,
-    /// The public address it is reached at.
+    /// The address the internet reaches it at: a public IPv4 address or Elastic IP, or one
+    /// of its IPv6 addresses (every IPv6 address is globally routable, so it is its own
+    /// public address). The name is kept for the JSON contract.
     pub public_ip: String,
     pub ports: PortsAnswer,
     /// The trace of the first exposed port (or ICMP), to show the path.
     pub example: Option<Trace>,
 }
 
-/// Every interface the internet can reach, on which ports, and through which path.
+impl Exposed {
+    /// What is open, as people read it: `tcp 22,443; icmp`.
+    pub fn open_ports(&self) -> String {
+        let open: Vec<String> = self
+            .ports
+            .protocols
+            .iter()
+            .filter(|p| p.reachable)
+            .map(|p| {
+                if p.protocol.has_ports() {
+                    let ranges: Vec<String> = p.ports.iter().map(ToString::to_string).collect();
+                    format!("{} {}", p.protocol, ranges.join(","))
+                } else {
+                    p.protocol.to_string()
+                }
+            })
+            .collect();
+        open.join("; ")
+    }
+}
+
+/// Every address of every interface the internet can reach, on which ports, and through
+/// which path: each public IPv4 address (the internet gateway translates it to its private
+/// address) and each IPv6 address (the gateway passes it untranslated, so a subnet whose
+/// route table sends ::/0 to an internet gateway is open over IPv6 even when it has no
+/// public IPv4; an egress-only internet gateway lets nothing in:
+/// vpc/latest/userguide/VPC_Internet_Gateway.html, egress-only-internet-gateway.html).
 pub fn exposure(m: &Model) -> Vec<Exposed> {
     // Interfaces the network cannot tell apart get the same answer (see `classes`): compute
-    // the ports once per class, and one example trace per interface.
+    // the ports once per class, and one example trace per address.
     let cidrs = rule_cidrs(m);
     let mut by_class: std::collections::BTreeMap<String, PortsAnswer> = std::collections::BTreeMap::new();
     let mut out = Vec::new();
     for e in &m.interfaces {
-        for (private, public) in &e.public_ips {
-            let to = public.address.to_string();
-            let ip = std::net::IpAddr::V4(*private);
-            let inside: Vec<usize> =
-                cidrs.iter().enumerate().filter(|(_, c)| c.contains(&ip)).map(|(k, _)| k).collect();
-            let key = format!(
-                "{}|{:?}|{}|{:?}|{}|{inside:?}",
-                e.subnet.0,
-                e.security_groups,
-                e.source_dest_check,
-                e.load_balancer,
-                e.attachment.is_some()
-            );
+        for (to, inside) in internet_addresses(e) {
+            let to = to.to_string();
+            let key = exposure_class(e, inside, &cidrs);
             let answer = match by_class.get(&key) {
                 Some(a) => PortsAnswer { to: to.clone(), ..a.clone() },
                 None => {
@@ -313,10 +332,7 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
             if !answer.protocols.iter().any(|p| p.reachable) {
                 continue;
             }
-            let example = answer.protocols.iter().find(|p| p.reachable).and_then(|p| {
-                let q = Query::new("internet", to.clone(), p.protocol, p.ports.first().map(|r| r.first()));
-                reach(m, &q).ok()
-            });
+            let example = example_trace(m, &to, &answer);
             out.push(Exposed {
                 interface: e.id.clone(),
                 label: crate::diagnostic::label(&e.id, e.name.as_deref()),
@@ -327,6 +343,38 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
         }
     }
     out
+}
+
+/// The addresses the internet could address an interface at, each with the address the
+/// packet has inside the VPC: public IPv4 → its private address; IPv6 → itself.
+fn internet_addresses(e: &crate::model::Interface) -> Vec<(IpAddr, IpAddr)> {
+    let v4 = e.public_ips.iter().map(|(private, public)| (IpAddr::V4(public.address), IpAddr::V4(*private)));
+    let v6 = e.ipv6_ips.iter().map(|a| (IpAddr::V6(*a), IpAddr::V6(*a)));
+    v4.chain(v6).collect()
+}
+
+/// What decides the internet's answer for one address of `e`: its subnet, groups, flags,
+/// and which rule or route CIDRs hold the address inside the VPC. The IP version is part of
+/// it, since IPv4 and IPv6 meet different routes and rules.
+fn exposure_class(e: &crate::model::Interface, inside: IpAddr, cidrs: &[ipnet::IpNet]) -> String {
+    let within: Vec<usize> =
+        cidrs.iter().enumerate().filter(|(_, c)| c.contains(&inside)).map(|(k, _)| k).collect();
+    format!(
+        "{}|{}|{:?}|{}|{:?}|{}|{within:?}",
+        if inside.is_ipv6() { "v6" } else { "v4" },
+        e.subnet.0,
+        e.security_groups,
+        e.source_dest_check,
+        e.load_balancer,
+        e.attachment.is_some()
+    )
+}
+
+/// The trace of the first open protocol and port, to show the path.
+fn example_trace(m: &Model, to: &str, answer: &PortsAnswer) -> Option<Trace> {
+    let open = answer.protocols.iter().find(|p| p.reachable)?;
+    let q = Query::new("internet", to, open.protocol, open.ports.first().map(|r| r.first()));
+    reach(m, &q).ok()
 }
 
 /// Every CIDR block any security group rule, ACL rule or route of the model names.
@@ -372,6 +420,17 @@ mod tests {
         assert!(!x[0].ports.allows(Protocol::Udp, 443));
         assert!(!x[0].ports.allows(Protocol::Icmp, 0));
         assert!(x[0].example.as_ref().is_some_and(|t| t.reachable));
+    }
+
+    #[test]
+    fn a_dual_stack_interface_is_exposed_at_its_public_ipv4_and_its_ipv6_address() {
+        let t = examples::get("dual-stack-egress-only").map(examples::load).unwrap_or_default();
+        let m = model::build(&t).0;
+        let x: Vec<(String, String, String)> =
+            exposure(&m).iter().map(|e| (e.interface.clone(), e.public_ip.clone(), e.open_ports())).collect();
+        let want = |a: &str| ("eni-web".to_string(), a.to_string(), "tcp 443".to_string());
+        // app's IPv6 address is left out: its subnet sends ::/0 to the egress-only gateway.
+        assert_eq!(x, [want("203.0.113.10"), want("2001:db8:1234:1a00::10")]);
     }
 
     #[test]

@@ -157,39 +157,163 @@ fn rdp_open_to_world(m: &Model) -> Vec<Finding> {
     admin_port_open_to_world(m, "rdp-open-to-world", "rdp", 3389)
 }
 
-/// An inbound rule admitting tcp `port` from every address (0.0.0.0/0 or ::/0).
+/// Inbound rules that open tcp `port` to every address, judged group by group.
+///
+/// A rule whose peer (a CIDR, or the entries of a prefix list) covers all of IPv4 or all of
+/// IPv6 is flagged on its own field. Rules that cover a whole family only together (say
+/// 0.0.0.0/1 and 128.0.0.0/1) are flagged once, on the group's `inbound` field, naming them:
+/// a group allows the union of its rules (security-group-rules.html), so they open the port
+/// to the internet just the same. Groups are not combined with the other groups of an
+/// interface, so each finding's fix stays within one group.
 fn admin_port_open_to_world(m: &Model, rule: &'static str, service: &str, port: u16) -> Vec<Finding> {
     let mut out = Vec::new();
     for g in &m.security_groups {
-        for (i, r) in g.inbound.iter().enumerate() {
-            let world = matches!(r.peer, SgPeer::Cidr(c) if c.prefix_len() == 0);
-            let admits =
-                r.protocol.matches(Protocol::Tcp) && (!r.protocol.has_ports() || r.ports.contains(port));
-            if !(world && admits) {
-                continue;
+        let admitting: Vec<(usize, Vec<IpNet>)> = g
+            .inbound
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| admits_tcp_port(r, port))
+            .map(|(i, r)| (i, peer_cidrs(r)))
+            .collect();
+        let mut alone = Families::default();
+        for (i, cidrs) in &admitting {
+            let covered = Families::covered_by(cidrs);
+            if covered.any() {
+                alone = alone.or(covered);
+                out.push(open_rule_finding(m, g, *i, rule, service, port));
             }
-            let peer = match &r.peer {
-                SgPeer::Cidr(c) => c.to_string(),
-                SgPeer::Group(_) | SgPeer::PrefixList(..) => String::new(),
-            };
-            out.push(finding(
-                rule,
-                Kind::SecurityGroup,
-                &g.id,
-                g.name.as_deref(),
-                format!("inbound[{i}]"),
-                format!(
-                    "{service} (tcp {port}) is open to the whole internet: {}",
-                    describe_sg_rule(m, r, Direction::Ingress)
-                ),
-                format!(
-                    "allow tcp {port} only from the addresses you administer from (your network's range or a /32) or from a bastion's security group, not {peer}"
-                ),
-                DOC_SG_RULES,
-            ));
+        }
+        if let Some(f) = open_together_finding(m, g, &admitting, alone, rule, service, port) {
+            out.push(f);
         }
     }
     out
+}
+
+/// Whether an inbound rule admits tcp `port`.
+fn admits_tcp_port(r: &SgRule, port: u16) -> bool {
+    r.protocol.matches(Protocol::Tcp) && (!r.protocol.has_ports() || r.ports.contains(port))
+}
+
+/// The addresses a rule's peer stands for; none for a group reference (members' private
+/// addresses, never the internet's).
+fn peer_cidrs(r: &SgRule) -> Vec<IpNet> {
+    match &r.peer {
+        SgPeer::Cidr(c) => vec![*c],
+        SgPeer::PrefixList(_, list) => list.clone(),
+        SgPeer::Group(_) => Vec::new(),
+    }
+}
+
+/// Which address families a set of CIDR blocks covers entirely.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Families {
+    v4: bool,
+    v6: bool,
+}
+
+impl Families {
+    /// The families whose whole space the union of `cidrs` is: merging adjacent blocks
+    /// leaves a /0 exactly then.
+    fn covered_by(cidrs: &[IpNet]) -> Families {
+        let merged = IpNet::aggregate(&cidrs.to_vec());
+        let whole = |v6: bool| merged.iter().any(|c| c.prefix_len() == 0 && c.network().is_ipv6() == v6);
+        Families { v4: whole(false), v6: whole(true) }
+    }
+
+    fn any(self) -> bool {
+        self.v4 || self.v6
+    }
+
+    fn or(self, o: Families) -> Families {
+        Families { v4: self.v4 || o.v4, v6: self.v6 || o.v6 }
+    }
+
+    /// The families covered here and not in `o`.
+    fn minus(self, o: Families) -> Families {
+        Families { v4: self.v4 && !o.v4, v6: self.v6 && !o.v6 }
+    }
+
+    fn holds(self, c: &IpNet) -> bool {
+        if c.network().is_ipv6() {
+            self.v6
+        } else {
+            self.v4
+        }
+    }
+}
+
+/// The finding for one rule that opens the port to every address by itself.
+fn open_rule_finding(
+    m: &Model,
+    g: &crate::model::SecurityGroup,
+    i: usize,
+    rule: &'static str,
+    service: &str,
+    port: u16,
+) -> Finding {
+    let r = &g.inbound[i];
+    let peer = match &r.peer {
+        SgPeer::Cidr(c) => c.to_string(),
+        SgPeer::PrefixList(id, _) => id.clone(),
+        SgPeer::Group(_) => String::new(),
+    };
+    finding(
+        rule,
+        Kind::SecurityGroup,
+        &g.id,
+        g.name.as_deref(),
+        format!("inbound[{i}]"),
+        format!(
+            "{service} (tcp {port}) is open to the whole internet: {}",
+            describe_sg_rule(m, r, Direction::Ingress)
+        ),
+        format!(
+            "allow tcp {port} only from the addresses you administer from (your network's range or a /32) or from a bastion's security group, not {peer}"
+        ),
+        DOC_SG_RULES,
+    )
+}
+
+/// The finding for rules that open the port to a whole family only together, for the
+/// families no single rule already opens (those have their own findings).
+fn open_together_finding(
+    m: &Model,
+    g: &crate::model::SecurityGroup,
+    admitting: &[(usize, Vec<IpNet>)],
+    alone: Families,
+    rule: &'static str,
+    service: &str,
+    port: u16,
+) -> Option<Finding> {
+    let all: Vec<IpNet> = admitting.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let new = Families::covered_by(&all).minus(alone);
+    if !new.any() {
+        return None;
+    }
+    let parts: Vec<usize> =
+        admitting.iter().filter(|(_, c)| c.iter().any(|c| new.holds(c))).map(|(i, _)| *i).collect();
+    let rules: Vec<String> = parts
+        .iter()
+        .map(|&i| format!("inbound[{i}] ({})", describe_sg_rule(m, &g.inbound[i], Direction::Ingress)))
+        .collect();
+    let (family, world) = match (new.v4, new.v6) {
+        (true, true) => ("every IPv4 and IPv6 address", "0.0.0.0/0 and ::/0"),
+        (true, false) => ("every IPv4 address", "0.0.0.0/0"),
+        _ => ("every IPv6 address", "::/0"),
+    };
+    Some(finding(
+        rule,
+        Kind::SecurityGroup,
+        &g.id,
+        g.name.as_deref(),
+        "inbound",
+        format!("{service} (tcp {port}) is open to the whole internet: together, {} cover {family}", rules.join(", ")),
+        format!(
+            "allow tcp {port} only from the addresses you administer from (your network's range or a /32) or from a bastion's security group; split ranges that add up to the whole internet are no narrower than {world}"
+        ),
+        DOC_SG_RULES,
+    ))
 }
 
 /// Whether every packet `inner` allows is allowed by `outer` (same direction): protocol,
@@ -1055,6 +1179,31 @@ mod tests {
         );
         assert_eq!(hits(&t, "rdp-open-to-world"), [pair("sg-web", "inbound[0]")]);
         assert_eq!(hits(&t, "ssh-open-to-world"), nothing());
+    }
+
+    #[test]
+    fn ranges_that_only_together_cover_a_family_are_flagged_once_on_the_group() {
+        let halves = ["0.0.0.0/1", "128.0.0.0/1"].map(|c| c.parse::<IpNet>().ok());
+        let halves: Vec<IpNet> = halves.into_iter().flatten().collect();
+        assert_eq!(Families::covered_by(&halves), Families { v4: true, v6: false });
+        assert_eq!(Families::covered_by(&halves[..1]), Families::default());
+
+        let mut t = base();
+        for peer in ["0.0.0.0/1", "128.0.0.0/1"] {
+            push(
+                &mut t,
+                "/security_groups/0/inbound",
+                json!({ "protocol": "tcp", "ports": "22", "peer": peer }),
+            );
+        }
+        assert_eq!(hits(&t, "ssh-open-to-world"), [pair("sg-web", "inbound")]);
+        // With a /0 rule as well, that rule is the finding: IPv4 is not reported twice.
+        push(
+            &mut t,
+            "/security_groups/0/inbound",
+            json!({ "protocol": "tcp", "ports": "22", "peer": "0.0.0.0/0" }),
+        );
+        assert_eq!(hits(&t, "ssh-open-to-world"), [pair("sg-web", "inbound[3]")]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! expected, and the AWS documentation page every expectation follows.
 //!
 //! A scenario may also list the lint findings it must produce (`lint`, compared as a set of
-//! (rule, entity)); they are then rendered after the traces.
+//! (rule, entity)); they are then rendered after the traces. Likewise `exposure`: every
+//! address the internet reaches, compared as a set of (interface, address, open ports).
 //!
 //! Each scenario also has a `<name>.trace` file: every query's trace rendered as text.
 //! It is compared exactly; after an intended change, regenerate with
@@ -15,6 +16,7 @@ use std::fmt::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use vpclab_core::exhaustive::exposure;
 use vpclab_core::lint::lint;
 use vpclab_core::trace::{self, Query};
 use vpclab_core::{model, Protocol, Topology};
@@ -34,6 +36,22 @@ struct Scenario {
     /// Expected lint findings, compared as a set of (rule, entity). Omitted: not checked.
     #[serde(default)]
     lint: Option<Vec<ExpectedFinding>>,
+    /// Expected internet exposure, compared as a set of (interface, address, open).
+    /// Omitted: not checked.
+    #[serde(default)]
+    exposure: Option<Vec<ExpectedExposure>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedExposure {
+    interface: String,
+    /// The address the internet reaches it at (public IPv4 or IPv6).
+    address: String,
+    /// What is open, as `Exposed::open_ports` writes it: `tcp 443; icmp`.
+    open: String,
+    /// Why, in one sentence.
+    why: String,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +246,10 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
         }
     }
 
+    if let Some(expected) = &s.exposure {
+        check_exposure(&m, expected, &mut rendered, &mut errors);
+    }
+
     let golden = path.with_extension("trace");
     if bless {
         std::fs::write(&golden, &rendered).map_err(|e| e.to_string())?;
@@ -245,5 +267,32 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
         Ok(())
     } else {
         Err(errors.join("\n"))
+    }
+}
+
+/// Compare the model's internet exposure with the expected one and render it.
+fn check_exposure(
+    m: &model::Model,
+    expected: &[ExpectedExposure],
+    rendered: &mut String,
+    errors: &mut Vec<String>,
+) {
+    let exposed = exposure(m);
+    let got: BTreeSet<(String, String, String)> =
+        exposed.iter().map(|e| (e.interface.clone(), e.public_ip.clone(), e.open_ports())).collect();
+    let want: BTreeSet<(String, String, String)> =
+        expected.iter().map(|e| (e.interface.clone(), e.address.clone(), e.open.clone())).collect();
+    if got != want {
+        errors.push(format!("exposure differs\n  want {want:?}\n  got  {got:?}"));
+    }
+    if let Some(e) = expected.iter().find(|e| e.why.trim().is_empty()) {
+        errors.push(format!("exposure of {} at {}: `why` is empty", e.interface, e.address));
+    }
+    let _ = writeln!(rendered, "\n## exposure");
+    for e in &exposed {
+        let _ = writeln!(rendered, "{} at {}: {}", e.label, e.public_ip, e.open_ports());
+        if let Some(t) = &e.example {
+            rendered.push_str(&trace::render(t));
+        }
     }
 }

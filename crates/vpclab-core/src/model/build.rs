@@ -34,6 +34,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.interfaces();
     b.elastic_ips();
     b.nat_gateways();
+    b.services();
     b.gateway_endpoints();
     b.load_balancers();
     b.route_tables();
@@ -1381,6 +1382,18 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// The address ranges of the services gateway endpoints serve, whether or not an
+    /// endpoint exists: `s3` and `dynamodb` name them in queries either way.
+    fn services(&mut self) {
+        for service in ["s3", "dynamodb"] {
+            let (prefix_list, illustrative) = match service_prefix_list(self.t, service) {
+                Some(list) => (list, false),
+                None => (illustrative_prefix_list(service), true),
+            };
+            self.m.services.push(ServiceRanges { service: service.to_string(), prefix_list, illustrative });
+        }
+    }
+
     /// Gateway endpoints (S3, DynamoDB) and the prefix lists they route to. Interface
     /// endpoints are not modelled yet.
     fn gateway_endpoints(&mut self) {
@@ -1407,8 +1420,8 @@ impl<'t> Builder<'t> {
                 continue;
             }
             let full = format!("com.amazonaws.{}.{service}", t.region);
-            let prefix_list = match t.prefix_lists.iter().find(|p| p.name == full || p.name == service) {
-                Some(p) => (p.id.clone(), p.cidrs.clone()),
+            let prefix_list = match service_prefix_list(t, &service) {
+                Some(list) => list,
                 None => {
                     let (id, cidrs) = illustrative_prefix_list(&service);
                     let shown = cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
@@ -2235,6 +2248,16 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// The topology's prefix list for `service` (`s3`, `dynamodb`): named
+/// `com.amazonaws.<region>.<service>` as AWS names its managed lists, or just the service.
+fn service_prefix_list(t: &Topology, service: &str) -> Option<(String, Vec<IpNet>)> {
+    let full = format!("com.amazonaws.{}.{service}", t.region);
+    t.prefix_lists
+        .iter()
+        .find(|p| p.name == full || p.name == service)
+        .map(|p| (p.id.clone(), p.cidrs.clone()))
 }
 
 /// Illustrative service ranges (us-east-1, as AWS published them) for hand-built topologies

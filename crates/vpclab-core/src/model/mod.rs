@@ -77,6 +77,9 @@ pub struct Model {
     pub tgw_attachments: Vec<TgwAttachment>,
     pub tgw_route_tables: Vec<TgwRouteTable>,
     pub gateway_endpoints: Vec<GatewayEndpoint>,
+    /// The public address ranges of S3 and DynamoDB, reachable through a gateway endpoint
+    /// or, like any public address, through an internet gateway or NAT device.
+    pub services: Vec<ServiceRanges>,
     pub vpn_gateways: Vec<VpnGateway>,
     pub vpn_connections: Vec<VpnConnection>,
     pub load_balancers: Vec<LoadBalancer>,
@@ -226,6 +229,20 @@ pub struct GatewayEndpoint {
     pub service: String,
     /// The service's prefix list: id and CIDR blocks.
     pub prefix_list: (String, Vec<IpNet>),
+}
+
+/// The public address ranges of an AWS service that gateway endpoints serve (S3,
+/// DynamoDB): the topology's AWS-managed prefix list for it, else vpclab's illustrative
+/// ranges. Without a gateway endpoint these addresses are still reachable through an
+/// internet gateway or a NAT device (vpc/latest/privatelink/gateway-endpoints.html).
+#[derive(Debug, Clone)]
+pub struct ServiceRanges {
+    /// The short service name: `s3` or `dynamodb`.
+    pub service: String,
+    /// The prefix list: id and CIDR blocks.
+    pub prefix_list: (String, Vec<IpNet>),
+    /// Whether these are vpclab's illustrative ranges rather than the topology's list.
+    pub illustrative: bool,
 }
 
 /// An Application or Network Load Balancer: a node (an interface) in each of its subnets.

@@ -97,10 +97,11 @@ pub enum QueryError {
     UnassignedSource(IpAddr),
     #[error("from: NAT gateway {0:?} never initiates connections; it only translates them")]
     NatSource(String),
+    /// `field` is the side of the query (`from` or `to`) that names the interface.
     #[error(
-        "{0:?} has no IPv6 address; give an IPv6 address with from_ip / --from-ip, or ask an IPv4 question"
+        "{field}: {id:?} has no IPv6 address; ask an IPv4 question, or name an IPv6 address (from_ip / --from-ip for the source)"
     )]
-    NoIpv6(String),
+    NoIpv6 { field: &'static str, id: String },
     #[error("from/to: {src} and {dst} are not the same IP version")]
     FamilyMismatch { src: IpAddr, dst: IpAddr },
     #[error("from/to: both ends are on-premises; vpclab answers for paths that enter or leave a VPC")]
@@ -111,14 +112,22 @@ pub enum QueryError {
     NotBehindAttachment { attachment: String, vpc: String },
     #[error("from: no address is known behind transit gateway attachment {0:?}; give one with from_ip / --from-ip")]
     NoTgwSource(String),
+    #[error("to: no address is known behind transit gateway attachment {0:?} (no other VPC is attached to its gateway); name an address instead")]
+    NoTgwDestination(String),
     #[error("from: load balancer {0:?} only forwards connections made to it; ask from a client")]
     LoadBalancerSource(String),
     #[error("from: network interface {0:?} is not attached to an instance, so it sends nothing")]
     Detached(String),
     #[error("from: interface endpoint {0:?} never initiates connections; it only accepts them")]
     EndpointSource(String),
-    #[error("from: instance {0:?} has no network interface")]
-    NoInterface(String),
+    /// `field` is the side of the query (`from` or `to`) that names the instance. An
+    /// interface with errors is left out of the model, which can leave its instance bare.
+    #[error("{field}: instance {id:?} has no network interface in the model (an interface with errors is left out: see the diagnostics)")]
+    NoInterface { field: &'static str, id: String },
+    #[error(
+        "to: load balancer {0:?} has no node: none of its subnets is in the model (see the diagnostics)"
+    )]
+    NoLoadBalancerNode(String),
 }
 
 /// The answer to a query.
@@ -371,8 +380,7 @@ impl Source {
 }
 
 fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> Result<Source, QueryError> {
-    // An IPv6 destination named by address makes an IPv6 flow.
-    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(to));
+    let v6 = from_ip.map(|a| a.is_ipv6()).unwrap_or_else(|| wants_ipv6(m, from, to));
     match from {
         Endpoint::Instance(i) => {
             let inst = &m.instances[i.0];
@@ -387,8 +395,9 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
                         endpoint: label(&inst.id, inst.name.as_deref()),
                     });
             }
-            let eni = egress_interface(m, i, to).ok_or_else(|| QueryError::NoInterface(inst.id.clone()))?;
-            interface_address(m, eni, v6).map(|a| Source::Interface(eni, a))
+            let eni = egress_interface(m, i, to)
+                .ok_or_else(|| QueryError::NoInterface { field: "from", id: inst.id.clone() })?;
+            interface_address(m, "from", eni, v6).map(|a| Source::Interface(eni, a))
         }
         Endpoint::Interface { eni, ip } => {
             let e = &m.interfaces[eni.0];
@@ -402,7 +411,7 @@ fn source(m: &Model, from: Endpoint, to: Endpoint, from_ip: Option<IpAddr>) -> R
                 return Err(QueryError::Detached(e.id.clone()));
             }
             match from_ip.or(ip) {
-                None => interface_address(m, eni, v6).map(|a| Source::Interface(eni, a)),
+                None => interface_address(m, "from", eni, v6).map(|a| Source::Interface(eni, a)),
                 Some(ip) if e.holds(ip) => Ok(Source::Interface(eni, ip)),
                 Some(ip) => {
                     // A public address names the interface; the packet leaves from the
@@ -458,21 +467,45 @@ fn behind_tgw(m: &Model, a: TgwAttIx) -> Option<IpAddr> {
         })
 }
 
-/// Whether the destination, as named, is an IPv6 address.
-fn wants_ipv6(to: Endpoint) -> bool {
+/// Whether a flow whose source address is not given is IPv6.
+///
+/// A destination named by an IPv6 address makes an IPv6 flow. So does an internet host
+/// asking for an instance or interface, named by id or name, that the internet can reach
+/// only over IPv6: one with an IPv6 address and no public IPv4 address. Its private IPv4
+/// address is unreachable from the internet by definition, while its IPv6 address is
+/// globally routable (vpc/latest/userguide/VPC_Internet_Gateway.html), so that is the
+/// question worth answering. A dual-stack destination with a public IPv4 address is still
+/// asked over IPv4; name its IPv6 address for the IPv6 answer (`exposure` lists both).
+fn wants_ipv6(m: &Model, from: Endpoint, to: Endpoint) -> bool {
     match to {
         Endpoint::Interface { ip: Some(ip), .. }
         | Endpoint::Internet { ip: Some(ip), .. }
         | Endpoint::Unassigned(ip) => ip.is_ipv6(),
+        _ if matches!(from, Endpoint::Internet { ip: None, .. }) => ipv6_only_from_internet(m, to),
         _ => false,
     }
 }
 
+/// Whether `to` (an instance or a whole interface) has IPv6 addresses but no public IPv4.
+fn ipv6_only_from_internet(m: &Model, to: Endpoint) -> bool {
+    let enis: &[EniIx] = match &to {
+        Endpoint::Instance(i) => &m.instances[i.0].interfaces,
+        Endpoint::Interface { eni, ip: None } => std::slice::from_ref(eni),
+        _ => &[],
+    };
+    let ifaces = || enis.iter().map(|e| &m.interfaces[e.0]);
+    ifaces().any(|e| !e.ipv6_ips.is_empty()) && ifaces().all(|e| e.public_ips.is_empty())
+}
+
 /// The interface's primary private IPv4, or its first IPv6 address for an IPv6 flow.
-fn interface_address(m: &Model, eni: EniIx, v6: bool) -> Result<IpAddr, QueryError> {
+/// `field` names the side of the query the interface is on, for the error.
+fn interface_address(m: &Model, field: &'static str, eni: EniIx, v6: bool) -> Result<IpAddr, QueryError> {
     let e = &m.interfaces[eni.0];
     if v6 {
-        e.ipv6_ips.first().map(|a| IpAddr::V6(*a)).ok_or_else(|| QueryError::NoIpv6(e.id.clone()))
+        e.ipv6_ips
+            .first()
+            .map(|a| IpAddr::V6(*a))
+            .ok_or_else(|| QueryError::NoIpv6 { field, id: e.id.clone() })
     } else {
         Ok(IpAddr::V4(e.primary_ip))
     }
@@ -528,7 +561,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
     let pick = |eni: EniIx| -> Result<IpAddr, QueryError> {
         let e = &m.interfaces[eni.0];
         if v6 {
-            return interface_address(m, eni, true);
+            return interface_address(m, "to", eni, true);
         }
         Ok(match (from_internet, e.public_ips.get(&e.primary_ip).or_else(|| e.public_ips.values().next())) {
             (true, Some(p)) => IpAddr::V4(p.address),
@@ -549,7 +582,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
             .or_else(|| ifaces.first().copied());
             match eni {
                 Some(e) => (pick(e)?, Goal::Interface(e)),
-                None => return Err(QueryError::NoInterface(m.instances[i.0].id.clone())),
+                None => return Err(QueryError::NoInterface { field: "to", id: m.instances[i.0].id.clone() }),
             }
         }
         Endpoint::Interface { eni, ip } => {
@@ -566,8 +599,8 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
         Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),
         Endpoint::TgwAttachment(a) => {
-            let ip =
-                behind_tgw(m, a).ok_or_else(|| QueryError::NoTgwSource(m.tgw_attachments[a.0].id.clone()))?;
+            let ip = behind_tgw(m, a)
+                .ok_or_else(|| QueryError::NoTgwDestination(m.tgw_attachments[a.0].id.clone()))?;
             (ip, Goal::TgwAttachment(a))
         }
         Endpoint::LoadBalancer(l) => {
@@ -605,7 +638,7 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
             };
             match node {
                 Some(n) => (address(n), Goal::LoadBalancer(l)),
-                None => return Err(QueryError::NoInterface(lb.id.clone())),
+                None => return Err(QueryError::NoLoadBalancerNode(lb.id.clone())),
             }
         }
         Endpoint::NatGateway(n) => {
