@@ -326,3 +326,37 @@ test('the CIDR workbench describes a block, plans subnets by host count and adds
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('export JSON, SVG and PNG; import the JSON back; zoom and fit', async () => {
+  const { page, errors, context } = await open(site.url, { acceptDownloads: true });
+  const save = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    const path = join(out, download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  };
+  const json = await save('Export JSON');
+  assert.match(await readFile(json, 'utf8'), /"format": 1/);
+  const svg = await readFile(await save('Export SVG'), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /<style>[^<]*\.vpc rect \{ fill: #/, 'theme colours are resolved in the exported SVG');
+  assert.match(svg, /data-key="i-web1"/);
+  const png = await readFile(await save('Export PNG'));
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(png.length > 10000, `PNG is ${png.length} bytes`);
+
+  // Import: a new network, then the exported file brings the example back.
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByLabel('Import JSON').setInputFiles(json);
+  await assert.doesNotReject(page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
+
+  const width = () => page.locator('svg.topology').evaluate((s) => s.getBoundingClientRect().width);
+  const fit = await width();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  assert.ok((await width()) > fit * 1.2, 'zoomed in');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  assert.equal(await width(), fit);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -370,6 +370,10 @@ fn toolbar(p: &Props) -> Html {
             <button type="button" aria-expanded={(*dialog == Some("share")).to_string()} onclick={toggle("share")}>{"Copy link"}</button>
             <button type="button" aria-expanded={(*dialog == Some("embed")).to_string()} onclick={toggle("embed")}>{"Embed"}</button>
             <button type="button" onclick={export}>{"Export JSON"}</button>
+            <button type="button" onclick={Callback::from(|_| {
+                if let Some(svg) = browser::diagram_svg() { browser::download("vpclab-diagram.svg", "image/svg+xml", &svg) }
+            })}>{"Export SVG"}</button>
+            <button type="button" onclick={Callback::from(|_| browser::download_png("vpclab-diagram.png"))}>{"Export PNG"}</button>
             <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
             if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }
             if *dialog == Some("embed") { <EmbedDialog state={s.clone()} dispatch={d.clone()} /> }

@@ -128,3 +128,75 @@ pub fn set_theme(theme: &str) {
         };
     }
 }
+
+/// The diagram as a standalone SVG document, styled with the page's current theme (the
+/// CSS variables resolved), so it looks the same in any viewer.
+pub fn diagram_svg() -> Option<String> {
+    let w = window()?;
+    let doc = w.document()?;
+    let svg = doc.query_selector("svg.topology").ok()??;
+    let root = doc.document_element()?;
+    let computed = w.get_computed_style(&root).ok()??;
+    // The SVG rules of the stylesheet, with every var(--x) replaced by its value.
+    let mut css = String::new();
+    for rule in SVG_CSS.split_inclusive('}') {
+        let mut out = String::new();
+        let mut rest = rule;
+        while let Some(i) = rest.find("var(--") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 4..];
+            let end = after.find(')').unwrap_or(after.len());
+            let value = computed.get_property_value(&after[..end]).unwrap_or_default();
+            out.push_str(value.trim());
+            rest = after.get(end + 1..).unwrap_or("");
+        }
+        out.push_str(rest);
+        css.push_str(&out);
+    }
+    let bg = computed.get_property_value("--panel").unwrap_or_default();
+    let inner = svg.inner_html();
+    let view_box = svg.get_attribute("viewBox").unwrap_or_default();
+    let size: Vec<&str> = view_box.split_whitespace().collect();
+    let (wd, ht) = (size.get(2).copied().unwrap_or("800"), size.get(3).copied().unwrap_or("600"));
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" width=\"{wd}\" height=\"{ht}\" font-family=\"system-ui, sans-serif\" font-size=\"12\"><style>{css}</style><rect width=\"100%\" height=\"100%\" fill=\"{}\"/>{inner}</svg>",
+        bg.trim()
+    ))
+}
+
+/// The stylesheet's rules for the diagram (kept in step with `assets/style.css`).
+const SVG_CSS: &str = include_str!("../assets/diagram.css");
+
+/// Download the diagram as a PNG at twice its size: the SVG drawn on a canvas.
+pub fn download_png(name: &str) {
+    let Some(svg) = diagram_svg() else { return };
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Ok(img) = web_sys::HtmlImageElement::new() else { return };
+    let url =
+        format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
+    let name = name.to_string();
+    let img2 = img.clone();
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let (w, h) = (img2.natural_width() * 2, img2.natural_height() * 2);
+        let Ok(Some(canvas)) =
+            doc.create_element("canvas").map(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+        let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
+        let _ =
+            ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, f64::from(w), f64::from(h));
+        if let Ok(data) = canvas.to_data_url_with_type("image/png") {
+            if let Ok(a) = doc.create_element("a").map(JsCast::unchecked_into::<web_sys::HtmlAnchorElement>) {
+                a.set_href(&data);
+                a.set_download(&name);
+                a.click();
+            }
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&url);
+}

@@ -43,11 +43,29 @@ pub fn diagram_view(p: &Props) -> Html {
         p.from,
         p.to
     );
+    // Zoom scales the drawing inside a scrolling box: panning is scrolling (touch works).
+    let zoom = use_state(|| 1.0_f64);
+    let set = |f: fn(f64) -> f64| {
+        let zoom = zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.set(f(*zoom).clamp(0.5, 4.0)))
+    };
+    let style = if (*zoom - 1.0).abs() < f64::EPSILON {
+        format!("max-width: min(100%, {:.0}px)", d.width * 1.35)
+    } else {
+        format!("width: {:.0}px; max-width: none", d.width * 1.35 * *zoom)
+    };
     html! {
+        <>
+        <div class="zoom" role="group" aria-label="Zoom">
+            <button type="button" aria-label="Zoom out" onclick={set(|z| z / 1.25)}>{"−"}</button>
+            <span aria-live="polite">{ format!("{:.0} %", *zoom * 100.0) }</span>
+            <button type="button" aria-label="Zoom in" onclick={set(|z| z * 1.25)}>{"+"}</button>
+            <button type="button" onclick={set(|_| 1.0)}>{"Fit"}</button>
+        </div>
         <div class="diagram-scroll">
         <svg class="topology" role="group" aria-label={summary}
              viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
-             style={format!("max-width: min(100%, {:.0}px)", d.width * 1.35)}>
+             {style}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
@@ -110,6 +128,7 @@ pub fn diagram_view(p: &Props) -> Html {
             }
         </svg>
         </div>
+        </>
     }
 }
 
