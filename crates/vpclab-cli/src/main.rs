@@ -109,8 +109,8 @@ enum Command {
     /// Convert an AWS snapshot (a directory or a JSON file of `aws ec2 describe-*` output)
     /// to a vpclab topology, printed as JSON; what is not modelled yet is listed on stderr.
     Import { snapshot: PathBuf },
-    /// Print the share-link fragment (`#v1.…`) of a topology file, AWS snapshot or link;
-    /// append it to the page's address.
+    /// Print the share-link fragment (`#v1.…`) of a topology file, AWS snapshot, link or
+    /// challenge file; append it to the page's address.
     Link { input: PathBuf },
     /// Print the topology JSON a share link (a URL or a `#v1.…` fragment) holds.
     Unlink { link: String },
@@ -260,7 +260,18 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Link { input } => {
-            let fragment = share::encode_topology(&load(&input)?);
+            // A challenge file gives the link a learner opens: the challenge at its start.
+            let challenge =
+                std::fs::read_to_string(&input).ok().and_then(|t| challenge::Challenge::from_json(&t).ok());
+            let fragment = match challenge {
+                Some(ch) => share::encode(&share::Link {
+                    topology: ch.start.clone(),
+                    query: None,
+                    view: share::View::default(),
+                    challenge: Some(ch),
+                }),
+                None => share::encode_topology(&load(&input)?),
+            };
             if fragment.len() + 1 > share::SAFE_LENGTH {
                 eprintln!(
                     "vpclab: warning: the link is {} characters; chat apps and mail clients may cut links past {}: share the JSON file instead",

@@ -316,6 +316,12 @@ fn grade_exits_0_only_when_every_goal_passes() {
     let ok = vpclab(&["grade", pass.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default()]);
     assert_eq!(ok.status.code(), Some(0), "{}{}", text(&ok.stdout), text(&ok.stderr));
     assert!(text(&ok.stdout).contains("100% of goals met: all goals met"), "{}", text(&ok.stdout));
+    // A challenge file's link carries the challenge; grading the link grades its start.
+    let link = vpclab(&["link", fail.to_str().unwrap_or_default()]);
+    let fragment = text(&link.stdout).trim().to_string();
+    let from_link = vpclab(&["grade", &fragment]);
+    assert_eq!(from_link.status.code(), Some(1), "{}", text(&from_link.stdout));
+    assert!(text(&from_link.stdout).contains("50% of goals met"), "{}", text(&from_link.stdout));
     let no = vpclab(&["grade", fail.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default(), "--json"]);
     assert_eq!(no.status.code(), Some(1));
     let j = json(&no);

@@ -86,6 +86,48 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
             push("exposure", median(now, 1, || drop(exposure(&m))), 1);
         }
     }
+    out.extend(editing(now, quick));
+    out
+}
+
+/// What the page does after each edit, for every built-in example: apply the edit, rebuild
+/// the model, lay out the diagram, list the endpoints, answer the question and every port,
+/// lint, and write the share link to the address. The budget is one frame (16 ms).
+fn editing(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
+    let reps = if quick { 5 } else { 30 };
+    let mut out = Vec::new();
+    for ex in crate::examples::ALL {
+        let t = crate::examples::load(ex);
+        let Some(sg) = t.security_groups.first().map(|g| g.id.clone()) else { continue };
+        let q = ex.queries.first().map_or_else(
+            || Query::new("internet", "internet", Protocol::Tcp, Some(443)),
+            |s| Query::new(s.from, s.to, s.protocol.parse().unwrap_or(Protocol::Tcp), s.port),
+        );
+        let (m, _) = model::build(&t);
+        let rules: usize = m.security_groups.iter().map(|g| g.inbound.len() + g.outbound.len()).sum();
+        let micros = median(now, reps, || {
+            let Ok(next) =
+                crate::edit::set(&t, &sg, &["description".into()], Some(serde_json::json!("edited")))
+            else {
+                return;
+            };
+            let (m, _) = model::build(&next);
+            drop(crate::layout::layout(&m));
+            drop(crate::endpoint::candidates(&m));
+            drop(reach(&m, &q));
+            drop(ports(&m, &q.from, &q.to));
+            drop(crate::lint::lint(&m));
+            drop(crate::share::encode_topology(&next));
+        });
+        out.push(Figure {
+            scale: ex.id.to_string(),
+            interfaces: m.interfaces.len(),
+            rules,
+            operation: "edit + re-analyse (page)",
+            micros,
+            runs: reps,
+        });
+    }
     out
 }
 

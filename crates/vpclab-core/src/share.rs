@@ -427,6 +427,21 @@ mod tests {
     }
 
     #[test]
+    fn a_forty_resource_two_vpc_topology_fits_in_1500_characters() {
+        let t = crate::synth::topology(crate::synth::Scale {
+            vpcs: 2,
+            subnets_per_vpc: 2,
+            instances_per_subnet: 2,
+            extra_rules_per_group: 0,
+        });
+        let resources = crate::edit::entities(&t).len();
+        assert!((36..=48).contains(&resources), "{resources} resources");
+        let n = encode_topology(&t).len() + 1;
+        println!("{resources} resources, two VPCs: {n} characters");
+        assert!(n <= 1500, "{resources} resources: {n} characters");
+    }
+
+    #[test]
     fn broken_links_say_why() {
         let good = encode_topology(&examples::three_tier());
         let cut = &good[..good.len() / 2];
