@@ -360,3 +360,20 @@ test('export JSON, SVG and PNG; import the JSON back; zoom and fit', async () =>
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('load balancing: shares with and without cross-zone, and a failed health check', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Example').selectOption('alb-private-targets');
+  await page.getByRole('button', { name: 'Load balancing' }).click();
+  const table = page.getByRole('table', { name: /spreads new connections/ });
+  assert.match(await table.innerText(), /50\.00 %\s+50\.00 %/);
+  // Take one target out of rotation: the other gets everything, both ways.
+  await pick(page, /target group/);
+  await page.getByLabel('Target 1 healthy').click();
+  await assert.doesNotReject(table.getByText('unhealthy').waitFor());
+  assert.match(await table.innerText(), /100\.00 %\s+100\.00 %/);
+  assert.match(await table.innerText(), /has no healthy target/);
+  await page.screenshot({ path: join(out, 'load-balancing.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -731,6 +731,12 @@ struct ViewsProps {
 fn views(p: &ViewsProps) -> Html {
     let s = &p.state;
     let d = p.dispatch.clone();
+    let balancing = use_state(|| false);
+    let toggle_balancing = {
+        let b = balancing.clone();
+        Callback::from(move |_| b.set(!*b))
+    };
+    let has_lb = !s.model.load_balancers.is_empty();
     let toggle_matrix = {
         let d = d.clone();
         Callback::from(move |_| d.emit(Action::ToggleMatrix))
@@ -757,7 +763,30 @@ fn views(p: &ViewsProps) -> Html {
                 <button type="button" aria-pressed={s.exposure.is_some().to_string()} onclick={toggle_exposure}>
                     {"Internet exposure"}
                 </button>
+                if has_lb {
+                    <button type="button" aria-pressed={balancing.to_string()} onclick={toggle_balancing}>{"Load balancing"}</button>
+                }
             </div>
+            if *balancing && has_lb {
+                { for vpclab_core::balance::distributions(&s.model).iter().map(|x| html! {
+                    <table class="balance" aria-label={format!("How {} spreads new connections over {}", x.load_balancer, x.target_group)}>
+                        <caption>{ format!("{} → {} (cross-zone load balancing {}; nodes in {})", x.load_balancer, x.target_group,
+                            if x.cross_zone { "on" } else { "off" }, x.zones.join(", ")) }</caption>
+                        <thead><tr><th scope="col">{"Target"}</th><th scope="col">{"AZ"}</th><th scope="col">{"Health"}</th>
+                            <th scope="col" class={classes!(x.cross_zone.then_some("current"))}>{"With cross-zone"}</th>
+                            <th scope="col" class={classes!((!x.cross_zone).then_some("current"))}>{"Without"}</th></tr></thead>
+                        <tbody>
+                        { for x.shares.iter().map(|t| html! {
+                            <tr><td>{ &t.target }</td><td>{ &t.availability_zone }</td><td>{ if t.healthy { "healthy" } else { "unhealthy" } }</td>
+                                <td>{ format!("{:.2} %", t.with_cross_zone) }</td><td>{ format!("{:.2} %", t.without_cross_zone) }</td></tr>
+                        }) }
+                        </tbody>
+                        if !x.notes.is_empty() {
+                            <tfoot><tr><td colspan="5">{ x.notes.join(" · ") }</td></tr></tfoot>
+                        }
+                    </table>
+                }) }
+            }
             if let Some(x) = &s.matrix {
                 <table class="matrix" aria-label={format!("Reachability matrix for {what}: rows are sources, columns destinations")}>
                     <thead><tr><th scope="col">{"from \\ to"}</th>

@@ -23,6 +23,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod balance;
 pub mod bench;
 pub mod challenge;
 pub mod challenges;
