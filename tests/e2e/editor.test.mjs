@@ -377,3 +377,18 @@ test('load balancing: shares with and without cross-zone, and a failed health ch
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('launch and provisioning: ready-for-service lag by approach follows the step times', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByText('Launch and provisioning').click();
+  const chart = page.locator('svg.timeline');
+  assert.match(await chart.getAttribute('aria-label'), /Bootstrapping: ready after 12\.5 min; AMI baking: ready after 1\.5 min; Combined: ready after 4\.5 min/);
+  await type(page, 'Base install', '20');
+  await assert.doesNotReject(page.getByText('Bootstrapping — ready in 24.5 min').waitFor());
+  // The instance records its AMI and user data.
+  await pick(page, /instance web-1/);
+  await type(page, 'AMI', 'ami-0123456789abcdef0');
+  assert.equal(await page.getByLabel('AMI', { exact: true }).inputValue(), 'ami-0123456789abcdef0');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -13,6 +13,7 @@ use crate::browser;
 use crate::diagram::DiagramView;
 use crate::embed::{self, Embed};
 use crate::inspector::Inspector;
+use crate::launch::Launch;
 use crate::query_panel::QueryPanel;
 use crate::state::{self, Action, Authoring, State};
 use crate::trace_view::TraceView;
@@ -136,6 +137,7 @@ pub fn app() -> Html {
                 }
                 if embed.shows("workbench") {
                     <Workbench topology={state.topology.clone()} dispatch={dispatch.clone()} />
+                    <Launch />
                 }
             </section>
             <aside class="panel" aria-label="Inspector and reachability">

@@ -11,6 +11,7 @@ mod browser;
 mod diagram;
 mod embed;
 mod inspector;
+mod launch;
 mod query_panel;
 mod state;
 mod trace_view;

@@ -2143,6 +2143,9 @@ fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
             .and_then(|z| z.as_str())
             .map(str::to_string),
         source_nat: false,
+        // describe-instances lists the AMI; user data needs describe-instance-attribute.
+        ami: x.v.get("ImageId").and_then(Value::as_str).map(str::to_string),
+        user_data: None,
     })
 }
 
@@ -3404,7 +3407,7 @@ mod tests {
         let (t, issues) = run(json!({
             "Reservations": [
                 {"ReservationId": "r-1", "Instances": [
-                    {"InstanceId": "i-1", "InstanceType": "t3.micro", "Tags": tags("web-1")},
+                    {"InstanceId": "i-1", "InstanceType": "t3.micro", "ImageId": "ami-0abc", "Tags": tags("web-1")},
                     {"InstanceId": "i-0", "InstanceType": "t3.nano", "State": {"Name": "terminated"},
                      "NetworkInterfaces": []}]}],
             "NetworkInterfaces": [interface_json("eni-1", "i-1", "10.0.1.10")]}));
@@ -3415,7 +3418,9 @@ mod tests {
                 name: Some("web-1".into()),
                 instance_type: "t3.micro".into(),
                 availability_zone: None,
-                source_nat: false
+                source_nat: false,
+                ami: Some("ami-0abc".into()),
+                user_data: None,
             }]
         );
         assert_eq!(issue(&issues, "i-0", "State.Name").severity, Severity::Warning);

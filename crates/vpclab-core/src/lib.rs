@@ -43,6 +43,7 @@ pub mod lint;
 pub mod model;
 pub mod packet;
 pub mod planner;
+pub mod provisioning;
 pub mod route;
 pub mod share;
 pub mod synth;

@@ -201,6 +201,8 @@ pub fn topology(scale: Scale) -> Topology {
                     instance_type: "t3.micro".into(),
                     availability_zone: None,
                     source_nat: false,
+                    ami: None,
+                    user_data: None,
                 });
                 t.network_interfaces.push(NetworkInterface {
                     id: format!("eni-{id}"),

@@ -261,6 +261,13 @@ pub struct Instance {
     /// needs source/destination check off (vpc/latest/userguide/work-with-nat-instances.html).
     #[serde(default, skip_serializing_if = "is_false")]
     pub source_nat: bool,
+    /// The AMI it was launched from: with the user data, what the provisioning timeline
+    /// compares (bootstrapping vs baking). Recorded only; it does not change reachability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ami: Option<String>,
+    /// The user data script run at first boot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
 }
 
 /// An elastic network interface.
