@@ -392,3 +392,23 @@ test('launch and provisioning: ready-for-service lag by approach follows the ste
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an Auto Scaling group launches across AZs and registers with the target group', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Example').selectOption('alb-private-targets');
+  await pick(page, /subnet .*app-a/);
+  await add(page, 'Auto Scaling group');
+  await type(page, 'Desired capacity', '3');
+  for (const k of [1, 2, 3]) {
+    assert.equal(await page.locator(`svg.topology g[data-key="i-1-${k}"]`).count(), 1, `instance ${k} drawn`);
+  }
+  await page.getByRole('button', { name: 'Load balancing' }).click();
+  const table = page.getByRole('table', { name: /spreads new connections/ });
+  assert.equal((await table.locator('tbody tr').count()), 5, '2 instances + 3 from the group');
+  // Outside min/max: a diagnostic on the group, named by field.
+  await type(page, 'Desired capacity', '9');
+  await assert.doesNotReject(page.getByText(/desired capacity 9 must lie between the minimum 1 and the maximum 4/).first().waitFor());
+  await page.screenshot({ path: join(out, 'auto-scaling.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -42,6 +42,7 @@ pub enum Kind {
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRouteTable,
+    AutoScalingGroup,
     /// A host on the internet (an endpoint, not a resource).
     Internet,
 }
@@ -66,6 +67,7 @@ impl Kind {
             Kind::VpcEndpoint => "VPC endpoint",
             Kind::VpnGateway => "virtual private gateway",
             Kind::LoadBalancer => "load balancer",
+            Kind::AutoScalingGroup => "Auto Scaling group",
             Kind::TargetGroup => "target group",
             Kind::VpnConnection => "VPN connection",
             Kind::TransitGateway => "transit gateway",

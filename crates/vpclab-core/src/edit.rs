@@ -373,6 +373,22 @@ pub const SCHEMA: &[Collection] = &[
         ],
     },
     Collection {
+        key: "auto_scaling_groups",
+        noun: "Auto Scaling group",
+        prefix: "asg-",
+        fields: &[
+            NAME,
+            req("subnets", "Subnets (its Availability Zones)", Ty::RefList(&["subnets"])),
+            req("min_size", "Minimum", Ty::Number),
+            req("desired_capacity", "Desired capacity", Ty::Number),
+            req("max_size", "Maximum", Ty::Number),
+            req("instance_type", "Instance type", Ty::Text),
+            SGS,
+            f("target_groups", "Target groups", Ty::RefList(&["target_groups"])),
+            f("ami", "AMI", Ty::Text),
+        ],
+    },
+    Collection {
         key: "transit_gateways",
         noun: "transit gateway",
         prefix: "tgw-",
@@ -936,6 +952,22 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
             json!({ "id": id, "type": "application", "vpc": vpc, "subnets": subnets, "listeners": [] })
         }
         "target_groups" => json!({ "id": id, "protocol": "HTTP", "port": 80 }),
+        "auto_scaling_groups" => {
+            need_vpc("Auto Scaling group")?;
+            // One subnet per Availability Zone of the VPC, like the console's default.
+            let mut zones = BTreeSet::new();
+            let subnets: Vec<&str> = t
+                .subnets
+                .iter()
+                .filter(|s| s.vpc == vpc && zones.insert(s.availability_zone.as_str()))
+                .map(|s| s.id.as_str())
+                .collect();
+            let sgs: Vec<&str> =
+                t.security_groups.iter().filter(|g| g.vpc == vpc).map(|g| g.id.as_str()).take(1).collect();
+            let tgs: Vec<&str> = t.target_groups.iter().map(|g| g.id.as_str()).take(1).collect();
+            json!({ "id": id, "subnets": subnets, "min_size": 1, "desired_capacity": 2, "max_size": 4,
+                    "instance_type": "t3.micro", "security_groups": sgs, "target_groups": tgs })
+        }
         "transit_gateways" => json!({ "id": id }),
         "transit_gateway_attachments" => {
             need_vpc("transit gateway attachment")?;
@@ -1050,7 +1082,7 @@ fn free_subnet_cidr(t: &Topology, vpc: &str) -> Option<String> {
 }
 
 /// The lowest address of the subnet AWS would hand out: not reserved, not held.
-fn free_private_ip(t: &Topology, subnet: &str) -> Option<Ipv4Addr> {
+pub(crate) fn free_private_ip(t: &Topology, subnet: &str) -> Option<Ipv4Addr> {
     let IpNet::V4(net) = t.subnets.iter().find(|s| s.id == subnet)?.cidr_block else { return None };
     let held: BTreeSet<Ipv4Addr> = t
         .network_interfaces

@@ -45,6 +45,7 @@ pub mod packet;
 pub mod planner;
 pub mod provisioning;
 pub mod route;
+pub mod scaling;
 pub mod share;
 pub mod synth;
 pub mod topology;

@@ -78,6 +78,9 @@ pub struct Topology {
     pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateway_route_tables: Vec<TransitGatewayRouteTable>,
+    /// Auto Scaling groups: the instances they run are added when the model is built.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_scaling_groups: Vec<AutoScalingGroup>,
     /// Where the editor drew each resource, by id. Not part of the network.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub layout: BTreeMap<String, Position>,
@@ -242,6 +245,30 @@ pub struct EgressOnlyInternetGateway {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub vpc: String,
+}
+
+/// An EC2 Auto Scaling group: `desired_capacity` instances launched evenly across the
+/// Availability Zones of its subnets and registered in its target groups
+/// (autoscaling/ec2/userguide/auto-scaling-benefits.html#arch-AutoScalingMultipleAZs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingGroup {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The subnets it launches into (AWS's VPCZoneIdentifier).
+    pub subnets: Vec<String>,
+    pub min_size: u32,
+    pub desired_capacity: u32,
+    pub max_size: u32,
+    /// From its launch template.
+    pub instance_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ami: Option<String>,
 }
 
 /// An EC2 instance. Its network interfaces point at it (see [`Attachment`]).
@@ -794,6 +821,7 @@ impl Topology {
             transit_gateways: Vec::new(),
             transit_gateway_attachments: Vec::new(),
             transit_gateway_route_tables: Vec::new(),
+            auto_scaling_groups: Vec::new(),
             layout: BTreeMap::new(),
         }
     }

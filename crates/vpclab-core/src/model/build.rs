@@ -14,6 +14,9 @@ use crate::topology::{self as topo, AclAction, Topology};
 
 /// Validate and resolve a topology.
 pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
+    // Auto Scaling groups become the instances they run; everything else sees only those.
+    let (expanded, scaling) = crate::scaling::expand(t);
+    let t: &Topology = &expanded;
     let mut b = Builder {
         t,
         m: Model { region: t.region.clone(), ..Model::default() },
@@ -42,6 +45,7 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     b.index();
     let Builder { m, d, .. } = b;
     let mut diags = d.0;
+    diags.extend(scaling);
     diags.sort_by_key(|d| d.severity);
     (m, diags)
 }
