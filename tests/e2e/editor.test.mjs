@@ -412,3 +412,21 @@ test('an Auto Scaling group launches across AZs and registers with the target gr
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('ENI failover: the interface moves to the standby in its AZ with its address and MAC; the service answers again', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByLabel('Example').selectOption('mac-licensing');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).first().waitFor());
+  await pick(page, /network interface license/);
+  const mac = await page.getByLabel('MAC address').inputValue();
+  assert.equal(mac, '0a:1b:2c:3d:4e:5f');
+  await page.getByLabel('Instance', { exact: true }).selectOption('i-standby-b');
+  await assert.doesNotReject(page.getByText(/own Availability Zone/).waitFor());
+  await page.getByLabel('Instance', { exact: true }).selectOption('i-standby-a');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).first().waitFor());
+  assert.equal(await page.getByLabel('Instance', { exact: true }).inputValue(), 'i-standby-a');
+  assert.equal(await page.getByLabel('MAC address').inputValue(), mac, 'the MAC moves with the interface');
+  assert.equal(await page.locator('svg.topology g[data-key="eni-license"]').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

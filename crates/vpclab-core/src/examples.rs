@@ -173,6 +173,47 @@ pub const ALL: &[Example] = &[
         ],
     },
     Example {
+        id: "eni-failover",
+        title: "ENI failover between two instances",
+        blurb: "The licence service answers at 10.0.1.50 on a secondary network interface of primary. \
+                To fail over, select eni-license and attach it to standby-a: the address, the MAC and \
+                the interface's own security group move with it, so clients and DNS change nothing. \
+                Attaching it to standby-b is refused: an interface stays in its Availability Zone.",
+        json: include_str!("../data/examples/eni-failover.json"),
+        queries: &[
+            Suggested {
+                from: "i-app",
+                to: "10.0.1.50",
+                protocol: "tcp",
+                port: Some(443),
+                shows: "the service address, wherever its interface is attached",
+            },
+            Suggested {
+                from: "i-app",
+                to: "10.0.1.50",
+                protocol: "tcp",
+                port: Some(22),
+                shows: "blocked: the interface's security group, not the instance's other one",
+            },
+        ],
+    },
+    Example {
+        id: "mac-licensing",
+        title: "MAC-address licensing: the licence follows the interface",
+        blurb: "Licensed software is bound to the MAC address 0a:1b:2c:3d:4e:5f of the interface \
+                license, not to an instance. Move the interface to standby-a (inspector → Attached \
+                to): the MAC address, shown in the inspector, stays the same, so the licence stays \
+                valid on the new instance.",
+        json: include_str!("../data/examples/mac-licensing.json"),
+        queries: &[Suggested {
+            from: "i-app",
+            to: "10.0.1.50",
+            protocol: "tcp",
+            port: Some(443),
+            shows: "the licensed service, reached at the interface's address",
+        }],
+    },
+    Example {
         id: "security-appliance",
         title: "Two-armed security appliance between an outside and an inside subnet",
         blurb: "A firewall instance has one interface in the outside subnet and one in the inside subnet, \
