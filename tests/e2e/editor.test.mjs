@@ -430,3 +430,23 @@ test('ENI failover: the interface moves to the standby in its AZ with its addres
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('keyboard: select a box, duplicate with Ctrl+D, delete with the Delete key, Escape closes', async () => {
+  const { page, errors, context } = await open(site.url);
+  const box = page.locator('svg.topology g[data-key="sg-web"], svg.topology g[data-key="subnet-db-b"]').last();
+  await box.focus();
+  await page.keyboard.press('Enter');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Subnet subnet-db-b' }).waitFor());
+  await page.keyboard.press('Control+d');
+  await assert.doesNotReject(page.getByText('Copied subnet-db-b as subnet-1.').waitFor());
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'db-b copy');
+  await page.locator('svg.topology g[data-key="subnet-1"]').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Delete');
+  await assert.doesNotReject(page.getByText('Deleted subnet-1').waitFor());
+  assert.equal(await page.locator('svg.topology g[data-key="subnet-1"]').count(), 0);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('region', { name: /^Subnet / }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

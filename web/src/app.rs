@@ -235,7 +235,7 @@ pub fn host_message(text: &str) -> Option<Action> {
     Some(Action::Open(Box::new(link), "the host page's topology".into()))
 }
 
-/// Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Delete, Escape — outside text fields.
+/// Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+D (duplicate), Delete, Escape — outside text fields.
 #[hook]
 fn use_shortcuts(state: UseReducerHandle<State>, dispatch: Callback<Action>) {
     let selected = use_mut_ref(|| None::<String>);
@@ -253,6 +253,7 @@ fn use_shortcuts(state: UseReducerHandle<State>, dispatch: Callback<Action>) {
                     "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
                     "z" | "Z" if ctrl => Some(Action::Undo),
                     "y" | "Y" if ctrl => Some(Action::Redo),
+                    "d" | "D" if ctrl && !typing => selected.borrow().clone().map(Action::Duplicate),
                     "Delete" | "Backspace" if !typing => selected.borrow().clone().map(Action::Delete),
                     "Escape" => Some(Action::Select(None)),
                     _ => None,

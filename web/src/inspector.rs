@@ -35,6 +35,11 @@ pub fn inspector(p: &Props) -> Html {
         let id = p.id.clone();
         Callback::from(move |_| d.emit(Action::Delete(id.clone())))
     };
+    let duplicate = {
+        let d = p.dispatch.clone();
+        let id = p.id.clone();
+        Callback::from(move |_| d.emit(Action::Duplicate(id.clone())))
+    };
     let close = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::Select(None)))
@@ -59,7 +64,10 @@ pub fn inspector(p: &Props) -> Html {
                 { for c.fields.iter().map(|f| field(&ctx, f, &entity, c.key)) }
             </form>
             if !p.locked {
-                <button type="button" class="danger" onclick={delete}>{ format!("Delete {}", p.id) }</button>
+                <div class="entity-buttons">
+                    <button type="button" onclick={duplicate} title="Duplicate (Ctrl+D)">{ format!("Duplicate {}", p.id) }</button>
+                    <button type="button" class="danger" onclick={delete} title="Delete (Delete key)">{ format!("Delete {}", p.id) }</button>
+                </div>
             }
         </section>
     }

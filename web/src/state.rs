@@ -147,6 +147,8 @@ pub enum Action {
     Select(Option<String>),
     /// Add a component of this collection near the selection, and select it.
     Add(String),
+    /// Copy an entity (fresh id and unique values), and select the copy.
+    Duplicate(String),
     /// Delete an entity and what cannot exist without it.
     Delete(String),
     /// Set a field from what was typed: parsed by the field's type.
@@ -447,6 +449,14 @@ impl State {
             Action::Add(key) => {
                 let near = self.selected.as_deref();
                 return self.edit(|t| edit::add(t, &key, near).map(|(t, id)| (t, Some(id), Vec::new())));
+            }
+            Action::Duplicate(id) => {
+                let mut next =
+                    self.edit(|t| edit::duplicate(t, &id).map(|(t, new)| (t, Some(new), Vec::new())));
+                if let (false, Some(new)) = (next.notices.iter().any(|n| n.error), next.selected.clone()) {
+                    next.notices = vec![Notice::info(format!("Copied {id} as {new}."))];
+                }
+                return next;
             }
             Action::Delete(id) => {
                 if let Err(e) = self.may_change(&id) {

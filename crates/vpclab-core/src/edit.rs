@@ -992,6 +992,79 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
     Ok((decode(&doc)?, id))
 }
 
+/// A copy of entity `id` with a fresh id, "copy" in its name, and fresh values where AWS
+/// needs unique ones: a free CIDR for a VPC or subnet, a free address for an interface
+/// (detached, without public addresses), no associations for a route table or ACL (a subnet
+/// has one of each), no VPC for an internet gateway (one per VPC). An instance comes with a
+/// primary interface in its original's subnet.
+pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
+    let (c, _, mut v) = find(t, id).ok_or_else(|| format!("there is no {id}"))?;
+    let mut doc = t.to_value();
+    let new_id = fresh_id(&doc, c.prefix);
+    let o = v.as_object_mut().ok_or("not an object")?;
+    o.insert("id".into(), json!(new_id));
+    let name =
+        o.get("name").and_then(Value::as_str).map_or_else(|| format!("{id} copy"), |n| format!("{n} copy"));
+    if c.key != "prefix_lists" {
+        o.insert("name".into(), json!(name));
+    }
+    let mut extra = Vec::new();
+    match c.key {
+        "vpcs" => {
+            o.insert("cidr_blocks".into(), json!([free_vpc_cidr(t)]));
+            o.remove("ipv6_cidr_block");
+        }
+        "subnets" => {
+            let vpc = o.get("vpc").and_then(Value::as_str).unwrap_or_default().to_string();
+            let cidr = free_subnet_cidr(t, &vpc).ok_or("the VPC has no free /24 for a copy")?;
+            o.insert("cidr_block".into(), json!(cidr));
+            o.remove("ipv6_cidr_block");
+        }
+        "network_interfaces" => {
+            let subnet = o.get("subnet").and_then(Value::as_str).unwrap_or_default().to_string();
+            let ip = free_private_ip(t, &subnet).ok_or("the subnet is full")?;
+            o.insert("private_ip".into(), json!(ip.to_string()));
+            for k in ["attachment", "public_ip", "secondary_private_ips", "ipv6_addresses", "mac_address"] {
+                o.remove(k);
+            }
+        }
+        "route_tables" | "network_acls" => {
+            o.remove("associations");
+            o.remove("main");
+            o.remove("default");
+        }
+        "internet_gateways" | "vpn_gateways" => {
+            o.remove("vpc");
+        }
+        "elastic_ips" => {
+            o.insert("public_ip".into(), json!(free_public_ip(t).to_string()));
+            o.remove("association");
+        }
+        "instances" => {
+            let primary = t
+                .network_interfaces
+                .iter()
+                .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == id && a.device_index == 0));
+            if let Some(p) = primary {
+                let ip = free_private_ip(t, &p.subnet).ok_or("the subnet is full")?;
+                extra.push(json!({ "id": fresh_id(&doc, "eni-"), "subnet": p.subnet, "private_ip": ip.to_string(),
+                                   "security_groups": p.security_groups, "attachment": { "instance": new_id, "device_index": 0 } }));
+            }
+        }
+        _ => {}
+    }
+    let root = doc.as_object_mut().ok_or("not a topology")?;
+    root.entry(c.key.to_string()).or_insert_with(|| json!([])).as_array_mut().ok_or("not a list")?.push(v);
+    for e in extra {
+        root.entry("network_interfaces".to_string())
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .ok_or("not a list")?
+            .push(e);
+    }
+    Ok((decode(&doc)?, new_id))
+}
+
 /// Add a subnet plan (from [`crate::planner::plan`]) to VPC `vpc`: one subnet per entry,
 /// named as planned.
 pub fn add_subnets(t: &Topology, vpc: &str, plan: &[crate::planner::Planned]) -> Result<Topology, String> {
@@ -1239,6 +1312,32 @@ mod tests {
         let next = add_subnets(&t, "vpc-prod", &plan).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(next.subnets.len(), t.subnets.len() + 2);
         assert!(model::build(&next).1.is_empty(), "{:?}", model::build(&next).1);
+    }
+
+    #[test]
+    fn duplicates_get_fresh_unique_values_and_stay_valid() {
+        let t = examples::three_tier();
+        let mut next = t.clone();
+        for id in
+            ["vpc-prod", "subnet-web-a", "i-web1", "eni-db", "rtb-public", "sg-web", "igw-prod", "acl-db"]
+        {
+            let (n, new_id) = duplicate(&next, id).unwrap_or_else(|e| unreachable!("{id}: {e}"));
+            assert!(find(&n, &new_id).is_some(), "{id} → {new_id}");
+            next = n;
+        }
+        let errors: Vec<String> = model::build(&next)
+            .1
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(next.instances.len(), t.instances.len() + 1);
+        assert_eq!(
+            next.network_interfaces.len(),
+            t.network_interfaces.len() + 2,
+            "the copy of i-web1 has its own interface"
+        );
     }
 
     #[test]
