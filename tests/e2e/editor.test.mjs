@@ -450,3 +450,30 @@ test('keyboard: select a box, duplicate with Ctrl+D, delete with the Delete key,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('drag a VPC with everything in it, nudge it with the arrow keys, undo, auto layout', async () => {
+  const { page, errors, context } = await open(site.url);
+  const rectX = (key) => page.locator(`svg.topology g[data-key="${key}"] > rect`).evaluate((r) => Number(r.getAttribute('x')));
+  const [vpc0, eni0] = [await rectX('vpc-prod'), await rectX('eni-web1')];
+  const box = await page.locator('svg.topology g[data-key="vpc-prod"] > rect').boundingBox();
+  // Grab the VPC by its own corner (not an Availability Zone inside it).
+  await page.mouse.move(box.x + 6, box.y + 6);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i += 1) await page.mouse.move(box.x + 6 + 12 * i, box.y + 6 + 3 * i);
+  await page.mouse.up();
+  await page.waitForFunction((x) => Number(document.querySelector('svg.topology g[data-key="vpc-prod"] > rect').getAttribute('x')) > x + 20, vpc0);
+  const [vpc1, eni1] = [await rectX('vpc-prod'), await rectX('eni-web1')];
+  assert.equal(vpc1 % 10, 0, 'snapped to the grid');
+  assert.equal(eni1 - eni0, vpc1 - vpc0, 'the contents moved with the VPC');
+  // Keyboard: focus the VPC and nudge it right by one grid step.
+  await page.locator('svg.topology g[data-key="vpc-prod"]').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((x) => Number(document.querySelector('svg.topology g[data-key="vpc-prod"] > rect').getAttribute('x')) === x + 10, vpc1);
+  await page.screenshot({ path: join(out, 'dragged.png'), fullPage: true });
+  await page.getByRole('button', { name: /Undo/ }).click();
+  assert.equal(await rectX('vpc-prod'), vpc1);
+  await page.getByRole('button', { name: 'Auto layout' }).click();
+  assert.equal(await rectX('vpc-prod'), vpc0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -123,6 +123,8 @@ pub fn app() -> Html {
                     <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
                         from={state.query.from.clone()} to={state.query.to.clone()}
                         selected={state.selected.clone()} {on_select}
+                        on_place={(!state.readonly).then(|| { let d = dispatch.clone(); Callback::from(move |(key, x, y): (String, f64, f64)| d.emit(Action::Place { key, x, y })) })}
+                        on_auto_layout={(!state.readonly && !state.topology.layout.is_empty()).then(|| { let d = dispatch.clone(); Callback::from(move |()| d.emit(Action::AutoLayout)) })}
                         packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />
                 }
                 if embed.shows("components") {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use vpclab_core::layout::{self, Diagram, NodeKind};
@@ -27,6 +28,23 @@ pub struct Props {
     /// The simulated packet: where it is, and whether it is on the return path.
     #[prop_or_default]
     pub packet: Option<((f64, f64), bool)>,
+    /// A box was dragged (or moved with the arrow keys) to a new top-left corner.
+    #[prop_or_default]
+    pub on_place: Option<Callback<(String, f64, f64)>>,
+    /// Forget placed positions.
+    #[prop_or_default]
+    pub on_auto_layout: Option<Callback<()>>,
+}
+
+/// A drag in progress: the box, the boxes that move with it, where the pointer started
+/// (client pixels), the diagram units per pixel, and the offset so far (diagram units).
+#[derive(Clone, PartialEq)]
+struct Drag {
+    key: String,
+    group: Vec<String>,
+    start: (f64, f64),
+    scale: f64,
+    offset: (f64, f64),
 }
 
 #[function_component(DiagramView)]
@@ -45,6 +63,34 @@ pub fn diagram_view(p: &Props) -> Html {
     );
     // Zoom scales the drawing inside a scrolling box: panning is scrolling (touch works).
     let zoom = use_state(|| 1.0_f64);
+    let drag = use_state(|| None::<Drag>);
+    let on_move = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some(g) = (*drag).clone() {
+                let offset = (
+                    (f64::from(e.client_x()) - g.start.0) * g.scale,
+                    (f64::from(e.client_y()) - g.start.1) * g.scale,
+                );
+                drag.set(Some(Drag { offset, ..g }));
+            }
+        })
+    };
+    let on_up = {
+        let (drag, place, select, d) =
+            (drag.clone(), p.on_place.clone(), p.on_select.clone(), p.diagram.clone());
+        Callback::from(move |_: PointerEvent| {
+            let Some(g) = (*drag).clone() else { return };
+            drag.set(None);
+            let moved = g.offset.0.abs() + g.offset.1.abs() > 3.0;
+            match (moved, &place, d.node(&g.key)) {
+                (true, Some(place), Some(n)) => {
+                    place.emit((g.key.clone(), n.x + g.offset.0, n.y + g.offset.1))
+                }
+                _ => select.emit(g.key.clone()),
+            }
+        })
+    };
     let set = |f: fn(f64) -> f64| {
         let zoom = zoom.clone();
         Callback::from(move |_: MouseEvent| zoom.set(f(*zoom).clamp(0.5, 4.0)))
@@ -61,9 +107,12 @@ pub fn diagram_view(p: &Props) -> Html {
             <span aria-live="polite">{ format!("{:.0} %", *zoom * 100.0) }</span>
             <button type="button" aria-label="Zoom in" onclick={set(|z| z * 1.25)}>{"+"}</button>
             <button type="button" onclick={set(|_| 1.0)}>{"Fit"}</button>
+            if let Some(auto) = p.on_auto_layout.clone() {
+                <button type="button" title="Forget where boxes were dragged" onclick={Callback::from(move |_| auto.emit(()))}>{"Auto layout"}</button>
+            }
         </div>
         <div class="diagram-scroll">
-        <svg class="topology" role="group" aria-label={summary}
+        <svg class="topology" role="group" aria-label={summary} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}
              viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
              {style}>
             <defs>
@@ -91,17 +140,51 @@ pub fn diagram_view(p: &Props) -> Html {
                 let text_y = if one_line { n.y + n.h / 2.0 + 4.0 } else { n.y + 18.0 };
                 let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
                 if p.selected.as_deref() == Some(n.key.as_str()) { class.push("selected"); }
+                let group = layout::moves_with(d, &n.key);
+                let movable = !group.is_empty() && p.on_place.is_some();
                 let key = n.key.clone();
                 let select = p.on_select.clone();
-                let onclick = Callback::from(move |e: MouseEvent| { e.stop_propagation(); select.emit(key.clone()) });
+                // Movable boxes select on pointer-up (a press that did not drag).
+                let onclick = Callback::from(move |e: MouseEvent| { e.stop_propagation(); if !movable { select.emit(key.clone()) } });
+                let onpointerdown = {
+                    let (drag, key, group) = (drag.clone(), n.key.clone(), group.clone());
+                    let width = d.width;
+                    Callback::from(move |e: PointerEvent| {
+                        if !movable || e.button() != 0 { return; }
+                        e.stop_propagation();
+                        let svg = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten());
+                        let scale = svg.map(|s| s.get_bounding_client_rect().width()).filter(|w| *w > 0.0).map_or(1.0, |w| width / w);
+                        if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten()) {
+                            let _ = s.set_pointer_capture(e.pointer_id());
+                        }
+                        drag.set(Some(Drag { key: key.clone(), group: group.clone(), start: (f64::from(e.client_x()), f64::from(e.client_y())), scale, offset: (0.0, 0.0) }));
+                    })
+                };
                 let key = n.key.clone();
                 let select = p.on_select.clone();
+                let place = p.on_place.clone().filter(|_| movable);
+                let (nx, ny) = (n.x, n.y);
                 let onkeydown = Callback::from(move |e: KeyboardEvent| {
-                    if e.key() == "Enter" || e.key() == " " { e.prevent_default(); select.emit(key.clone()) }
+                    let step = if e.shift_key() { 50.0 } else { 10.0 };
+                    let delta = match e.key().as_str() {
+                        "ArrowLeft" => Some((-step, 0.0)),
+                        "ArrowRight" => Some((step, 0.0)),
+                        "ArrowUp" => Some((0.0, -step)),
+                        "ArrowDown" => Some((0.0, step)),
+                        _ => None,
+                    };
+                    match (delta, &place) {
+                        (Some((dx, dy)), Some(place)) => { e.prevent_default(); place.emit((key.clone(), nx + dx, ny + dy)) }
+                        _ if e.key() == "Enter" || e.key() == " " => { e.prevent_default(); select.emit(key.clone()) }
+                        _ => {}
+                    }
                 });
+                let transform = drag.as_ref().filter(|g| g.group.contains(&n.key)).map(|g| format!("translate({:.1} {:.1})", g.offset.0, g.offset.1));
+                if movable { class.push("movable"); }
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
-                       tabindex="0" role="button" aria-label={format!("{} {}", n.label, n.detail)} {onclick} {onkeydown}>
+                       tabindex="0" role="button" aria-label={format!("{} {}{}", n.label, n.detail, if movable { " (drag or arrow keys to move)" } else { "" })}
+                       {onclick} {onkeydown} {onpointerdown} {transform}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
                         <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">

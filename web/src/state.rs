@@ -147,6 +147,14 @@ pub enum Action {
     Select(Option<String>),
     /// Add a component of this collection near the selection, and select it.
     Add(String),
+    /// Put a VPC (with its contents) or the internet box at a diagram position (snapped).
+    Place {
+        key: String,
+        x: f64,
+        y: f64,
+    },
+    /// Forget placed positions: the automatic layout again.
+    AutoLayout,
     /// Copy an entity (fresh id and unique values), and select the copy.
     Duplicate(String),
     /// Delete an entity and what cannot exist without it.
@@ -449,6 +457,14 @@ impl State {
             Action::Add(key) => {
                 let near = self.selected.as_deref();
                 return self.edit(|t| edit::add(t, &key, near).map(|(t, id)| (t, Some(id), Vec::new())));
+            }
+            Action::Place { key, x, y } => {
+                return self.edit(|t| edit::place(t, &key, x, y).map(|t| (t, None, Vec::new())));
+            }
+            Action::AutoLayout => {
+                return self.edit(|t| {
+                    Ok((edit::auto_layout(t), None, vec!["Back to the automatic layout.".to_string()]))
+                });
             }
             Action::Duplicate(id) => {
                 let mut next =

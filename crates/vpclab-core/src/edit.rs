@@ -1065,6 +1065,29 @@ pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
     Ok((decode(&doc)?, new_id))
 }
 
+/// The grid positions snap to, in diagram units.
+pub const GRID: f64 = 10.0;
+
+/// Place box `key` (a VPC, or `internet`) with its top-left corner at (x, y), snapped to
+/// the grid; the layout keeps it there.
+pub fn place(t: &Topology, key: &str, x: f64, y: f64) -> Result<Topology, String> {
+    if !(x.is_finite() && y.is_finite()) {
+        return Err("not a position".into());
+    }
+    if key != "internet" && !t.vpcs.iter().any(|v| v.id == key) {
+        return Err(format!("{key} cannot be moved: drag a VPC or the internet"));
+    }
+    let snap = |v: f64| ((v / GRID).round() * GRID).max(0.0);
+    let mut next = t.clone();
+    next.layout.insert(key.to_string(), crate::topology::Position { x: snap(x), y: snap(y) });
+    Ok(next)
+}
+
+/// Forget every placed position: back to the automatic layout.
+pub fn auto_layout(t: &Topology) -> Topology {
+    Topology { layout: Default::default(), ..t.clone() }
+}
+
 /// Add a subnet plan (from [`crate::planner::plan`]) to VPC `vpc`: one subnet per entry,
 /// named as planned.
 pub fn add_subnets(t: &Topology, vpc: &str, plan: &[crate::planner::Planned]) -> Result<Topology, String> {

@@ -220,12 +220,28 @@ pub fn layout(m: &Model) -> Diagram {
         // The VPC is at least as wide as its top edge.
         let vpc_w = vpc_w.max(TOP_START + VPC_PAD + slot * TOP_SLOT);
         nodes[vpc_index].w = vpc_w;
-        let _ = vi;
+        // A VPC the user placed moves with everything in and on it.
+        let (dx, dy) = match m.positions.get(&vpc.id) {
+            Some(&(px, py)) => (px.max(0.0) - x, py.max(IGW_H) - VPC_TOP),
+            None => (0.0, 0.0),
+        };
+        if dx != 0.0 || dy != 0.0 {
+            for n in &mut nodes[vpc_index..] {
+                n.x += dx;
+                n.y += dy;
+            }
+            if vpc.internet_gateway.is_some() {
+                if let Some(last) = igw_xs.last_mut() {
+                    *last += dx;
+                }
+            }
+        }
         x += vpc_w + 40.0;
-        bottom = bottom.max(vpc_bottom);
+        bottom = bottom.max(vpc_bottom + dy);
     }
 
-    let width = (x - 40.0 + MARGIN).max(400.0);
+    let right = nodes.iter().map(|n| n.x + n.w).fold(x - 40.0, f64::max);
+    let width = (right + MARGIN).max(400.0);
     let internet_w = ABOVE_W;
     nodes.insert(
         0,
@@ -235,10 +251,18 @@ pub fn layout(m: &Model) -> Diagram {
             kind: NodeKind::Internet,
             label: "Internet".into(),
             detail: String::new(),
-            // Above the internet gateways, or centred when there are none.
-            x: if igw_xs.is_empty() { width / 2.0 } else { igw_xs.iter().sum::<f64>() / igw_xs.len() as f64 }
-                - internet_w / 2.0,
-            y: MARGIN,
+            // Where the user put it; else above the internet gateways, or centred.
+            x: m.positions.get("internet").map_or_else(
+                || {
+                    (if igw_xs.is_empty() {
+                        width / 2.0
+                    } else {
+                        igw_xs.iter().sum::<f64>() / igw_xs.len() as f64
+                    }) - internet_w / 2.0
+                },
+                |p| p.0.max(0.0),
+            ),
+            y: m.positions.get("internet").map_or(MARGIN, |p| p.1.max(0.0)),
             w: internet_w,
             h: INTERNET_H,
             public: false,
@@ -529,6 +553,25 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
     }
 }
 
+/// Keys of the boxes that move with box `key` when it is dragged: a VPC carries
+/// everything drawn inside or on it; other boxes move alone. Empty when it cannot move.
+pub fn moves_with(d: &Diagram, key: &str) -> Vec<String> {
+    let Some(n) = d.node(key) else { return Vec::new() };
+    match n.kind {
+        NodeKind::Vpc => d
+            .nodes
+            .iter()
+            .filter(|o| {
+                // Inside, or straddling the top edge (the gateways).
+                o.x >= n.x && o.x + o.w <= n.x + n.w && o.y + o.h > n.y && o.y < n.y + n.h
+            })
+            .map(|o| o.key.clone())
+            .collect(),
+        NodeKind::Internet => vec![n.key.clone()],
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +602,26 @@ mod tests {
         // Keys are unique.
         let keys: BTreeSet<&str> = d.nodes.iter().map(|n| n.key.as_str()).collect();
         assert_eq!(keys.len(), d.nodes.len());
+    }
+
+    #[test]
+    fn a_placed_vpc_carries_its_contents_and_the_internet_follows_its_gateway() {
+        let mut t = crate::examples::three_tier();
+        let before = layout(&crate::model::build(&t).0);
+        let vpc = before.node("vpc-prod").map(|n| (n.x, n.y)).unwrap_or_default();
+        t.layout.insert("vpc-prod".into(), crate::topology::Position { x: vpc.0 + 100.0, y: vpc.1 + 50.0 });
+        let after = layout(&crate::model::build(&t).0);
+        for key in moves_with(&before, "vpc-prod") {
+            let (a, b) = (before.node(&key), after.node(&key));
+            let moved = a.zip(b).map(|(a, b)| (b.x - a.x, b.y - a.y));
+            assert_eq!(moved, Some((100.0, 50.0)), "{key}");
+        }
+        assert!(moves_with(&before, "vpc-prod").contains(&"igw-prod".to_string()));
+        assert!(moves_with(&before, "subnet-web-a").is_empty(), "only VPCs and the internet move");
+        assert!(after.width >= before.width + 100.0);
+        let inet = after.node("internet").map(|n| n.x + n.w / 2.0);
+        let igw = after.node("igw-prod").map(|n| n.x + n.w / 2.0);
+        assert_eq!(inet, igw, "the internet stays above the moved gateway");
     }
 
     #[test]

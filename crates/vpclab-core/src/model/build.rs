@@ -19,7 +19,11 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     let t: &Topology = &expanded;
     let mut b = Builder {
         t,
-        m: Model { region: t.region.clone(), ..Model::default() },
+        m: Model {
+            region: t.region.clone(),
+            positions: t.layout.iter().map(|(k, p)| (k.clone(), (p.x, p.y))).collect(),
+            ..Model::default()
+        },
         d: Diagnostics::default(),
         seen_ids: BTreeSet::new(),
     };

@@ -61,6 +61,8 @@ pub enum Entity {
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub region: String,
+    /// Where the user placed boxes (top-left corners), by id; the layout honours them.
+    pub positions: BTreeMap<String, (f64, f64)>,
     pub vpcs: Vec<Vpc>,
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
