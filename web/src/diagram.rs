@@ -36,12 +36,13 @@ pub struct Props {
     pub on_auto_layout: Option<Callback<()>>,
 }
 
-/// A drag in progress: the box, the boxes that move with it, where the pointer started
+/// A drag in progress: the box, the elements that move with it, where the pointer started
 /// (client pixels), the diagram units per pixel, and the offset so far (diagram units).
-#[derive(Clone, PartialEq)]
+/// Moving sets a `transform` on those elements directly, without re-rendering the diagram,
+/// so dragging stays smooth with hundreds of boxes; the drop re-lays out once.
 struct Drag {
     key: String,
-    group: Vec<String>,
+    elements: Vec<web_sys::Element>,
     start: (f64, f64),
     scale: f64,
     offset: (f64, f64),
@@ -63,16 +64,19 @@ pub fn diagram_view(p: &Props) -> Html {
     );
     // Zoom scales the drawing inside a scrolling box: panning is scrolling (touch works).
     let zoom = use_state(|| 1.0_f64);
-    let drag = use_state(|| None::<Drag>);
+    let drag = use_mut_ref(|| None::<Drag>);
     let on_move = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
-            if let Some(g) = (*drag).clone() {
-                let offset = (
+            if let Some(g) = drag.borrow_mut().as_mut() {
+                g.offset = (
                     (f64::from(e.client_x()) - g.start.0) * g.scale,
                     (f64::from(e.client_y()) - g.start.1) * g.scale,
                 );
-                drag.set(Some(Drag { offset, ..g }));
+                let t = format!("translate({:.1} {:.1})", g.offset.0, g.offset.1);
+                for el in &g.elements {
+                    let _ = el.set_attribute("transform", &t);
+                }
             }
         })
     };
@@ -80,8 +84,10 @@ pub fn diagram_view(p: &Props) -> Html {
         let (drag, place, select, d) =
             (drag.clone(), p.on_place.clone(), p.on_select.clone(), p.diagram.clone());
         Callback::from(move |_: PointerEvent| {
-            let Some(g) = (*drag).clone() else { return };
-            drag.set(None);
+            let Some(g) = drag.borrow_mut().take() else { return };
+            for el in &g.elements {
+                let _ = el.remove_attribute("transform");
+            }
             let moved = g.offset.0.abs() + g.offset.1.abs() > 3.0;
             match (moved, &place, d.node(&g.key)) {
                 (true, Some(place), Some(n)) => {
@@ -154,10 +160,11 @@ pub fn diagram_view(p: &Props) -> Html {
                         e.stop_propagation();
                         let svg = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten());
                         let scale = svg.map(|s| s.get_bounding_client_rect().width()).filter(|w| *w > 0.0).map_or(1.0, |w| width / w);
-                        if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten()) {
-                            let _ = s.set_pointer_capture(e.pointer_id());
-                        }
-                        drag.set(Some(Drag { key: key.clone(), group: group.clone(), start: (f64::from(e.client_x()), f64::from(e.client_y())), scale, offset: (0.0, 0.0) }));
+                        let svg = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten());
+                        let Some(svg) = svg else { return };
+                        let _ = svg.set_pointer_capture(e.pointer_id());
+                        let elements = group.iter().filter_map(|k| svg.query_selector(&format!("g[data-key=\"{k}\"]")).ok().flatten()).collect();
+                        *drag.borrow_mut() = Some(Drag { key: key.clone(), elements, start: (f64::from(e.client_x()), f64::from(e.client_y())), scale, offset: (0.0, 0.0) });
                     })
                 };
                 let key = n.key.clone();
@@ -179,12 +186,11 @@ pub fn diagram_view(p: &Props) -> Html {
                         _ => {}
                     }
                 });
-                let transform = drag.as_ref().filter(|g| g.group.contains(&n.key)).map(|g| format!("translate({:.1} {:.1})", g.offset.0, g.offset.1));
                 if movable { class.push("movable"); }
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
                        tabindex="0" role="button" aria-label={format!("{} {}{}", n.label, n.detail, if movable { " (drag or arrow keys to move)" } else { "" })}
-                       {onclick} {onkeydown} {onpointerdown} {transform}>
+                       {onclick} {onkeydown} {onpointerdown}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
                         <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">
