@@ -477,3 +477,26 @@ test('drag a VPC with everything in it, nudge it with the arrow keys, undo, auto
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('storage blocked (a sandboxed frame): the page says autosave is off and still works from the link', async () => {
+  const link = (await readFile(join(here, '..', 'links', 'three-tier.v1.txt'), 'utf8')).trim();
+  const host = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Sandboxed</title>
+      <iframe id="f" title="vpclab sandboxed" sandbox="allow-scripts" src="${site.url}?embed=1#${link}" style="width:1000px;height:800px"></iframe>`);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${host.address().port}/`);
+  const frame = page.frameLocator('#f');
+  await frame.locator('svg.topology').waitFor();
+  await assert.doesNotReject(frame.getByText(/Autosave is off/).waitFor());
+  // Still a working page: ask a question.
+  await frame.getByLabel('Destination port').fill('22');
+  await assert.doesNotReject(frame.locator('.verdict').filter({ hasText: 'Not reachable' }).waitFor());
+  assert.deepEqual(errors, []);
+  await context.close();
+  await new Promise((r) => host.close(r));
+});

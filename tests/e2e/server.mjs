@@ -19,7 +19,9 @@ export function serve(root, prefix = '/') {
     if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
     try {
       const body = await readFile(join(root, rel));
-      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' }).end(body);
+      // As GitHub Pages and most static hosts do: a sandboxed (opaque-origin) frame can then
+      // load the page's module script and WebAssembly.
+      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'access-control-allow-origin': '*' }).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }
