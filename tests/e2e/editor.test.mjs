@@ -500,3 +500,19 @@ test('storage blocked (a sandboxed frame): the page says autosave is off and sti
   await context.close();
   await new Promise((r) => host.close(r));
 });
+
+test('pick the query ends by clicking boxes; the theme can be forced light or dark', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.locator('svg.topology g[data-key="i-db"]').click({ position: { x: 12, y: 10 } });
+  await page.getByRole('button', { name: 'Use as source' }).click();
+  await page.locator('svg.topology g[data-key="i-web2"]').click({ position: { x: 12, y: 10 } });
+  await page.getByRole('button', { name: 'Use as destination' }).click();
+  assert.equal(await page.getByLabel('Source', { exact: true }).inputValue(), 'i-db');
+  assert.equal(await page.getByLabel('Destination', { exact: true }).inputValue(), 'i-web2');
+  await page.getByLabel('Theme').selectOption('dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(13, 17, 23)');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -144,8 +144,8 @@ pub fn app() -> Html {
             </section>
             <aside class="panel" aria-label="Inspector and reachability">
                 if let Some(id) = state.selected.clone().filter(|_| embed.shows("inspector")) {
-                    <Inspector topology={state.topology.clone()} {id} diagnostics={state.diagnostics.clone()}
-                        {locked} dispatch={dispatch.clone()} />
+                    <Inspector topology={state.topology.clone()} endpoint={state.candidates.iter().any(|c| c.id == id)}
+                        {id} diagnostics={state.diagnostics.clone()} {locked} dispatch={dispatch.clone()} />
                 }
                 if embed.shows("query") {
                     <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
@@ -379,6 +379,10 @@ fn toolbar(p: &Props) -> Html {
                 if let Some(svg) = browser::diagram_svg() { browser::download("vpclab-diagram.svg", "image/svg+xml", &svg) }
             })}>{"Export SVG"}</button>
             <button type="button" onclick={Callback::from(|_| browser::download_png("vpclab-diagram.png"))}>{"Export PNG"}</button>
+            <label for="theme">{"Theme"}</label>
+            <select id="theme" onchange={Callback::from(|e: Event| browser::set_theme(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t}>{ *t }</option> }) }
+            </select>
             <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
             if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }
             if *dialog == Some("embed") { <EmbedDialog state={s.clone()} dispatch={d.clone()} /> }

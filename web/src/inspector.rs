@@ -19,6 +19,9 @@ pub struct Props {
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// The challenge locks it, or the page is read-only.
     pub locked: bool,
+    /// It can be a query's source or destination.
+    #[prop_or_default]
+    pub endpoint: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -40,6 +43,12 @@ pub fn inspector(p: &Props) -> Html {
         let id = p.id.clone();
         Callback::from(move |_| d.emit(Action::Duplicate(id.clone())))
     };
+    let ask = |to: bool| {
+        let (d, id) = (p.dispatch.clone(), p.id.clone());
+        Callback::from(move |_| {
+            d.emit(if to { Action::SetTo(id.clone()) } else { Action::SetFrom(id.clone()) })
+        })
+    };
     let close = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::Select(None)))
@@ -50,6 +59,12 @@ pub fn inspector(p: &Props) -> Html {
                 <h2 id="inspector-title">{ format!("{} {}", capitalise(c.noun), p.id) }</h2>
                 <button type="button" class="close" aria-label="Close the inspector" title="Close (Escape)" onclick={close}>{"×"}</button>
             </div>
+            if p.endpoint {
+                <div class="entity-buttons">
+                    <button type="button" onclick={ask(false)}>{"Use as source"}</button>
+                    <button type="button" onclick={ask(true)}>{"Use as destination"}</button>
+                </div>
+            }
             if p.locked {
                 <p class="locked">{"Locked: you can look but not change it."}</p>
             }
