@@ -114,7 +114,8 @@ pub fn app() -> Html {
         <Notices state={(*state).clone()} dispatch={dispatch.clone()} />
         <main class="layout">
             <section class="canvas" aria-labelledby="diagram-title">
-                if embed.shows("challenge") {
+                // Embedded pages show a challenge they carry, not the author's entry point.
+                if embed.shows("challenge") && (state.challenge.is_some() || !embed.embedded) {
                     <ChallengePanel state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
                 <h2 id="diagram-title">{ if state.topology.title.is_empty() { "Untitled network" } else { &state.topology.title } }</h2>
