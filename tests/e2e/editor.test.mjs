@@ -516,3 +516,79 @@ test('pick the query ends by clicking boxes; the theme can be forced light or da
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('build the three-tier app by hand (multi-homed app server), then query every tier', async () => {
+  const { page, errors, context } = await open(site.url);
+  const name = (v) => type(page, 'Name', v);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await add(page, 'VPC');
+  await name('prod');
+  await add(page, 'subnet');
+  await name('web-a');
+  await add(page, 'subnet');
+  await name('web-b');
+  await add(page, 'subnet');
+  await name('db-a');
+  await type(page, 'Availability Zone', 'us-east-1a');
+  await add(page, 'internet gateway');
+  await add(page, 'route table');
+  await name('public');
+  await page.getByRole('checkbox', { name: /web-a/ }).click();
+  await page.getByRole('checkbox', { name: /web-b/ }).click();
+  await page.getByRole('button', { name: 'Add route' }).click();
+  await page.getByLabel('Route 1 target').selectOption('igw-1');
+  // Security groups: web (443 from anywhere), app-front (8080 from web), app-back, db (5432 from app-back).
+  const group = async (label, port, peer) => {
+    await add(page, 'security group');
+    await name(label);
+    if (port) {
+      await page.getByRole('button', { name: 'Add inbound rule' }).click();
+      await type(page, 'Inbound rule 1 ports', port);
+      await type(page, 'Inbound rule 1 source / destination (cidr, sg-…, pl-…)', peer);
+    }
+  };
+  await group('web', '443', '0.0.0.0/0');
+  await group('app-front', '8080', 'sg-1');
+  await group('app-back');
+  await group('db', '5432', 'sg-3');
+  const only = async (keep) => {
+    for (const sg of ['web', 'app-front', 'app-back', 'db']) {
+      const box = page.getByRole('checkbox', { name: new RegExp(`^${sg} \\(sg-`) });
+      if ((await box.isChecked()) !== (sg === keep)) await box.click();
+    }
+  };
+  // web-1, web-2 with public addresses; app with a front interface; db.
+  for (const [subnet, label, ip] of [['web-a', 'web-1', '203.0.113.10'], ['web-b', 'web-2', '203.0.113.11'], ['web-a', 'app', ''], ['db-a', 'db', '']]) {
+    await pick(page, new RegExp(`subnet ${subnet} `));
+    await add(page, 'instance');
+    await name(label);
+    const eni = await page.getByRole('region', { name: /^Components/ }).getByRole('button', { name: /network interface eni-/ }).last();
+    await eni.click();
+    await only(label.startsWith('web') ? 'web' : label === 'app' ? 'app-front' : 'db');
+    if (ip) await type(page, 'Public IPv4', ip);
+  }
+  // The app server's second interface, in the database subnet, with its own group.
+  await pick(page, /subnet db-a /);
+  await add(page, 'network interface');
+  await only('app-back');
+  await page.getByLabel('Instance', { exact: true }).selectOption({ label: 'app (i-3)' });
+  await assert.doesNotReject(page.getByLabel('Device index').waitFor());
+  assert.equal(await page.getByLabel('Device index').inputValue(), '1');
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: join(out, 'three-tier-by-hand.png'), fullPage: true });
+  assert.match(await page.locator('.diagnostics').first().innerText(), /No configuration problems/);
+
+  const ask = async (from, to, port, expect) => {
+    await page.getByLabel('Source', { exact: true }).selectOption(from);
+    await page.getByLabel('Destination', { exact: true }).selectOption(to);
+    await page.getByLabel('Destination port').fill(String(port));
+    await assert.doesNotReject(verdict(page).filter({ hasText: expect }).first().waitFor(), `${from} → ${to}:${port}`);
+  };
+  await ask('internet', 'i-1', 443, /^\s*✓ Reachable/);
+  await ask('i-1', 'i-3', 8080, /^\s*✓ Reachable/);
+  await ask('i-3', 'i-4', 5432, /^\s*✓ Reachable/);
+  await ask('i-1', 'i-4', 5432, 'Not reachable');
+  await ask('internet', 'i-4', 5432, 'Not reachable');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

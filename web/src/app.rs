@@ -354,6 +354,15 @@ fn toolbar(p: &Props) -> Html {
         })
     };
     let current_challenge = s.challenge.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+    let theme = use_state(|| "auto".to_string());
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            browser::set_theme(&v);
+            theme.set(v);
+        })
+    };
     html! {
         <div class="toolbar" role="toolbar" aria-label="Topology">
             <label for="example">{"Example"}</label>
@@ -381,8 +390,8 @@ fn toolbar(p: &Props) -> Html {
             })}>{"Export SVG"}</button>
             <button type="button" onclick={Callback::from(|_| browser::download_png("vpclab-diagram.png"))}>{"Export PNG"}</button>
             <label for="theme">{"Theme"}</label>
-            <select id="theme" onchange={Callback::from(|e: Event| browser::set_theme(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
-                { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t}>{ *t }</option> }) }
+            <select id="theme" onchange={on_theme}>
+                { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t} selected={*theme == *t}>{ *t }</option> }) }
             </select>
             <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
             if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }

@@ -680,7 +680,15 @@ impl State {
 
     /// This state with another topology: history kept, analyses redone.
     fn with_topology(&self, t: Rc<Topology>) -> State {
-        let mut next = State::build(t, self.query.clone(), self.challenge.clone(), self.view());
+        // A network built from nothing starts with the question internet → internet; once it
+        // has an instance, ask about that instead of showing "both ends are on the internet".
+        let mut query = self.query.clone();
+        if query.from == "internet" && query.to == "internet" {
+            if let Some(i) = t.instances.first() {
+                query.to = i.id.clone();
+            }
+        }
+        let mut next = State::build(t, query, self.challenge.clone(), self.view());
         next.example = None;
         next.past = Rc::new(push(&self.past, self.topology.clone()));
         next.future = Rc::new(Vec::new());
