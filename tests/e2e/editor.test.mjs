@@ -592,3 +592,16 @@ test('build the three-tier app by hand (multi-homed app server), then query ever
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the gallery opens each seed architecture with its explanation and questions', async () => {
+  const { page, errors, context } = await open(site.url);
+  await page.getByRole('button', { name: 'Gallery' }).click();
+  const gallery = page.getByRole('region', { name: 'Example gallery' });
+  assert.equal(await gallery.getByRole('article').count(), 12);
+  await gallery.getByRole('button', { name: 'Open ENI failover between two instances' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'ENI failover between two instances' }).waitFor());
+  assert.equal(await gallery.count(), 0, 'the gallery closes');
+  assert.match(await page.locator('.suggested').innerText(), /10\.0\.1\.50/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -382,6 +382,7 @@ fn toolbar(p: &Props) -> Html {
             <button type="button" onclick={emit(Action::New)} title="Start an empty network">{"New"}</button>
             <button type="button" onclick={emit(Action::Undo)} disabled={s.past.is_empty()} title="Undo (Ctrl+Z)">{"↶ Undo"}</button>
             <button type="button" onclick={emit(Action::Redo)} disabled={s.future.is_empty()} title="Redo (Ctrl+Shift+Z)">{"↷ Redo"}</button>
+            <button type="button" aria-expanded={(*dialog == Some("gallery")).to_string()} onclick={toggle("gallery")}>{"Gallery"}</button>
             <button type="button" aria-expanded={(*dialog == Some("share")).to_string()} onclick={toggle("share")}>{"Copy link"}</button>
             <button type="button" aria-expanded={(*dialog == Some("embed")).to_string()} onclick={toggle("embed")}>{"Embed"}</button>
             <button type="button" onclick={export}>{"Export JSON"}</button>
@@ -394,9 +395,39 @@ fn toolbar(p: &Props) -> Html {
                 { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t} selected={*theme == *t}>{ *t }</option> }) }
             </select>
             <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
+            if *dialog == Some("gallery") {
+                <Gallery dispatch={d.clone()} close={{ let dialog = dialog.clone(); Callback::from(move |()| dialog.set(None)) }} />
+            }
             if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }
             if *dialog == Some("embed") { <EmbedDialog state={s.clone()} dispatch={d.clone()} /> }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GalleryProps {
+    dispatch: Callback<Action>,
+    close: Callback<()>,
+}
+
+/// The seed architectures as cards: what each shows and what to try.
+#[function_component(Gallery)]
+fn gallery(p: &GalleryProps) -> Html {
+    html! {
+        <section class="gallery" aria-label="Example gallery">
+            { for vpclab_core::examples::ALL.iter().map(|e| {
+                let (d, close, id) = (p.dispatch.clone(), p.close.clone(), e.id.to_string());
+                let open = Callback::from(move |_| { d.emit(Action::LoadExample(id.clone())); close.emit(()) });
+                html! {
+                    <article class="card">
+                        <h3>{ e.title }</h3>
+                        <p>{ e.blurb }</p>
+                        <p class="muted">{ format!("{} suggested question{}", e.queries.len(), if e.queries.len() == 1 { "" } else { "s" }) }</p>
+                        <button type="button" onclick={open} aria-label={format!("Open {}", e.title)}>{"Open"}</button>
+                    </article>
+                }
+            }) }
+        </section>
     }
 }
 
