@@ -46,28 +46,20 @@ pub struct Approach {
 
 /// The three approaches for these step times.
 pub fn timeline(s: Steps) -> Vec<Approach> {
-    let launch = |steps: &[(&'static str, f64)]| {
+    // Steps one after the other from 0: at launch, or (`baked`) when the AMI is built.
+    let run = |baked: bool, steps: &[(&'static str, f64)]| {
         let mut t = 0.0;
         steps
             .iter()
             .map(|(step, d)| {
-                let seg = Segment { step, start: t, end: t + d.max(0.0), baked: false };
+                let seg = Segment { step, start: t, end: t + d.max(0.0), baked };
                 t = seg.end;
                 seg
             })
             .collect::<Vec<_>>()
     };
-    let bake = |steps: &[(&'static str, f64)]| {
-        let mut t = 0.0;
-        steps
-            .iter()
-            .map(|(step, d)| {
-                let seg = Segment { step, start: t, end: t + d.max(0.0), baked: true };
-                t = seg.end;
-                seg
-            })
-            .collect::<Vec<_>>()
-    };
+    let launch = |steps: &[(&'static str, f64)]| run(false, steps);
+    let bake = |steps: &[(&'static str, f64)]| run(true, steps);
     let approach = |name, how, at_launch: Vec<Segment>, baked: Vec<Segment>| {
         let ready = at_launch.last().map_or(0.0, |x| x.end);
         Approach { name, how, segments: at_launch.into_iter().chain(baked).collect(), ready }
