@@ -555,7 +555,42 @@ pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Resul
     }
     let next = decode(&doc)?;
     refuse_what_aws_refuses(t, &next)?;
-    Ok(next)
+    Ok(reassociate(t, next, id))
+}
+
+/// A subnet has one route table and one network ACL: associating it with `id` moves it
+/// there from the table it had, as AWS's ReplaceRouteTableAssociation and
+/// ReplaceNetworkAclAssociation do (vpc/latest/userguide/WorkWithRouteTables.html,
+/// vpc/latest/userguide/network-acls.html).
+fn reassociate(before: &Topology, mut t: Topology, id: &str) -> Topology {
+    let added = |old: &[String], new: &[String]| -> Vec<String> {
+        new.iter().filter(|s| !old.contains(s)).cloned().collect()
+    };
+    if let Some(rt) = t.route_tables.iter().find(|r| r.id == id) {
+        let old = before
+            .route_tables
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.associations.clone())
+            .unwrap_or_default();
+        let moved = added(&old, &rt.associations);
+        for other in t.route_tables.iter_mut().filter(|r| r.id != id) {
+            other.associations.retain(|s| !moved.contains(s));
+        }
+    }
+    if let Some(acl) = t.network_acls.iter().find(|a| a.id == id) {
+        let old = before
+            .network_acls
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.associations.clone())
+            .unwrap_or_default();
+        let moved = added(&old, &acl.associations);
+        for other in t.network_acls.iter_mut().filter(|a| a.id != id) {
+            other.associations.retain(|s| !moved.contains(s));
+        }
+    }
+    t
 }
 
 /// The topology with a new row at the end of the table `table` of entity `id`.
@@ -1324,6 +1359,34 @@ mod tests {
                 Some(e) => assert!(!primary && e.attachment.is_none(), "{id}"),
             }
         }
+    }
+
+    #[test]
+    fn associating_a_subnet_moves_it_from_its_old_route_table_and_acl() {
+        let t = examples::three_tier();
+        let rt = add(&t, "route_tables", Some("vpc-prod")).unwrap_or_else(|e| unreachable!("{e}"));
+        let (t2, new_rt) = rt;
+        let t3 = set(&t2, &new_rt, &["associations".into()], Some(json!(["subnet-web-a"])))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let public = t3
+            .route_tables
+            .iter()
+            .find(|r| r.id == "rtb-public")
+            .map(|r| r.associations.clone())
+            .unwrap_or_default();
+        assert_eq!(public, ["subnet-web-b"], "web-a left its old table");
+        assert!(
+            model::build(&t3).1.iter().all(|d| d.severity != crate::Severity::Error),
+            "{:?}",
+            model::build(&t3).1
+        );
+        let (t4, acl) = add(&t3, "network_acls", Some("vpc-prod")).unwrap_or_else(|e| unreachable!("{e}"));
+        let t5 = set(&t4, &acl, &["associations".into()], Some(json!(["subnet-db-a"])))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(
+            t5.network_acls.iter().filter(|a| a.associations.contains(&"subnet-db-a".to_string())).count()
+                == 1
+        );
     }
 
     #[test]
