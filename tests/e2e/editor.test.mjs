@@ -605,3 +605,18 @@ test('the gallery opens each seed architecture with its explanation and question
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a box whose component has a configuration error is marked on the canvas', async () => {
+  const { page, errors, context } = await open(site.url);
+  await pick(page, /network interface eni-web1/);
+  await type(page, 'Device index', '1');
+  await assert.doesNotReject(page.getByText(/no primary network interface/).first().waitFor());
+  assert.equal(await page.locator('svg.topology g.has-problem[data-key="i-web1"]').count(), 1);
+  assert.match(await page.locator('svg.topology g[data-key="i-web1"]').getAttribute('aria-label'), /has configuration errors/);
+  // Ctrl+Z in a text field undoes the typing; leave the field first.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('svg.topology g.has-problem').length === 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

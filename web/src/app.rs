@@ -126,6 +126,7 @@ pub fn app() -> Html {
                         selected={state.selected.clone()} {on_select}
                         on_place={(!state.readonly).then(|| { let d = dispatch.clone(); Callback::from(move |(key, x, y): (String, f64, f64)| d.emit(Action::Place { key, x, y })) })}
                         on_auto_layout={(!state.readonly && !state.topology.layout.is_empty()).then(|| { let d = dispatch.clone(); Callback::from(move |()| d.emit(Action::AutoLayout)) })}
+                        problems={state.diagnostics.iter().filter(|x| x.severity == vpclab_core::Severity::Error).map(|x| x.entity.clone()).collect::<std::collections::BTreeSet<_>>()}
                         packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />
                 }
                 if embed.shows("components") {

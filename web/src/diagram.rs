@@ -34,6 +34,9 @@ pub struct Props {
     /// Forget placed positions.
     #[prop_or_default]
     pub on_auto_layout: Option<Callback<()>>,
+    /// Keys of boxes whose entity has an error-level diagnostic.
+    #[prop_or_default]
+    pub problems: BTreeSet<String>,
 }
 
 /// A drag in progress: the box, the elements that move with it, where the pointer started
@@ -187,9 +190,13 @@ pub fn diagram_view(p: &Props) -> Html {
                     }
                 });
                 if movable { class.push("movable"); }
+                let problem = p.problems.contains(&n.key);
+                if problem { class.push("has-problem"); }
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
-                       tabindex="0" role="button" aria-label={format!("{} {}{}", n.label, n.detail, if movable { " (drag or arrow keys to move)" } else { "" })}
+                       tabindex="0" role="button" aria-label={format!("{} {}{}{}", n.label, n.detail,
+                           if problem { " (has configuration errors)" } else { "" },
+                           if movable { " (drag or arrow keys to move)" } else { "" })}
                        {onclick} {onkeydown} {onpointerdown}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
