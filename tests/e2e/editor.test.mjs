@@ -1,35 +1,19 @@
 // The editor, share links, embeds and challenges, driven as a person would: by accessible
 // names, in Debian's headless Chromium. Screenshots go to tests/e2e/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { launch, open as openPage } from './harness.mjs';
-import { serve } from './server.mjs';
+import { out, open as openPage, setup } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
-const out = join(here, 'out');
 
-let browser;
-let site;
+const ctx = setup();
 
-before(async () => {
-  await mkdir(out, { recursive: true });
-  browser = await launch();
-  site = await serve(dist, '/');
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-const open = (url, opts = {}) => openPage(browser, url, opts);
+const open = (url, opts = {}) => openPage(ctx.browser, url, opts);
 const verdict = (page) => page.locator('.verdict');
-const inspector = (page) => page.getByRole('region', { name: /^(VPC|Subnet|Route table|Internet gateway|Security group|Instance|Network interface) / });
 
 /** Type into a labelled field and leave it, as a person does (the change commits on blur). */
 async function type(page, label, value) {
@@ -57,7 +41,7 @@ async function add(page, kind) {
 }
 
 test('build a public web server from an empty canvas, query it, flip it with one rule, undo, reload', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'My network' }).waitFor());
 
@@ -110,7 +94,7 @@ test('build a public web server from an empty canvas, query it, flip it with one
 });
 
 test('moving an interface to an instance in another AZ is refused; undo walks back every step', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   const original = await drawing(page);
   await page.locator('svg.topology g[data-key="eni-web1"]').click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Network interface eni-web1' }).waitFor());
@@ -130,7 +114,7 @@ test('moving an interface to an instance in another AZ is refused; undo walks ba
 });
 
 test('a copied link opens the same network in a fresh browser; broken and frozen links', async () => {
-  const { page, errors, context } = await open(site.url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page, errors, context } = await open(ctx.site.url, { permissions: ['clipboard-read', 'clipboard-write'] });
   await page.getByLabel('Example').selectOption('bastion');
   await page.locator('svg.topology g[data-key="sg-bastion"], svg.topology g').first().waitFor();
   await page.getByRole('button', { name: 'Copy link' }).click();
@@ -155,7 +139,7 @@ test('a copied link opens the same network in a fresh browser; broken and frozen
 
   // A link made by an earlier build still opens (tests/links/).
   const frozen = (await readFile(join(here, '..', 'links', 'three-tier.v1.txt'), 'utf8')).trim();
-  const old = await open(`${site.url}#${frozen}`);
+  const old = await open(`${ctx.site.url}#${frozen}`);
   await assert.doesNotReject(old.page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
   await old.context.close();
   assert.deepEqual(errors, []);
@@ -163,10 +147,10 @@ test('a copied link opens the same network in a fresh browser; broken and frozen
 });
 
 test('a shared link never overwrites autosaved work without asking', async () => {
-  const { page, context } = await open(site.url);
+  const { page, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await add(page, 'VPC');
-  const other = `${site.url}#${(await readFile(join(here, '..', 'links', 'hub-and-spoke-tgw.v1.txt'), 'utf8')).trim()}`;
+  const other = `${ctx.site.url}#${(await readFile(join(here, '..', 'links', 'hub-and-spoke-tgw.v1.txt'), 'utf8')).trim()}`;
   await page.goto(other);
   await page.locator('svg.topology').waitFor();
   await assert.doesNotReject(page.getByText(/You opened a shared link/).waitFor());
@@ -181,14 +165,14 @@ test('embedded in a course page on another origin: ready, height, load; other or
   let hostOrigin = '';
   const host = createServer((req, res) => {
     const frame = (id, origins) =>
-      `<iframe id="${id}" title="vpclab ${id}" src="${site.url}?embed=1&origins=${encodeURIComponent(origins)}#${link}" style="width:900px;height:600px"></iframe>`;
+      `<iframe id="${id}" title="vpclab ${id}" src="${ctx.site.url}?embed=1&origins=${encodeURIComponent(origins)}#${link}" style="width:900px;height:600px"></iframe>`;
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Course</title>
       <script>window.got = []; addEventListener('message', (e) => got.push({ from: e.source === document.getElementById('good').contentWindow ? 'good' : 'bad', data: e.data }));</script>
       ${frame('good', hostOrigin)}${frame('bad', 'https://elsewhere.example')}`);
   });
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
   hostOrigin = `http://127.0.0.1:${host.address().port}`;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1400 } });
+  const context = await ctx.browser.newContext({ viewport: { width: 1400, height: 1400 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -225,7 +209,7 @@ test('embedded in a course page on another origin: ready, height, load; other or
 });
 
 test('a built-in challenge solved step by step reaches 100 %, and progress survives reload', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Challenge').selectOption('ssh-lockdown');
   const panel = page.getByRole('region', { name: /^Challenge:/ });
   await panel.waitFor();
@@ -256,7 +240,7 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
 });
 
 test('an author turns a network into a challenge and shares it; the learner sees it graded', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'Make a challenge from this network' }).click();
   await type(page, 'Title', 'Keep the database private');
   await page.getByLabel('Source', { exact: true }).selectOption('internet');
@@ -285,7 +269,7 @@ test('an author turns a network into a challenge and shares it; the learner sees
 });
 
 test('simulation mode moves the packet hop by hop, both ways, and plays to the end', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   const sim = page.getByRole('group', { name: 'Simulation' });
   await sim.getByRole('button', { name: 'Step forward' }).click();
   await assert.doesNotReject(sim.getByText(/^Hop 1 of \d+ \(forward\): internet/).waitFor());
@@ -307,7 +291,7 @@ test('simulation mode moves the packet hop by hop, both ways, and plays to the e
 });
 
 test('the CIDR workbench describes a block, plans subnets by host count and adds them', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByText('CIDR workbench').click();
   await type(page, 'CIDR block or address', '10.0.1.7/24');
   const facts = page.getByRole('definition');
@@ -328,7 +312,7 @@ test('the CIDR workbench describes a block, plans subnets by host count and adds
 });
 
 test('export JSON, SVG and PNG; import the JSON back; zoom and fit', async () => {
-  const { page, errors, context } = await open(site.url, { acceptDownloads: true });
+  const { page, errors, context } = await open(ctx.site.url, { acceptDownloads: true });
   const save = async (name) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
     const path = join(out, download.suggestedFilename());
@@ -362,7 +346,7 @@ test('export JSON, SVG and PNG; import the JSON back; zoom and fit', async () =>
 });
 
 test('load balancing: shares with and without cross-zone, and a failed health check', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Example').selectOption('alb-private-targets');
   await page.getByRole('button', { name: 'Load balancing' }).click();
   const table = page.getByRole('table', { name: /spreads new connections/ });
@@ -379,7 +363,7 @@ test('load balancing: shares with and without cross-zone, and a failed health ch
 });
 
 test('launch and provisioning: ready-for-service lag by approach follows the step times', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByText('Launch and provisioning').click();
   const chart = page.locator('svg.timeline');
   assert.match(await chart.getAttribute('aria-label'), /Bootstrapping: ready after 12\.5 min; AMI baking: ready after 1\.5 min; Combined: ready after 4\.5 min/);
@@ -394,7 +378,7 @@ test('launch and provisioning: ready-for-service lag by approach follows the ste
 });
 
 test('an Auto Scaling group launches across AZs and registers with the target group', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Example').selectOption('alb-private-targets');
   await pick(page, /subnet .*app-a/);
   await add(page, 'Auto Scaling group');
@@ -414,7 +398,7 @@ test('an Auto Scaling group launches across AZs and registers with the target gr
 });
 
 test('ENI failover: the interface moves to the standby in its AZ with its address and MAC; the service answers again', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Example').selectOption('mac-licensing');
   await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).first().waitFor());
   await pick(page, /network interface license/);
@@ -432,7 +416,7 @@ test('ENI failover: the interface moves to the standby in its AZ with its addres
 });
 
 test('keyboard: select a box, duplicate with Ctrl+D, delete with the Delete key, Escape closes', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   const box = page.locator('svg.topology g[data-key="sg-web"], svg.topology g[data-key="subnet-db-b"]').last();
   await box.focus();
   await page.keyboard.press('Enter');
@@ -452,7 +436,7 @@ test('keyboard: select a box, duplicate with Ctrl+D, delete with the Delete key,
 });
 
 test('drag a VPC with everything in it, nudge it with the arrow keys, undo, auto layout', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   const rectX = (key) => page.locator(`svg.topology g[data-key="${key}"] > rect`).evaluate((r) => Number(r.getAttribute('x')));
   const [vpc0, eni0] = [await rectX('vpc-prod'), await rectX('eni-web1')];
   const box = await page.locator('svg.topology g[data-key="vpc-prod"] > rect').boundingBox();
@@ -482,10 +466,10 @@ test('storage blocked (a sandboxed frame): the page says autosave is off and sti
   const link = (await readFile(join(here, '..', 'links', 'three-tier.v1.txt'), 'utf8')).trim();
   const host = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Sandboxed</title>
-      <iframe id="f" title="vpclab sandboxed" sandbox="allow-scripts" src="${site.url}?embed=1#${link}" style="width:1000px;height:800px"></iframe>`);
+      <iframe id="f" title="vpclab sandboxed" sandbox="allow-scripts" src="${ctx.site.url}?embed=1#${link}" style="width:1000px;height:800px"></iframe>`);
   });
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await ctx.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -502,7 +486,7 @@ test('storage blocked (a sandboxed frame): the page says autosave is off and sti
 });
 
 test('pick the query ends by clicking boxes; the theme can be forced light or dark', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.locator('svg.topology g[data-key="i-db"]').click({ position: { x: 12, y: 10 } });
   await page.getByRole('button', { name: 'Use as source' }).click();
   await page.locator('svg.topology g[data-key="i-web2"]').click({ position: { x: 12, y: 10 } });
@@ -518,7 +502,7 @@ test('pick the query ends by clicking boxes; the theme can be forced light or da
 });
 
 test('build the three-tier app by hand (multi-homed app server), then query every tier', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   const name = (v) => type(page, 'Name', v);
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await add(page, 'VPC');
@@ -594,7 +578,7 @@ test('build the three-tier app by hand (multi-homed app server), then query ever
 });
 
 test('the gallery opens each seed architecture with its explanation and questions', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'Gallery' }).click();
   const gallery = page.getByRole('region', { name: 'Example gallery' });
   assert.equal(await gallery.getByRole('article').count(), 12);
@@ -607,7 +591,7 @@ test('the gallery opens each seed architecture with its explanation and question
 });
 
 test('a box whose component has a configuration error is marked on the canvas', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await pick(page, /network interface eni-web1/);
   await type(page, 'Device index', '1');
   await assert.doesNotReject(page.getByText(/no primary network interface/).first().waitFor());

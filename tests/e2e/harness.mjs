@@ -1,6 +1,16 @@
 // Shared by the end-to-end test files: Chromium with the flags this machine needs, and a
 // page that records every console error so a test can insist there were none.
+import { before, after } from 'node:test';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built page, and where screenshots go. */
+export const dist = join(here, '..', '..', 'dist');
+export const out = join(here, 'out');
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -21,4 +31,20 @@ export async function open(browser, url, opts = {}) {
   await page.goto(url);
   await page.locator('svg.topology').waitFor();
   return { page, errors, context };
+}
+
+/** For a test file: one browser and the built page served at '/' for all its tests,
+ *  closed at the end. Read `ctx.browser` and `ctx.site` inside tests. */
+export function setup() {
+  const ctx = { browser: null, site: null };
+  before(async () => {
+    await mkdir(out, { recursive: true });
+    ctx.browser = await launch();
+    ctx.site = await serve(dist, '/');
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.site?.close();
+  });
+  return ctx;
 }

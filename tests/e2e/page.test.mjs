@@ -1,37 +1,22 @@
 // End-to-end tests of the built page (dist/) in Debian's headless Chromium, driven as a
 // person would: by the accessible names of controls. Screenshots go to tests/e2e/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { launch, open as openPage } from './harness.mjs';
+import { dist, out, open as openPage, setup } from './harness.mjs';
 import { serve } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
-const out = join(here, 'out');
-let browser;
-let site;
+const ctx = setup();
 
-before(async () => {
-  await mkdir(out, { recursive: true });
-  browser = await launch();
-  site = await serve(dist, '/');
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-/** A fresh page that fails the test on any console error or uncaught exception. */
-const open = (url, opts = {}) => openPage(browser, url, opts);
+const open = (url, opts = {}) => openPage(ctx.browser, url, opts);
 
 const verdict = (page) => page.getByRole('status');
 
 test('opens on the three-tier example, drawn, with the first suggested query answered', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await assert.doesNotReject(page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
   // The drawing nests instances in subnets in AZs in the VPC, with the gateway on its edge.
   for (const key of ['vpc-prod', 'az:vpc-prod:us-east-1a', 'subnet-web-a', 'subnet-db-a', 'i-web1', 'i-app', 'eni-app1', 'igw-prod', 'internet']) {
@@ -49,7 +34,7 @@ test('opens on the three-tier example, drawn, with the first suggested query ans
 });
 
 test('a query chosen by hand shows the blocking security group and its fix', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Source', { exact: true }).selectOption('i-web1');
   await page.getByLabel('Destination', { exact: true }).selectOption('i-db');
   await page.getByLabel('Destination port').fill('5432');
@@ -70,7 +55,7 @@ test('a query chosen by hand shows the blocking security group and its fix', asy
 });
 
 test('a suggested query names every blocker on a private subnet', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'i-db → internet tcp/443' }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Blocked by 3 components' }).waitFor());
   const answer = await page.getByRole('region', { name: 'Answer' }).innerText();
@@ -89,7 +74,7 @@ test('a suggested query names every blocker on a private subnet', async () => {
 });
 
 test('every control has an accessible name', async () => {
-  const { page, context } = await open(site.url);
+  const { page, context } = await open(ctx.site.url);
   const unnamed = await page.evaluate(() =>
     [...document.querySelectorAll('button, select, input, a[href], textarea')]
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim()))
@@ -114,7 +99,7 @@ test('works in dark mode and when hosted under a sub-path', async () => {
 });
 
 test('the example picker opens the hub-and-spoke transit gateway and answers its questions', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Example').selectOption('hub-and-spoke-tgw');
   await assert.doesNotReject(page.getByRole('heading', { name: /hub and spoke/i }).waitFor());
   assert.equal(await page.locator('svg.topology g[data-key="tgw-hub"]').count(), 1, 'the transit gateway is drawn');
@@ -130,7 +115,7 @@ test('the example picker opens the hub-and-spoke transit gateway and answers its
 });
 
 test('the reachability matrix and the exposure list open the trace behind each answer', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: /Reachability matrix \(tcp 443\)/ }).click();
   const matrix = page.getByRole('table', { name: /Reachability matrix for tcp 443/ });
   await assert.doesNotReject(matrix.waitFor());
@@ -150,7 +135,7 @@ test('the reachability matrix and the exposure list open the trace behind each a
 });
 
 test('host pages can call the engine: window.wasmBindings agrees with the page', async () => {
-  const { page, errors, context } = await open(site.url);
+  const { page, errors, context } = await open(ctx.site.url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.reach);
   const topology = await readFile(join(here, '..', '..', 'crates', 'vpclab-core', 'data', 'examples', 'three-tier.json'), 'utf8');
   const result = await page.evaluate((topo) => {

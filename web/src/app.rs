@@ -356,6 +356,8 @@ fn toolbar(p: &Props) -> Html {
     };
     let current_challenge = s.challenge.as_ref().map(|c| c.id.clone()).unwrap_or_default();
     let theme = use_state(|| "auto".to_string());
+    // Parsing the built-in challenges once, not on every render of the toolbar.
+    let challenge_titles = use_memo((), |_| challenges::titles());
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |e: Event| {
@@ -376,8 +378,8 @@ fn toolbar(p: &Props) -> Html {
             <label for="challenge">{"Challenge"}</label>
             <select id="challenge" onchange={on_challenge}>
                 <option value="" selected={current_challenge.is_empty()}>{"(none)"}</option>
-                { for challenges::titles().into_iter().map(|(id, title)| html! {
-                    <option value={id} selected={current_challenge == id}>{ title }</option>
+                { for challenge_titles.iter().map(|(id, title)| html! {
+                    <option value={*id} selected={current_challenge == *id}>{ title.clone() }</option>
                 }) }
             </select>
             <button type="button" onclick={emit(Action::New)} title="Start an empty network">{"New"}</button>
