@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { dist, out, open as openPage, setup } from './harness.mjs';
@@ -130,6 +131,34 @@ test('the reachability matrix and the exposure list open the trace behind each a
   assert.match(await exposed.innerText(), /eni-web1 at 203\.0\.113\.10 — tcp 443/);
   assert.doesNotMatch(await exposed.innerText(), /app|db/);
   await page.screenshot({ path: join(out, 'matrix-exposure.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a large network computes its matrix and exposure in a background worker', async () => {
+  // 160 interfaces: past the page's threshold (web/src/background.rs), so the analyses leave
+  // the main thread. The synthetic topology comes from the benchmark tool.
+  const json = execFileSync('cargo', ['run', '-q', '-p', 'vpclab-cli', '--bin', 'vpclab-bench', '--', '--topology', '2', '4', '20'],
+    { cwd: join(here, '..', '..'), maxBuffer: 1 << 26 });
+  const { page, errors, context } = await open(ctx.site.url);
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.getByLabel('Import JSON').setInputFiles({ name: 'large.json', mimeType: 'application/json', buffer: json });
+  await assert.doesNotReject(page.getByRole('heading', { name: /synthetic/i }).waitFor());
+  await page.getByRole('button', { name: /Reachability matrix/ }).click();
+  await assert.doesNotReject(page.getByText('Showing the first 40 of 160 instances').waitFor());
+  assert.equal(await page.getByRole('table', { name: /Reachability matrix/ }).locator('tbody tr').count(), 40);
+  assert.deepEqual(workers.map((u) => new URL(u).pathname), ['/worker.js'], 'one worker, from the page\'s own files');
+  await page.getByRole('button', { name: 'Internet exposure' }).click();
+  await assert.doesNotReject(page.getByRole('list', { name: 'Reachable from the internet' }).or(page.getByText('Nothing in this network is reachable from the internet.')).waitFor());
+  assert.equal(await page.getByText(/in the background/).count(), 0, 'nothing left computing');
+  await page.screenshot({ path: join(out, 'background-matrix-large.png'), fullPage: true });
+  // Undo opens the example again: its matrix (small: computed at once) and its question.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: /Three-tier app/ }).waitFor());
+  await assert.doesNotReject(page.getByRole('table', { name: /Reachability matrix/ }).waitFor());
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+  await page.screenshot({ path: join(out, 'background-matrix.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });

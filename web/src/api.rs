@@ -61,3 +61,10 @@ pub fn cidr_js(text: String) -> Result<JsValue, JsValue> {
         text.trim().parse().map_err(|_| JsValue::from_str(&format!("cidr: {text:?} is not a CIDR block")))?;
     out(&cidr::describe(net))
 }
+
+/// `background(request)` → the outcome, both JSON text: what the page's background worker
+/// runs (`web/assets/worker.js`, see `background.rs`).
+#[wasm_bindgen]
+pub fn background(request: String) -> String {
+    crate::background::run(&request)
+}

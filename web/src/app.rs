@@ -7,8 +7,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use vpclab_core::{challenges, edit, share};
+use vpclab_core::{challenges, edit, share, Topology};
 
+use crate::background::{self, Job};
 use crate::browser;
 use crate::diagram::DiagramView;
 use crate::embed::{self, Embed};
@@ -74,6 +75,7 @@ pub fn app() -> Html {
     });
     use_host_messages(embed.clone(), dispatch.clone());
     use_hash_changes(dispatch.clone());
+    use_background(&state, dispatch.clone());
     use_shortcuts(state.clone(), dispatch.clone());
 
     let (on_path, blocked) = state.highlights();
@@ -206,6 +208,80 @@ fn use_hash_changes(dispatch: Callback<Action>) {
             if let Some(w) = window {
                 let _ =
                     w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
+/// Hands the state's pending analyses to the background worker, each once per topology, and
+/// dispatches their outcomes. Where no worker starts, or it fails, they run here instead:
+/// slower, never lost.
+#[hook]
+fn use_background(state: &State, dispatch: Callback<Action>) {
+    #[derive(Default)]
+    struct Jobs {
+        worker: Option<browser::Worker>,
+        started: bool,
+        /// Its script failed to load: it will never answer.
+        broken: bool,
+        next: u32,
+        sent: Vec<(u32, Rc<Topology>, Job)>,
+    }
+    /// Run a job on the main thread and hand in its outcome.
+    fn here(dispatch: &Callback<Action>, topology: Rc<Topology>, job: Job) {
+        let outcome = Box::new(background::compute(job, &vpclab_core::model::build(&topology).0));
+        dispatch.emit(Action::Computed { topology, job, outcome });
+    }
+    let jobs = use_mut_ref(Jobs::default);
+    let topology = state.topology.clone();
+    let key = (state.pending.clone(), Rc::as_ptr(&topology) as usize);
+    use_effect_with(key, move |(pending, _)| {
+        for &job in pending {
+            let mut j = jobs.borrow_mut();
+            if j.sent.iter().any(|(_, t, x)| Rc::ptr_eq(t, &topology) && *x == job) {
+                continue;
+            }
+            if !j.started {
+                j.started = true;
+                let (on_answer, on_broken) =
+                    ((jobs.clone(), dispatch.clone()), (jobs.clone(), dispatch.clone()));
+                j.worker = browser::Worker::start(
+                    move |id, answer| {
+                        let (jobs, dispatch) = &on_answer;
+                        let mut j = jobs.borrow_mut();
+                        let Some(at) = j.sent.iter().position(|(i, ..)| *i == id) else { return };
+                        let (_, topology, job) = j.sent.remove(at);
+                        drop(j);
+                        match answer {
+                            Ok(text) => dispatch.emit(Action::Computed {
+                                topology,
+                                job,
+                                outcome: Box::new(background::outcome(&text)),
+                            }),
+                            Err(_) => here(dispatch, topology, job),
+                        }
+                    },
+                    move || {
+                        let (jobs, dispatch) = &on_broken;
+                        let mut j = jobs.borrow_mut();
+                        j.broken = true;
+                        let lost = std::mem::take(&mut j.sent);
+                        drop(j);
+                        for (_, topology, job) in lost {
+                            here(dispatch, topology, job);
+                        }
+                    },
+                );
+            }
+            let id = j.next;
+            j.next += 1;
+            if !j.broken
+                && j.worker.as_ref().is_some_and(|w| w.send(id, &background::request(job, &topology)))
+            {
+                j.sent.push((id, topology.clone(), job));
+            } else {
+                drop(j);
+                here(&dispatch, topology.clone(), job);
             }
         }
     });
@@ -810,10 +886,10 @@ fn views(p: &ViewsProps) -> Html {
     html! {
         <section class="views" aria-label="Every pair and the internet">
             <div class="view-buttons">
-                <button type="button" aria-pressed={s.matrix.is_some().to_string()} onclick={toggle_matrix}>
+                <button type="button" aria-pressed={s.shows_matrix().to_string()} onclick={toggle_matrix}>
                     { format!("Reachability matrix ({what})") }
                 </button>
-                <button type="button" aria-pressed={s.exposure.is_some().to_string()} onclick={toggle_exposure}>
+                <button type="button" aria-pressed={s.shows_exposure().to_string()} onclick={toggle_exposure}>
                     {"Internet exposure"}
                 </button>
                 if has_lb {
@@ -840,16 +916,25 @@ fn views(p: &ViewsProps) -> Html {
                     </table>
                 }) }
             }
+            if s.pending.iter().any(|j| matches!(j, Job::Matrix { .. })) {
+                <p class="computing" role="status">{ format!("Computing the reachability matrix of {} interfaces in the background…", s.model.interfaces.len()) }</p>
+            }
+            if s.pending.contains(&Job::Exposure) {
+                <p class="computing" role="status">{ format!("Computing what the internet reaches of {} interfaces in the background…", s.model.interfaces.len()) }</p>
+            }
             if let Some(x) = &s.matrix {
+                if x.endpoints.len() > MATRIX_SHOWN {
+                    <p class="shows">{ format!("Showing the first {MATRIX_SHOWN} of {} instances; `vpclab matrix` prints every pair.", x.endpoints.len()) }</p>
+                }
                 <table class="matrix" aria-label={format!("Reachability matrix for {what}: rows are sources, columns destinations")}>
                     <thead><tr><th scope="col">{"from \\ to"}</th>
-                    { for x.endpoints.iter().map(|e| html! { <th scope="col" title={e.label.clone()}>{ short(&e.label) }</th> }) }
+                    { for x.endpoints.iter().take(MATRIX_SHOWN).map(|e| html! { <th scope="col" title={e.label.clone()}>{ short(&e.label) }</th> }) }
                     </tr></thead>
                     <tbody>
-                    { for x.endpoints.iter().enumerate().map(|(i, a)| html! {
+                    { for x.endpoints.iter().enumerate().take(MATRIX_SHOWN).map(|(i, a)| html! {
                         <tr>
                             <th scope="row" title={a.label.clone()}>{ short(&a.label) }</th>
-                            { for x.endpoints.iter().enumerate().map(|(j, b)| match x.get(i, j) {
+                            { for x.endpoints.iter().enumerate().take(MATRIX_SHOWN).map(|(j, b)| match x.get(i, j) {
                                 None => html! { <td class="self">{"—"}</td> },
                                 Some(ans) => {
                                     let label = format!("{} to {}: {}", short(&a.label), short(&b.label), ans.summary);
@@ -899,6 +984,9 @@ fn views(p: &ViewsProps) -> Html {
         </section>
     }
 }
+
+/// The matrix rows and columns drawn: past this, a table of buttons is unreadable and slow.
+const MATRIX_SHOWN: usize = 40;
 
 /// "instance web-1 · i-web1 (10.0.1.10)" → "web-1".
 fn short(label: &str) -> String {

@@ -200,3 +200,69 @@ pub fn download_png(name: &str) {
     img.set_onload(Some(onload.unchecked_ref()));
     img.set_src(&url);
 }
+
+/// The background worker: this page's own wasm module in a Web Worker (`assets/worker.js`),
+/// answering `background` jobs so that heavy analyses leave the page responsive.
+#[derive(Debug)]
+pub struct Worker {
+    worker: web_sys::Worker,
+    /// The module's JavaScript and wasm, whose names carry a hash only the built page knows.
+    glue: String,
+    wasm: String,
+    _listeners: [wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>; 2],
+}
+
+impl Worker {
+    /// Start the worker. `on_answer(id, outcome or why not)` hears every answer, and
+    /// `on_broken` a worker that failed as a whole (its script did not load). `None` where
+    /// workers cannot start: then the page computes on the main thread.
+    pub fn start(
+        on_answer: impl Fn(u32, Result<String, String>) + 'static,
+        on_broken: impl Fn() + 'static,
+    ) -> Option<Worker> {
+        use wasm_bindgen::closure::Closure;
+        let doc = window()?.document()?;
+        let base = doc.base_uri().ok()??;
+        let url = |href: &str| web_sys::Url::new_with_base(href, &base).ok().map(|u| u.href());
+        let href = |selector: &str| doc.query_selector(selector).ok()??.get_attribute("href");
+        let glue = url(&href("link[rel=modulepreload]")?)?;
+        let wasm = url(&href("link[rel=preload][as=fetch]")?)?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(&url("worker.js")?, &options).ok()?;
+        let message = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let Some(data) = e.dyn_ref::<web_sys::MessageEvent>().map(web_sys::MessageEvent::data) else {
+                return;
+            };
+            let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
+            let Some(id) = get("id").and_then(|v| v.as_f64()) else { return };
+            let answer = get("answer").and_then(|v| v.as_string()).ok_or_else(|| {
+                get("error").and_then(|v| v.as_string()).unwrap_or_else(|| "no answer".into())
+            });
+            on_answer(id as u32, answer);
+        });
+        let error = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| on_broken());
+        worker.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(error.as_ref().unchecked_ref()));
+        Some(Worker { worker, glue, wasm, _listeners: [message, error] })
+    }
+
+    /// Send request `id`; `false` if the browser refused the message.
+    pub fn send(&self, id: u32, request: &str) -> bool {
+        let message = js_sys::Object::new();
+        let fields: [(&str, JsValue); 4] = [
+            ("id", id.into()),
+            ("glue", self.glue.as_str().into()),
+            ("wasm", self.wasm.as_str().into()),
+            ("request", request.into()),
+        ];
+        fields.iter().all(|(k, v)| js_sys::Reflect::set(&message, &JsValue::from_str(k), v).is_ok())
+            && self.worker.post_message(&message).is_ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod background;
 mod browser;
 mod diagram;
 mod embed;
@@ -17,6 +18,10 @@ mod state;
 mod trace_view;
 mod workbench;
 
+/// Runs when the module loads: in the page, the app; in the background worker (which loads
+/// this same module to answer [`background`] jobs) there is no window and nothing to render.
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<app::App>::new().render();
+    }
 }

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
+
+use crate::background::{self, Job, Outcome};
 use vpclab_core::challenge::{self, Challenge, Grade};
 use vpclab_core::edit::{self, Step, Ty};
 use vpclab_core::endpoint::{self, Candidate};
@@ -44,6 +46,9 @@ pub struct State {
     pub matrix: Option<Rc<Matrix>>,
     /// What the internet reaches, while it is shown.
     pub exposure: Option<Rc<Vec<Exposed>>>,
+    /// Analyses a shown view waits for from the background worker (large networks only):
+    /// the app sends them and [`Action::Computed`] brings their outcomes back.
+    pub pending: Vec<Job>,
     /// The entity the inspector shows.
     pub selected: Option<String>,
     /// Earlier topologies, most recent last, and undone ones.
@@ -198,6 +203,13 @@ pub enum Action {
     Author(Authoring),
     /// Say why something the browser side tried (opening a file) did not work.
     Refuse(String),
+    /// The background worker's outcome of `job` on `topology` (ignored if the page has
+    /// moved on to another topology or no longer shows that view).
+    Computed {
+        topology: Rc<Topology>,
+        job: Job,
+        outcome: Box<Outcome>,
+    },
 }
 
 impl State {
@@ -239,8 +251,8 @@ impl State {
             topology: (*self.topology).clone(),
             query: Some(self.query.clone()),
             view: View {
-                matrix: self.matrix.is_some(),
-                exposure: self.exposure.is_some(),
+                matrix: self.shows_matrix(),
+                exposure: self.shows_exposure(),
                 selected: self.selected.clone(),
             },
             challenge: self.challenge.as_deref().cloned(),
@@ -258,6 +270,7 @@ impl State {
             lint: Rc::new(lint::lint(&m)),
             matrix: None,
             exposure: None,
+            pending: Vec::new(),
             model: Rc::new(m),
             diagnostics: Rc::new(diagnostics),
             suggestions: Rc::new(Vec::new()),
@@ -279,12 +292,52 @@ impl State {
         s.suggestions = Rc::new(s.challenge_suggestions());
         s.answer_query();
         if view.matrix {
-            s.matrix = exhaustive::matrix(&s.model, s.query.protocol, s.query.port).ok().map(Rc::new);
+            s.show(Job::Matrix { protocol: s.query.protocol, port: s.query.port });
         }
         if view.exposure {
-            s.exposure = Some(Rc::new(exhaustive::exposure(&s.model)));
+            s.show(Job::Exposure);
         }
         s
+    }
+
+    /// Whether the matrix is shown (or on its way from the worker).
+    pub fn shows_matrix(&self) -> bool {
+        self.matrix.is_some() || self.pending.iter().any(|j| matches!(j, Job::Matrix { .. }))
+    }
+
+    /// Whether the exposure list is shown (or on its way from the worker).
+    pub fn shows_exposure(&self) -> bool {
+        self.exposure.is_some() || self.pending.contains(&Job::Exposure)
+    }
+
+    /// Show a view's analysis: computed here on a small network, asked of the background
+    /// worker on a large one (the view says it is computing meanwhile).
+    fn show(&mut self, job: Job) {
+        self.hide(job);
+        if background::is_heavy(&self.model) {
+            self.pending.push(job);
+        } else {
+            self.accept(background::compute(job, &self.model));
+        }
+    }
+
+    /// Hide the view `job` belongs to, and forget any outcome it waits for.
+    fn hide(&mut self, job: Job) {
+        let matrix = matches!(job, Job::Matrix { .. });
+        self.pending.retain(|p| matches!(p, Job::Matrix { .. }) != matrix);
+        if matrix {
+            self.matrix = None;
+        } else {
+            self.exposure = None;
+        }
+    }
+
+    fn accept(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Matrix(x) => self.matrix = Some(Rc::new(x)),
+            Outcome::Exposure(x) => self.exposure = Some(Rc::new(x)),
+            Outcome::Failed(e) => self.notices.push(Notice::error(format!("The analysis failed: {e}"))),
+        }
     }
 
     /// The challenge's reachability goals as one-click questions.
@@ -411,17 +464,27 @@ impl State {
                 };
             }
             Action::ToggleMatrix => {
-                s.matrix = match self.matrix {
-                    Some(_) => None,
-                    None => exhaustive::matrix(&self.model, q.protocol, q.port).ok().map(Rc::new),
-                };
+                let job = Job::Matrix { protocol: q.protocol, port: q.port };
+                if self.shows_matrix() {
+                    s.hide(job);
+                } else {
+                    s.show(job);
+                }
                 return s;
             }
             Action::ToggleExposure => {
-                s.exposure = match self.exposure {
-                    Some(_) => None,
-                    None => Some(Rc::new(exhaustive::exposure(&self.model))),
-                };
+                if self.shows_exposure() {
+                    s.hide(Job::Exposure);
+                } else {
+                    s.show(Job::Exposure);
+                }
+                return s;
+            }
+            Action::Computed { topology, job, outcome } => {
+                if Rc::ptr_eq(&topology, &self.topology) && self.pending.contains(&job) {
+                    s.pending.retain(|p| *p != job);
+                    s.accept(*outcome);
+                }
                 return s;
             }
             Action::Select(id) => {
@@ -525,11 +588,11 @@ impl State {
         s.step = None;
         s.answer_query();
         // A shown matrix follows the query's protocol and port.
-        s.matrix = match &self.matrix {
-            Some(old) if old.protocol == s.query.protocol && old.port == s.query.port => Some(old.clone()),
-            Some(_) => exhaustive::matrix(&self.model, s.query.protocol, s.query.port).ok().map(Rc::new),
-            None => None,
-        };
+        let job = Job::Matrix { protocol: s.query.protocol, port: s.query.port };
+        let current = |m: &Matrix| m.protocol == s.query.protocol && m.port == s.query.port;
+        if self.shows_matrix() && !s.pending.contains(&job) && !s.matrix.as_deref().is_some_and(current) {
+            s.show(job);
+        }
         s
     }
 
@@ -712,11 +775,7 @@ impl State {
     }
 
     fn view(&self) -> View {
-        View {
-            matrix: self.matrix.is_some(),
-            exposure: self.exposure.is_some(),
-            selected: self.selected.clone(),
-        }
+        View { matrix: self.shows_matrix(), exposure: self.shows_exposure(), selected: self.selected.clone() }
     }
 
     /// Undo (`back`) or redo.
@@ -738,6 +797,17 @@ impl State {
             next.past = Rc::new(other);
         }
         next.example = examples::ALL.iter().find(|e| examples::load(e) == **t);
+        // A question about what this topology does not have (undo past opening a file, say)
+        // becomes its usual first question.
+        if next.answer.is_err() {
+            let query = match next.example {
+                Some(ex) => ex.queries.first().map(suggested),
+                None => Some(default_query(t)),
+            };
+            if let Some(q) = query {
+                next = next.apply_inner(Action::Ask(q));
+            }
+        }
         next
     }
 
@@ -866,6 +936,67 @@ mod tests {
 
     fn ok(s: &State) {
         assert!(s.notices.iter().all(|n| !n.error), "{:#?}", s.notices);
+    }
+
+    /// Undo past opening another network leaves no question about what is not there.
+    #[test]
+    fn undo_to_another_network_asks_its_own_question() {
+        let s = State::initial();
+        let t = examples::load(examples::get("bastion").unwrap_or(&FALLBACK));
+        let opened = s.apply(Action::Open(
+            Box::new(Link { topology: t, query: None, view: View::default(), challenge: None }),
+            "a file".into(),
+        ));
+        ok(&opened);
+        let back = opened.apply(Action::Undo);
+        assert!(back.answer.is_ok(), "{:?}", back.answer.as_ref().err());
+        assert_eq!(back.query, State::initial().query);
+    }
+
+    /// On a large network the matrix and exposure wait for the background worker; its outcome
+    /// lands only on the topology it was computed for and only while the view is shown.
+    #[test]
+    fn large_networks_wait_for_the_worker() {
+        let scale = vpclab_core::synth::Scale {
+            vpcs: 2,
+            subnets_per_vpc: 4,
+            instances_per_subnet: 20,
+            extra_rules_per_group: 0,
+        };
+        let link = Link {
+            topology: vpclab_core::synth::topology(scale),
+            query: None,
+            view: View::default(),
+            challenge: None,
+        };
+        let s = State::from_link(link).apply(Action::ToggleMatrix);
+        let job = Job::Matrix { protocol: s.query.protocol, port: s.query.port };
+        assert_eq!((s.matrix.is_none(), s.pending.clone()), (true, vec![job]));
+        assert!(s.shows_matrix() && s.to_link().view.matrix, "shown while computing, and in the link");
+        let outcome = background::compute(job, &s.model);
+        let computed = |s: &State, t: &Rc<Topology>| {
+            s.apply(Action::Computed { topology: t.clone(), job, outcome: Box::new(outcome.clone()) })
+        };
+
+        // An answer for a topology the page has left is dropped.
+        let stale = Rc::new((*s.topology).clone());
+        assert!(computed(&s, &stale).matrix.is_none());
+        let done = computed(&s, &s.topology);
+        assert!(done.pending.is_empty());
+        assert_eq!(done.matrix.as_deref().map(|m| m.endpoints.len()), Some(160));
+
+        // Hidden before the answer came: the answer is dropped.
+        let hidden = s.apply(Action::ToggleMatrix);
+        assert!(!hidden.shows_matrix() && computed(&hidden, &hidden.topology).matrix.is_none());
+
+        // Another port asks again; exposure too goes to the worker.
+        let other = done.apply(Action::SetPort(Some(22)));
+        assert_eq!(other.pending, vec![Job::Matrix { protocol: Protocol::Tcp, port: Some(22) }]);
+        assert_eq!(other.apply(Action::ToggleExposure).pending.last(), Some(&Job::Exposure));
+
+        // The examples are small: answered at once.
+        let small = State::initial().apply(Action::ToggleMatrix).apply(Action::ToggleExposure);
+        assert!(small.pending.is_empty() && small.matrix.is_some() && small.exposure.is_some());
     }
 
     #[test]
