@@ -198,6 +198,7 @@ pub const SCHEMA: &[Collection] = &[
             NAME,
             req("instance_type", "Instance type", Ty::Text),
             f("availability_zone", "Availability Zone (when it has no interface)", Ty::Text),
+            f("state", "State", Ty::Choice(&["running", "stopped"])),
             f("source_nat", "Acts as a NAT instance", Ty::Bool),
             f("ami", "AMI", Ty::Text),
             f("user_data", "User data (first-boot script)", Ty::Text),

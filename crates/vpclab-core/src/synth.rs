@@ -203,6 +203,7 @@ pub fn topology(scale: Scale) -> Topology {
                     source_nat: false,
                     ami: None,
                     user_data: None,
+                    state: Default::default(),
                 });
                 t.network_interfaces.push(NetworkInterface {
                     id: format!("eni-{id}"),

@@ -295,6 +295,28 @@ pub struct Instance {
     /// The user data script run at first boot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+    /// `running` (default) or `stopped`. A stopped instance's interfaces neither send nor
+    /// receive, and its auto-assigned public IPv4 address is released (it gets a new one when
+    /// started); an Elastic IP stays associated
+    /// (AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses).
+    #[serde(default, skip_serializing_if = "InstanceState::is_running")]
+    pub state: InstanceState,
+}
+
+/// Whether an instance runs (describe-instances `State.Name`; `pending` counts as running,
+/// `stopping` as stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceState {
+    #[default]
+    Running,
+    Stopped,
+}
+
+impl InstanceState {
+    fn is_running(&self) -> bool {
+        *self == InstanceState::Running
+    }
 }
 
 /// An elastic network interface.

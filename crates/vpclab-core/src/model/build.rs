@@ -1566,6 +1566,16 @@ impl<'t> Builder<'t> {
                         .map(|e| (e, IpAddr::V4(self.m.interfaces[e.0].primary_ip)))
                 };
                 match resolved {
+                    // A target on a stopped instance is not used (its health is `unused`,
+                    // Target.InvalidState), not even when the group fails open
+                    // (elasticloadbalancing/latest/application/target-group-health-checks.html).
+                    Some((eni, _)) if self.m.stopped_instance(&self.m.interfaces[eni.0]).is_some() => {
+                        let msg = format!(
+                            "target {:?} is on a stopped instance: the load balancer does not use it",
+                            x.id
+                        );
+                        self.warn(kind, &g.id, name, field, msg);
+                    }
                     Some((eni, ip)) => targets.push(LbTarget { eni, ip, port, healthy: x.healthy }),
                     None => {
                         let what = if g.target_type == "ip" {
@@ -1888,6 +1898,7 @@ impl<'t> Builder<'t> {
                 az: x.availability_zone.clone(),
                 interfaces: Vec::new(),
                 source_nat: x.source_nat,
+                stopped: x.state == topo::InstanceState::Stopped,
             });
         }
     }
@@ -2112,6 +2123,7 @@ impl<'t> Builder<'t> {
             }
             self.m.instances[ix.0].interfaces.push(eix);
         }
+        self.release_public_ips();
         for i in 0..self.m.instances.len() {
             let x = &self.m.instances[i];
             let has_primary =
@@ -2128,6 +2140,35 @@ impl<'t> Builder<'t> {
             }
         }
         self.m.reindex_addresses();
+    }
+
+    /// AWS releases an instance's auto-assigned public IPv4 address when it stops (and gives it
+    /// a new one when it starts); Elastic IPs stay associated
+    /// (AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses). An
+    /// address still written on a stopped instance's interface is left out of the model, with
+    /// a warning: nothing reaches the instance at it.
+    fn release_public_ips(&mut self) {
+        for i in 0..self.m.instances.len() {
+            if !self.m.instances[i].stopped {
+                continue;
+            }
+            let inst = label(&self.m.instances[i].id, self.m.instances[i].name.as_deref());
+            for eix in self.m.instances[i].interfaces.clone() {
+                let e = &mut self.m.interfaces[eix.0];
+                let released: Vec<Ipv4Addr> = e
+                    .public_ips
+                    .iter()
+                    .filter(|(_, p)| p.elastic.is_none())
+                    .map(|(_, p)| p.address)
+                    .collect();
+                e.public_ips.retain(|_, p| p.elastic.is_some());
+                let (id, name) = (e.id.clone(), e.name.clone());
+                for a in released {
+                    let msg = format!("{a} is released while instance {inst:?} is stopped: AWS gives the instance a new public IPv4 address when it starts (use an Elastic IP to keep one)");
+                    self.warn(Kind::NetworkInterface, &id, name.as_deref(), "public_ip", msg);
+                }
+            }
+        }
     }
 
     fn elastic_ips(&mut self) {

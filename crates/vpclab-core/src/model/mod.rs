@@ -390,6 +390,9 @@ pub struct Instance {
     pub interfaces: Vec<EniIx>,
     /// A NAT instance: rewrites the source of what it forwards to its own address.
     pub source_nat: bool,
+    /// Stopped: its interfaces neither send nor receive, and it has no auto-assigned public
+    /// IPv4 address (AWS released it).
+    pub stopped: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -677,6 +680,12 @@ impl Model {
     /// The VPC whose CIDRs contain `ip`, if any.
     pub fn vpc_containing(&self, ip: IpAddr) -> Option<VpcIx> {
         self.vpcs.iter().position(|v| v.blocks().any(|c| c.contains(&ip))).map(VpcIx)
+    }
+
+    /// The stopped instance interface `e` is attached to, if it is attached to one: such an
+    /// interface neither sends nor receives.
+    pub fn stopped_instance(&self, e: &Interface) -> Option<InstIx> {
+        e.attachment.map(|(i, _)| i).filter(|i| self.instances.get(i.0).is_some_and(|x| x.stopped))
     }
 
     /// Whether `ip` is a private address of an interface in security group `sg`.

@@ -6,8 +6,8 @@ use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
 use crate::firewall::{self, Direction};
 use crate::model::{
-    EigwIx, EniIx, Entity, Holder, IgwIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx, TgwIx,
-    VgwIx, VpcIx, VpceIx, VpnIx,
+    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target,
+    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -166,6 +166,9 @@ impl Walk<'_> {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
         let own = iface.holds(p.src);
+        if let Some(inst) = m.stopped_instance(iface) {
+            return self.instance_stopped(inst, eni, Direction::Egress, p);
+        }
         if own {
             if let Some((inst, dev)) = iface.attachment {
                 let verb = if reply { "replies" } else { "sends" };
@@ -517,6 +520,9 @@ impl Walk<'_> {
             self.network_acl(iface.subnet, Direction::Ingress, p);
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
+        if let Some(inst) = m.stopped_instance(iface) {
+            return self.instance_stopped(inst, eni, Direction::Ingress, p);
+        }
         if !iface.holds(p.dst) {
             self.source_dest_check(eni, Direction::Ingress, p);
             let detail = format!("receives {p} as a next hop: {} is not its own address", p.dst);
@@ -571,6 +577,28 @@ impl Walk<'_> {
             self.hop(Some(Entity::Instance(inst)), None, Action::Accept, "receives the packet".into(), p);
         }
         self.end(At::Interface(eni), p, false)
+    }
+
+    /// The instance `eni` is attached to is stopped: nothing leaves or enters through the
+    /// interface, as a source, a destination or a next hop. Reachability Analyzer has no
+    /// explanation code for this (it analyses running resources), so vpclab uses its own,
+    /// `INSTANCE_NOT_RUNNING` (AWSEC2/latest/UserGuide/Stop_Start.html).
+    fn instance_stopped(&mut self, inst: InstIx, eni: EniIx, dir: Direction, p: Packet) -> End {
+        let m = self.m;
+        let x = &m.instances[inst.0];
+        let what = match dir {
+            Direction::Egress => "nothing leaves through",
+            Direction::Ingress => "nothing receives on",
+        };
+        let msg = format!(
+            "instance {} is stopped: {what} {}",
+            label(&x.id, x.name.as_deref()),
+            m.interfaces[eni.0].id
+        );
+        let fix = format!("start instance {}", x.id);
+        self.at(&m.interfaces[eni.0].id, |w| {
+            w.block("INSTANCE_NOT_RUNNING", Some(Entity::Instance(inst)), Some(dir), msg, Some(fix), p)
+        })
     }
 
     /// An instance forwards a packet that reached interface `eni` but is addressed elsewhere
