@@ -129,6 +129,7 @@ pub const SCHEMA: &[Collection] = &[
             NAME,
             req("cidr_blocks", "IPv4 CIDR blocks (up to 5)", Ty::List),
             f("ipv6_cidr_block", "IPv6 CIDR block (/56)", Ty::Cidr),
+            f("region", "Region (when not the topology's)", Ty::Text),
         ],
     },
     Collection {

@@ -842,7 +842,8 @@ fn vpc(x: &Item<'_>, is: &mut Issues) -> Option<Vpc> {
         return None;
     }
     let ipv6_cidr_block = ipv6_block(&mut cx, x.v, "VPC");
-    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block })
+    // describe-vpcs does not say the Region: the snapshot's is the topology's.
+    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block, region: None })
 }
 
 /// The associated IPv6 block of a VPC or subnet (`Ipv6CidrBlockAssociationSet`). The format

@@ -121,6 +121,14 @@ pub struct Vpc {
     /// The IPv6 block (an Amazon-provided /56 in the common case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<IpNet>,
+    /// The Region it is in when not the topology's `region` (the other side of an
+    /// inter-Region peering). Its subnets' Availability Zones must be in it; a security group
+    /// rule can reference a peer VPC's group only within one Region
+    /// (vpc/latest/peering/vpc-peering-security-groups.html), and a transit gateway (in the
+    /// topology's Region) attaches only VPCs of its own Region. Nothing else looks at it:
+    /// gateway endpoints use the topology Region's service ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// A subnet: one CIDR block in one Availability Zone.

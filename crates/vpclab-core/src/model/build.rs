@@ -262,6 +262,7 @@ impl<'t> Builder<'t> {
                 name: v.name.clone(),
                 cidrs,
                 ipv6,
+                region: v.region.clone().unwrap_or_else(|| self.t.region.clone()),
                 subnets: Vec::new(),
                 main_route_table: RtIx(usize::MAX),
                 default_acl: AclIx(usize::MAX),
@@ -337,11 +338,9 @@ impl<'t> Builder<'t> {
                 );
                 continue;
             }
-            if !s.availability_zone.starts_with(self.t.region.as_str()) {
-                let msg = format!(
-                    "Availability Zone {:?} is not in region {:?}",
-                    s.availability_zone, self.t.region
-                );
+            let region = &self.m.vpcs[vpc.0].region;
+            if !s.availability_zone.starts_with(region.as_str()) {
+                let msg = format!("Availability Zone {:?} is not in region {region:?}", s.availability_zone);
                 self.warn(Kind::Subnet, &s.id, name, "availability_zone", msg);
             }
             let ipv6 = match s.ipv6_cidr_block {
@@ -629,12 +628,25 @@ impl<'t> Builder<'t> {
                 SgPeer::PrefixList(pl.id.clone(), pl.cidrs.clone())
             } else if let Some(s) = self.sg_ix(&r.peer) {
                 let other = self.m.security_groups[s.0].vpc;
-                let reachable = self.m.peering_between(vpc, other).is_some()
-                    || (dir == "inbound" && self.m.tgw_referencing_between(vpc, other));
+                let peered = self.m.peering_between(vpc, other).is_some();
+                let reachable = peered || (dir == "inbound" && self.m.tgw_referencing_between(vpc, other));
                 if other != vpc && !reachable {
                     let msg = format!("security group {:?} is in another VPC; references work only within a VPC, across peering, or in inbound rules across a transit gateway with security group referencing on", r.peer);
                     self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                     continue;
+                }
+                if other != vpc && peered && !self.m.same_region(vpc, other) {
+                    // AWS refuses the rule. It stays in the model, never matching, so traces
+                    // can say why the traffic it was meant for is denied.
+                    let o = &self.m.vpcs[other.0];
+                    let msg = format!(
+                        "security group {:?} is in peer VPC {:?} in Region {:?}: a rule can reference a peer VPC's group only in the same Region ({:?}); use the peer VPC's CIDR block",
+                        r.peer,
+                        label(&o.id, o.name.as_deref()),
+                        o.region,
+                        self.m.vpcs[vpc.0].region
+                    );
+                    self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                 }
                 SgPeer::Group(s)
             } else {
@@ -1257,6 +1269,16 @@ impl<'t> Builder<'t> {
             };
             if self.m.tgw_attachments.iter().any(|x| x.tgw == g && x.vpc == vpc) {
                 let msg = format!("VPC {:?} is already attached to this transit gateway", a.vpc);
+                self.err(kind, &a.id, name, "vpc", msg);
+                continue;
+            }
+            // A transit gateway is regional: it lives in the topology's Region and attaches
+            // only VPCs there (another Region needs a transit gateway peering, not modelled).
+            if self.m.vpcs[vpc.0].region != self.t.region {
+                let msg = format!(
+                    "VPC {:?} is in Region {:?} and the transit gateway in {:?}: a transit gateway attaches only VPCs of its own Region",
+                    a.vpc, self.m.vpcs[vpc.0].region, self.t.region
+                );
                 self.err(kind, &a.id, name, "vpc", msg);
                 continue;
             }

@@ -102,6 +102,8 @@ pub struct Vpc {
     pub cidrs: Vec<IpNet>,
     /// The IPv6 block, if the VPC has one.
     pub ipv6: Option<IpNet>,
+    /// Its Region: the topology's unless the VPC says otherwise.
+    pub region: String,
     pub subnets: Vec<SubnetIx>,
     pub main_route_table: RtIx,
     pub default_acl: AclIx,
@@ -675,6 +677,12 @@ impl Model {
     /// The active peering connection between two VPCs, if any.
     pub fn peering_between(&self, a: VpcIx, b: VpcIx) -> Option<PcxIx> {
         self.peerings.iter().position(|p| p.status == "active" && p.other(a) == Some(b)).map(PcxIx)
+    }
+
+    /// Whether a rule of a group in VPC `a` may reference a group of peered VPC `b`: only
+    /// within one Region (vpc/latest/peering/vpc-peering-security-groups.html).
+    pub fn same_region(&self, a: VpcIx, b: VpcIx) -> bool {
+        self.vpcs[a.0].region == self.vpcs[b.0].region
     }
 
     /// The VPC whose CIDRs contain `ip`, if any.
