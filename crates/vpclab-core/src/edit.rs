@@ -129,6 +129,7 @@ pub const SCHEMA: &[Collection] = &[
             NAME,
             req("cidr_blocks", "IPv4 CIDR blocks (up to 5)", Ty::List),
             f("ipv6_cidr_block", "IPv6 CIDR block (/56)", Ty::Cidr),
+            f("region", "Region (when not the topology's)", Ty::Text),
         ],
     },
     Collection {
@@ -198,6 +199,7 @@ pub const SCHEMA: &[Collection] = &[
             NAME,
             req("instance_type", "Instance type", Ty::Text),
             f("availability_zone", "Availability Zone (when it has no interface)", Ty::Text),
+            f("state", "State", Ty::Choice(&["running", "stopped"])),
             f("source_nat", "Acts as a NAT instance", Ty::Bool),
             f("ami", "AMI", Ty::Text),
             f("user_data", "User data (first-boot script)", Ty::Text),

@@ -254,12 +254,13 @@ fn classes(m: &Model, endpoints: &[Candidate]) -> Vec<usize> {
                     let inside: Vec<usize> =
                         cidrs.iter().enumerate().filter(|(_, c)| c.contains(&ip)).map(|(k, _)| k).collect();
                     format!(
-                        "{}|{:?}|{}|{}|{}|{inside:?}",
+                        "{}|{:?}|{}|{}|{}|{}|{inside:?}",
                         e.subnet.0,
                         e.security_groups,
                         e.public_ips.len(),
                         e.source_dest_check,
-                        e.attachment.is_some()
+                        e.attachment.is_some(),
+                        m.stopped_instance(e).is_some()
                     )
                 }
                 _ => format!("unique:{i}"),
@@ -320,7 +321,7 @@ pub fn exposure(m: &Model) -> Vec<Exposed> {
     for e in &m.interfaces {
         for (to, inside) in internet_addresses(e) {
             let to = to.to_string();
-            let key = exposure_class(e, inside, &cidrs);
+            let key = exposure_class(m, e, inside, &cidrs);
             let answer = match by_class.get(&key) {
                 Some(a) => PortsAnswer { to: to.clone(), ..a.clone() },
                 None => {
@@ -356,17 +357,18 @@ fn internet_addresses(e: &crate::model::Interface) -> Vec<(IpAddr, IpAddr)> {
 /// What decides the internet's answer for one address of `e`: its subnet, groups, flags,
 /// and which rule or route CIDRs hold the address inside the VPC. The IP version is part of
 /// it, since IPv4 and IPv6 meet different routes and rules.
-fn exposure_class(e: &crate::model::Interface, inside: IpAddr, cidrs: &[ipnet::IpNet]) -> String {
+fn exposure_class(m: &Model, e: &crate::model::Interface, inside: IpAddr, cidrs: &[ipnet::IpNet]) -> String {
     let within: Vec<usize> =
         cidrs.iter().enumerate().filter(|(_, c)| c.contains(&inside)).map(|(k, _)| k).collect();
     format!(
-        "{}|{}|{:?}|{}|{:?}|{}|{within:?}",
+        "{}|{}|{:?}|{}|{:?}|{}|{}|{within:?}",
         if inside.is_ipv6() { "v6" } else { "v4" },
         e.subnet.0,
         e.security_groups,
         e.source_dest_check,
         e.load_balancer,
-        e.attachment.is_some()
+        e.attachment.is_some(),
+        m.stopped_instance(e).is_some()
     )
 }
 
@@ -431,6 +433,42 @@ mod tests {
         let want = |a: &str| ("eni-web".to_string(), a.to_string(), "tcp 443".to_string());
         // app's IPv6 address is left out: its subnet sends ::/0 to the egress-only gateway.
         assert_eq!(x, [want("203.0.113.10"), want("2001:db8:1234:1a00::10")]);
+    }
+
+    #[test]
+    fn a_load_balancer_skips_targets_on_stopped_instances() {
+        let t = examples::get("alb-private-targets").map(examples::load).unwrap_or_default();
+        let stop = |t: &mut crate::Topology, ids: &[&str]| {
+            for x in t.instances.iter_mut().filter(|x| ids.contains(&x.id.as_str())) {
+                x.state = crate::topology::InstanceState::Stopped;
+            }
+        };
+        let ask = |t: &crate::Topology| {
+            let (m, diags) = model::build(t);
+            let q = Query::new("internet", "alb-web", Protocol::Tcp, Some(443));
+            (reach(&m, &q).ok(), diags)
+        };
+        let mut one = t.clone();
+        stop(&mut one, &["i-app-a"]);
+        let (trace, diags) = ask(&one);
+        assert!(trace.as_ref().is_some_and(|t| t.reachable), "{trace:#?}");
+        let target = |t: &Option<Trace>, eni: &str| {
+            t.as_ref().is_some_and(|t| {
+                t.forward.iter().any(|h| h.component == eni && h.action == crate::trace::Action::Accept)
+            })
+        };
+        assert!(target(&trace, "eni-app-b"), "the running target serves: {trace:#?}");
+        assert!(diags.iter().any(|d| d.entity == "tg-app" && d.field == "targets[0]"), "{diags:#?}");
+        let mut both = t;
+        stop(&mut both, &["i-app-a", "i-app-b"]);
+        let (trace, _) = ask(&both);
+        let codes: Vec<&str> =
+            trace.as_ref().map(|t| t.explanations.iter().map(|e| e.code).collect()).unwrap_or_default();
+        assert_eq!(
+            codes,
+            ["ELBV2_TARGET_GROUP_NO_HEALTHY_TARGETS"],
+            "stopped targets are unused, not failed open"
+        );
     }
 
     #[test]

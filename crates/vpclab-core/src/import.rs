@@ -32,11 +32,11 @@ use crate::diagnostic::Severity;
 use crate::packet::{PortRange, Protocol};
 use crate::topology::{
     AclAction, AclEntry, Attachment, Connectivity, CustomerGateway, EgressOnlyInternetGateway,
-    EipAssociation, ElasticIp, Instance, InternetGateway, Listener, LoadBalancer, LoadBalancerNode,
-    NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteDestination, RouteTable, SecurityGroup,
-    SgRule, Subnet, TargetGroup, TargetSpec, Topology, TransitGateway, TransitGatewayAttachment,
-    TransitGatewayRoute, TransitGatewayRouteTable, Vpc, VpcEndpoint, VpcPeeringConnection, VpnConnection,
-    VpnGateway,
+    EipAssociation, ElasticIp, Instance, InstanceState, InternetGateway, Listener, LoadBalancer,
+    LoadBalancerNode, NatGateway, NetworkAcl, NetworkInterface, PrefixList, Route, RouteDestination,
+    RouteTable, SecurityGroup, SgRule, Subnet, TargetGroup, TargetSpec, Topology, TransitGateway,
+    TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Vpc, VpcEndpoint,
+    VpcPeeringConnection, VpnConnection, VpnGateway,
 };
 
 /// One file of a snapshot, already read by the caller.
@@ -842,7 +842,8 @@ fn vpc(x: &Item<'_>, is: &mut Issues) -> Option<Vpc> {
         return None;
     }
     let ipv6_cidr_block = ipv6_block(&mut cx, x.v, "VPC");
-    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block })
+    // describe-vpcs does not say the Region: the snapshot's is the topology's.
+    Some(Vpc { id: x.id.clone(), name: cx.name_tag(x.v), cidr_blocks: blocks, ipv6_cidr_block, region: None })
 }
 
 /// The associated IPv6 block of a VPC or subnet (`Ipv6CidrBlockAssociationSet`). The format
@@ -2123,14 +2124,28 @@ fn nat_elastic_ips(
     t.elastic_ips.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// A terminated instance is still listed for an hour but has no network presence.
+/// A terminated instance is still listed for an hour but has no network presence. A
+/// `stopping` or `stopped` one is imported stopped, and so is one `shutting-down` (being
+/// terminated), with a warning; `pending` and `running` are running.
 fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
     let mut cx = x.cx(is);
     let state = x.v.get("State").and_then(|s| s.get("Name")).and_then(Value::as_str);
-    if state == Some("terminated") {
-        cx.warn("State.Name", "the instance is terminated; skipped");
-        return None;
-    }
+    let state = match state {
+        Some("terminated") => {
+            cx.warn("State.Name", "the instance is terminated; skipped");
+            return None;
+        }
+        Some("stopping" | "stopped") => InstanceState::Stopped,
+        Some("shutting-down") => {
+            cx.warn("State.Name", "the instance is shutting down (being terminated); imported stopped");
+            InstanceState::Stopped
+        }
+        None | Some("pending" | "running") => InstanceState::Running,
+        Some(other) => {
+            cx.warn("State.Name", format!("instance state {other:?} is not known; imported running"));
+            InstanceState::Running
+        }
+    };
     let instance_type = cx.req_str(x.v, "", "InstanceType", "instance")?;
     Some(Instance {
         id: x.id.clone(),
@@ -2146,6 +2161,7 @@ fn instance(x: &Item<'_>, is: &mut Issues) -> Option<Instance> {
         // describe-instances lists the AMI; user data needs describe-instance-attribute.
         ami: x.v.get("ImageId").and_then(Value::as_str).map(str::to_string),
         user_data: None,
+        state,
     })
 }
 
@@ -3403,6 +3419,44 @@ mod tests {
     }
 
     #[test]
+    fn stopped_and_stopping_instances_are_imported_stopped() {
+        let all = [
+            ("i-run", "running"),
+            ("i-pend", "pending"),
+            ("i-stop", "stopped"),
+            ("i-stopping", "stopping"),
+            ("i-down", "shutting-down"),
+        ];
+        let instances: Vec<Value> = all
+            .iter()
+            .map(
+                |(id, state)| json!({"InstanceId": id, "InstanceType": "t3.micro", "State": {"Name": state}}),
+            )
+            .collect();
+        let enis: Vec<Value> = all
+            .iter()
+            .enumerate()
+            .map(|(k, (id, _))| interface_json(&format!("eni-{k}"), id, &format!("10.0.1.{}", 10 + k)))
+            .collect();
+        let (t, issues) = run(json!({"Reservations": [{"ReservationId": "r-1", "Instances": instances}],
+                                     "NetworkInterfaces": enis}));
+        let states: Vec<(&str, InstanceState)> =
+            t.instances.iter().map(|x| (x.id.as_str(), x.state)).collect();
+        assert_eq!(
+            states,
+            [
+                ("i-down", InstanceState::Stopped),
+                ("i-pend", InstanceState::Running),
+                ("i-run", InstanceState::Running),
+                ("i-stop", InstanceState::Stopped),
+                ("i-stopping", InstanceState::Stopped),
+            ]
+        );
+        assert_eq!(issue(&issues, "i-down", "State.Name").severity, Severity::Warning);
+        assert!(issues.iter().all(|i| i.object == "i-down"), "{issues:#?}");
+    }
+
+    #[test]
     fn instances_come_from_reservations_and_terminated_ones_are_skipped() {
         let (t, issues) = run(json!({
             "Reservations": [
@@ -3421,6 +3475,7 @@ mod tests {
                 source_nat: false,
                 ami: Some("ami-0abc".into()),
                 user_data: None,
+                state: InstanceState::Running,
             }]
         );
         assert_eq!(issue(&issues, "i-0", "State.Name").severity, Severity::Warning);

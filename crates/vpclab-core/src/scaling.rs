@@ -81,6 +81,7 @@ pub fn expand(t: &Topology) -> (Cow<'_, Topology>, Vec<Diagnostic>) {
                 source_nat: false,
                 ami: g.ami.clone(),
                 user_data: None,
+                state: Default::default(),
             });
             out.network_interfaces.push(NetworkInterface {
                 id: format!("eni-{base}-{}", k + 1),

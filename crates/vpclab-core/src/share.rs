@@ -262,6 +262,7 @@ pub const KEYS: &[&str] = &[
     "allowed",
     "entity",
     "hosts",
+    "state",
 ];
 
 /// The short code of the `i`th key: `a`…`Z` (without `x` and `y`, which are real field
@@ -389,6 +390,17 @@ mod tests {
         }
         let keys: std::collections::BTreeSet<&&str> = KEYS.iter().collect();
         assert_eq!(keys.len(), KEYS.len(), "a key appears twice");
+    }
+
+    #[test]
+    fn an_instance_state_is_shortened_and_round_trips() {
+        let mut t = examples::three_tier();
+        for x in &mut t.instances {
+            x.state = crate::topology::InstanceState::Stopped;
+        }
+        let short = shorten(t.to_value(), true).to_string();
+        assert!(!short.contains("\"state\"") && short.contains("\"stopped\""), "{short}");
+        assert_eq!(decode(&encode_topology(&t)).map(|l| l.topology), Ok(t));
     }
 
     #[test]

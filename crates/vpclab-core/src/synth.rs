@@ -60,6 +60,7 @@ pub fn topology(scale: Scale) -> Topology {
             id: vpc.clone(),
             name: Some(format!("vpc{k}")),
             cidr_blocks: vec![net(&format!("10.{k}.0.0/16"))],
+            region: None,
         });
         t.internet_gateways.push(InternetGateway {
             id: format!("igw-{k}"),
@@ -203,6 +204,7 @@ pub fn topology(scale: Scale) -> Topology {
                     source_nat: false,
                     ami: None,
                     user_data: None,
+                    state: Default::default(),
                 });
                 t.network_interfaces.push(NetworkInterface {
                     id: format!("eni-{id}"),

@@ -121,6 +121,14 @@ pub struct Vpc {
     /// The IPv6 block (an Amazon-provided /56 in the common case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<IpNet>,
+    /// The Region it is in when not the topology's `region` (the other side of an
+    /// inter-Region peering). Its subnets' Availability Zones must be in it; a security group
+    /// rule can reference a peer VPC's group only within one Region
+    /// (vpc/latest/peering/vpc-peering-security-groups.html), and a transit gateway (in the
+    /// topology's Region) attaches only VPCs of its own Region. Nothing else looks at it:
+    /// gateway endpoints use the topology Region's service ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// A subnet: one CIDR block in one Availability Zone.
@@ -295,6 +303,28 @@ pub struct Instance {
     /// The user data script run at first boot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+    /// `running` (default) or `stopped`. A stopped instance's interfaces neither send nor
+    /// receive, and its auto-assigned public IPv4 address is released (it gets a new one when
+    /// started); an Elastic IP stays associated
+    /// (AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses).
+    #[serde(default, skip_serializing_if = "InstanceState::is_running")]
+    pub state: InstanceState,
+}
+
+/// Whether an instance runs (describe-instances `State.Name`; `pending` counts as running,
+/// `stopping` as stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceState {
+    #[default]
+    Running,
+    Stopped,
+}
+
+impl InstanceState {
+    fn is_running(&self) -> bool {
+        *self == InstanceState::Running
+    }
 }
 
 /// An elastic network interface.

@@ -262,6 +262,7 @@ impl<'t> Builder<'t> {
                 name: v.name.clone(),
                 cidrs,
                 ipv6,
+                region: v.region.clone().unwrap_or_else(|| self.t.region.clone()),
                 subnets: Vec::new(),
                 main_route_table: RtIx(usize::MAX),
                 default_acl: AclIx(usize::MAX),
@@ -337,11 +338,9 @@ impl<'t> Builder<'t> {
                 );
                 continue;
             }
-            if !s.availability_zone.starts_with(self.t.region.as_str()) {
-                let msg = format!(
-                    "Availability Zone {:?} is not in region {:?}",
-                    s.availability_zone, self.t.region
-                );
+            let region = &self.m.vpcs[vpc.0].region;
+            if !s.availability_zone.starts_with(region.as_str()) {
+                let msg = format!("Availability Zone {:?} is not in region {region:?}", s.availability_zone);
                 self.warn(Kind::Subnet, &s.id, name, "availability_zone", msg);
             }
             let ipv6 = match s.ipv6_cidr_block {
@@ -629,12 +628,25 @@ impl<'t> Builder<'t> {
                 SgPeer::PrefixList(pl.id.clone(), pl.cidrs.clone())
             } else if let Some(s) = self.sg_ix(&r.peer) {
                 let other = self.m.security_groups[s.0].vpc;
-                let reachable = self.m.peering_between(vpc, other).is_some()
-                    || (dir == "inbound" && self.m.tgw_referencing_between(vpc, other));
+                let peered = self.m.peering_between(vpc, other).is_some();
+                let reachable = peered || (dir == "inbound" && self.m.tgw_referencing_between(vpc, other));
                 if other != vpc && !reachable {
                     let msg = format!("security group {:?} is in another VPC; references work only within a VPC, across peering, or in inbound rules across a transit gateway with security group referencing on", r.peer);
                     self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                     continue;
+                }
+                if other != vpc && peered && !self.m.same_region(vpc, other) {
+                    // AWS refuses the rule. It stays in the model, never matching, so traces
+                    // can say why the traffic it was meant for is denied.
+                    let o = &self.m.vpcs[other.0];
+                    let msg = format!(
+                        "security group {:?} is in peer VPC {:?} in Region {:?}: a rule can reference a peer VPC's group only in the same Region ({:?}); use the peer VPC's CIDR block",
+                        r.peer,
+                        label(&o.id, o.name.as_deref()),
+                        o.region,
+                        self.m.vpcs[vpc.0].region
+                    );
+                    self.err(Kind::SecurityGroup, &g.id, name, at(dir, i, "peer"), msg);
                 }
                 SgPeer::Group(s)
             } else {
@@ -1260,6 +1272,16 @@ impl<'t> Builder<'t> {
                 self.err(kind, &a.id, name, "vpc", msg);
                 continue;
             }
+            // A transit gateway is regional: it lives in the topology's Region and attaches
+            // only VPCs there (another Region needs a transit gateway peering, not modelled).
+            if self.m.vpcs[vpc.0].region != self.t.region {
+                let msg = format!(
+                    "VPC {:?} is in Region {:?} and the transit gateway in {:?}: a transit gateway attaches only VPCs of its own Region",
+                    a.vpc, self.m.vpcs[vpc.0].region, self.t.region
+                );
+                self.err(kind, &a.id, name, "vpc", msg);
+                continue;
+            }
             let mut subnets: Vec<SubnetIx> = Vec::new();
             for (i, s) in a.subnets.iter().enumerate() {
                 let field = format!("subnets[{i}]");
@@ -1566,6 +1588,16 @@ impl<'t> Builder<'t> {
                         .map(|e| (e, IpAddr::V4(self.m.interfaces[e.0].primary_ip)))
                 };
                 match resolved {
+                    // A target on a stopped instance is not used (its health is `unused`,
+                    // Target.InvalidState), not even when the group fails open
+                    // (elasticloadbalancing/latest/application/target-group-health-checks.html).
+                    Some((eni, _)) if self.m.stopped_instance(&self.m.interfaces[eni.0]).is_some() => {
+                        let msg = format!(
+                            "target {:?} is on a stopped instance: the load balancer does not use it",
+                            x.id
+                        );
+                        self.warn(kind, &g.id, name, field, msg);
+                    }
                     Some((eni, ip)) => targets.push(LbTarget { eni, ip, port, healthy: x.healthy }),
                     None => {
                         let what = if g.target_type == "ip" {
@@ -1888,6 +1920,7 @@ impl<'t> Builder<'t> {
                 az: x.availability_zone.clone(),
                 interfaces: Vec::new(),
                 source_nat: x.source_nat,
+                stopped: x.state == topo::InstanceState::Stopped,
             });
         }
     }
@@ -2112,6 +2145,7 @@ impl<'t> Builder<'t> {
             }
             self.m.instances[ix.0].interfaces.push(eix);
         }
+        self.release_public_ips();
         for i in 0..self.m.instances.len() {
             let x = &self.m.instances[i];
             let has_primary =
@@ -2128,6 +2162,35 @@ impl<'t> Builder<'t> {
             }
         }
         self.m.reindex_addresses();
+    }
+
+    /// AWS releases an instance's auto-assigned public IPv4 address when it stops (and gives it
+    /// a new one when it starts); Elastic IPs stay associated
+    /// (AWSEC2/latest/UserGuide/using-instance-addressing.html#concepts-public-addresses). An
+    /// address still written on a stopped instance's interface is left out of the model, with
+    /// a warning: nothing reaches the instance at it.
+    fn release_public_ips(&mut self) {
+        for i in 0..self.m.instances.len() {
+            if !self.m.instances[i].stopped {
+                continue;
+            }
+            let inst = label(&self.m.instances[i].id, self.m.instances[i].name.as_deref());
+            for eix in self.m.instances[i].interfaces.clone() {
+                let e = &mut self.m.interfaces[eix.0];
+                let released: Vec<Ipv4Addr> = e
+                    .public_ips
+                    .iter()
+                    .filter(|(_, p)| p.elastic.is_none())
+                    .map(|(_, p)| p.address)
+                    .collect();
+                e.public_ips.retain(|_, p| p.elastic.is_some());
+                let (id, name) = (e.id.clone(), e.name.clone());
+                for a in released {
+                    let msg = format!("{a} is released while instance {inst:?} is stopped: AWS gives the instance a new public IPv4 address when it starts (use an Elastic IP to keep one)");
+                    self.warn(Kind::NetworkInterface, &id, name.as_deref(), "public_ip", msg);
+                }
+            }
+        }
     }
 
     fn elastic_ips(&mut self) {

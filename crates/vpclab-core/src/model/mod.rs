@@ -102,6 +102,8 @@ pub struct Vpc {
     pub cidrs: Vec<IpNet>,
     /// The IPv6 block, if the VPC has one.
     pub ipv6: Option<IpNet>,
+    /// Its Region: the topology's unless the VPC says otherwise.
+    pub region: String,
     pub subnets: Vec<SubnetIx>,
     pub main_route_table: RtIx,
     pub default_acl: AclIx,
@@ -390,6 +392,9 @@ pub struct Instance {
     pub interfaces: Vec<EniIx>,
     /// A NAT instance: rewrites the source of what it forwards to its own address.
     pub source_nat: bool,
+    /// Stopped: its interfaces neither send nor receive, and it has no auto-assigned public
+    /// IPv4 address (AWS released it).
+    pub stopped: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -674,9 +679,21 @@ impl Model {
         self.peerings.iter().position(|p| p.status == "active" && p.other(a) == Some(b)).map(PcxIx)
     }
 
+    /// Whether a rule of a group in VPC `a` may reference a group of peered VPC `b`: only
+    /// within one Region (vpc/latest/peering/vpc-peering-security-groups.html).
+    pub fn same_region(&self, a: VpcIx, b: VpcIx) -> bool {
+        self.vpcs[a.0].region == self.vpcs[b.0].region
+    }
+
     /// The VPC whose CIDRs contain `ip`, if any.
     pub fn vpc_containing(&self, ip: IpAddr) -> Option<VpcIx> {
         self.vpcs.iter().position(|v| v.blocks().any(|c| c.contains(&ip))).map(VpcIx)
+    }
+
+    /// The stopped instance interface `e` is attached to, if it is attached to one: such an
+    /// interface neither sends nor receives.
+    pub fn stopped_instance(&self, e: &Interface) -> Option<InstIx> {
+        e.attachment.map(|(i, _)| i).filter(|i| self.instances.get(i.0).is_some_and(|x| x.stopped))
     }
 
     /// Whether `ip` is a private address of an interface in security group `sg`.

@@ -6,8 +6,8 @@ use crate::cidr::{self, NonPublic};
 use crate::diagnostic::{label, Kind};
 use crate::firewall::{self, Direction};
 use crate::model::{
-    EigwIx, EniIx, Entity, Holder, IgwIx, LbIx, Model, NatIx, PcxIx, SgIx, SubnetIx, Target, TgwAttIx, TgwIx,
-    VgwIx, VpcIx, VpceIx, VpnIx,
+    EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SgPeer, SubnetIx, Target,
+    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
 use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -166,6 +166,9 @@ impl Walk<'_> {
         let m = self.m;
         let iface = &m.interfaces[eni.0];
         let own = iface.holds(p.src);
+        if let Some(inst) = m.stopped_instance(iface) {
+            return self.instance_stopped(inst, eni, Direction::Egress, p);
+        }
         if own {
             if let Some((inst, dev)) = iface.attachment {
                 let verb = if reply { "replies" } else { "sends" };
@@ -517,6 +520,9 @@ impl Walk<'_> {
             self.network_acl(iface.subnet, Direction::Ingress, p);
         }
         self.security_groups(eni, Direction::Ingress, p, reply);
+        if let Some(inst) = m.stopped_instance(iface) {
+            return self.instance_stopped(inst, eni, Direction::Ingress, p);
+        }
         if !iface.holds(p.dst) {
             self.source_dest_check(eni, Direction::Ingress, p);
             let detail = format!("receives {p} as a next hop: {} is not its own address", p.dst);
@@ -571,6 +577,28 @@ impl Walk<'_> {
             self.hop(Some(Entity::Instance(inst)), None, Action::Accept, "receives the packet".into(), p);
         }
         self.end(At::Interface(eni), p, false)
+    }
+
+    /// The instance `eni` is attached to is stopped: nothing leaves or enters through the
+    /// interface, as a source, a destination or a next hop. Reachability Analyzer has no
+    /// explanation code for this (it analyses running resources), so vpclab uses its own,
+    /// `INSTANCE_NOT_RUNNING` (AWSEC2/latest/UserGuide/Stop_Start.html).
+    fn instance_stopped(&mut self, inst: InstIx, eni: EniIx, dir: Direction, p: Packet) -> End {
+        let m = self.m;
+        let x = &m.instances[inst.0];
+        let what = match dir {
+            Direction::Egress => "nothing leaves through",
+            Direction::Ingress => "nothing receives on",
+        };
+        let msg = format!(
+            "instance {} is stopped: {what} {}",
+            label(&x.id, x.name.as_deref()),
+            m.interfaces[eni.0].id
+        );
+        let fix = format!("start instance {}", x.id);
+        self.at(&m.interfaces[eni.0].id, |w| {
+            w.block("INSTANCE_NOT_RUNNING", Some(Entity::Instance(inst)), Some(dir), msg, Some(fix), p)
+        })
     }
 
     /// An instance forwards a packet that reached interface `eni` but is addressed elsewhere
@@ -920,6 +948,8 @@ impl Walk<'_> {
                 (Refs::AfterMiddlebox, _) => false,
                 _ if other == vpc => refs == Refs::Preserved,
                 (_, Direction::Ingress) if via_tgw => m.tgw_referencing_between(vpc, other),
+                // Across peering, only within one Region.
+                _ if !m.same_region(vpc, other) => false,
                 (_, Direction::Ingress) => m.peering_between(vpc, other).is_some(),
                 // Only then is the route looked up: where the packet leaves the subnet for.
                 (_, Direction::Egress) => matches!(
@@ -960,7 +990,28 @@ impl Walk<'_> {
                 // A group reference that would have matched, but for the path the packet took
                 // (a middlebox, or a transit gateway).
                 let lost = firewall::security_groups(m, eni, dir, &p, &|_| true).is_some();
+                // A reference to a peer VPC's group in another Region, which never matches.
+                let other_region = |g: SgIx| !m.same_region(vpc, m.security_groups[g.0].vpc);
+                let far = firewall::security_groups(m, eni, dir, &p, &other_region).and_then(|hit| {
+                    let sg = &m.security_groups[hit.group.0];
+                    let rules = match dir {
+                        Direction::Ingress => &sg.inbound,
+                        Direction::Egress => &sg.outbound,
+                    };
+                    match rules.get(hit.rule).map(|r| &r.peer) {
+                        Some(SgPeer::Group(g)) if other_region(*g) => Some(*g),
+                        _ => None,
+                    }
+                });
                 let (code, detail) = match (lost, self.refs) {
+                    (true, Refs::Preserved) if far.is_some() => {
+                        let g = far.map(|g| &m.security_groups[g.0]);
+                        let (gid, region) = g.map(|g| (g.id.as_str(), m.vpcs[g.vpc.0].region.as_str())).unwrap_or_default();
+                        (
+                            "ENI_SG_RULES_MISMATCH",
+                            format!("{detail}: the rule that references {gid} does not apply, because that group's VPC is in another Region ({region}) and references across a peering work only within one Region"),
+                        )
+                    }
                     (true, Refs::AfterMiddlebox) => (
                         "SG_REFERENCES_NOT_PRESERVED",
                         format!("{detail}: the packet passed through a middlebox, so rules that reference security groups no longer match it"),
