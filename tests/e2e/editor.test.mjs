@@ -44,6 +44,8 @@ test('build a public web server from an empty canvas, query it, flip it with one
   const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'My network' }).waitFor());
+  // An empty network has nothing to ask about yet: a hint, not an error.
+  assert.match(await page.getByRole('status').first().innerText(), /^Nothing to ask about yet/);
 
   await add(page, 'VPC');
   assert.equal(await page.getByLabel('IPv4 CIDR blocks (up to 5)').inputValue(), '10.0.0.0/16');

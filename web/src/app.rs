@@ -155,7 +155,7 @@ pub fn app() -> Html {
                     <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
                 if embed.shows("trace") {
-                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} dispatch={dispatch.clone()} />
+                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={state.topology.instances.is_empty()} dispatch={dispatch.clone()} />
                 }
             </aside>
         </main>

@@ -51,9 +51,9 @@ pub struct State {
     pub pending: Vec<Job>,
     /// The entity the inspector shows.
     pub selected: Option<String>,
-    /// Earlier topologies, most recent last, and undone ones.
-    pub past: Rc<Vec<Rc<Topology>>>,
-    pub future: Rc<Vec<Rc<Topology>>>,
+    /// Earlier networks (with their challenges), most recent last, and undone ones.
+    pub past: Rc<Vec<Snapshot>>,
+    pub future: Rc<Vec<Snapshot>>,
     /// What the last action did or why it was refused.
     pub notices: Vec<Notice>,
     /// The challenge being attempted, with the live grade.
@@ -77,6 +77,14 @@ impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         self.version == other.version
     }
+}
+
+/// What undo and redo bring back: the network, and the challenge around it (authoring a
+/// challenge is undoable too, and undoing the opening of one leaves it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub topology: Rc<Topology>,
+    pub challenge: Option<Rc<Challenge>>,
 }
 
 /// What an author does to a challenge.
@@ -238,7 +246,7 @@ impl State {
         let challenge = link.challenge.map(Rc::new);
         let mut s = State::build(Rc::new(link.topology), query, challenge, link.view);
         // A link of an unchanged example keeps the example's blurb and suggestions.
-        if let Some(ex) = examples::ALL.iter().find(|e| examples::load(e) == *s.topology) {
+        if let Some(ex) = examples::recognise(&s.topology) {
             s.example = Some(ex);
             s.suggestions = Rc::new(ex.queries.iter().map(|q| (suggested(q), q.shows.to_string())).collect());
         }
@@ -699,13 +707,27 @@ impl State {
                 s.grade = None;
                 s.authoring = false;
                 s.suggestions = Rc::new(Vec::new());
+                s.remember(self);
                 return s;
             }
         }
-        s.grade = Some(Rc::new(challenge::grade(&ch, &self.topology)));
-        s.challenge = Some(Rc::new(ch));
-        s.suggestions = Rc::new(s.challenge_suggestions());
+        if self.challenge.as_deref() != Some(&ch) {
+            s.grade = Some(Rc::new(challenge::grade(&ch, &self.topology)));
+            s.challenge = Some(Rc::new(ch));
+            s.suggestions = Rc::new(s.challenge_suggestions());
+            s.remember(self);
+        }
         s
+    }
+
+    /// `before` becomes the step undo goes back to.
+    fn remember(&mut self, before: &State) {
+        self.past = Rc::new(push(&before.past, before.snapshot()));
+        self.future = Rc::new(Vec::new());
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot { topology: self.topology.clone(), challenge: self.challenge.clone() }
     }
 
     /// Refuse changes to what the page or the challenge locks.
@@ -743,6 +765,11 @@ impl State {
 
     /// This state with another topology: history kept, analyses redone.
     fn with_topology(&self, t: Rc<Topology>) -> State {
+        self.with(t, self.challenge.clone())
+    }
+
+    /// This state with another topology and challenge: history kept, analyses redone.
+    fn with(&self, t: Rc<Topology>, challenge: Option<Rc<Challenge>>) -> State {
         // A network built from nothing starts with the question internet → internet; once it
         // has an instance, ask about that instead of showing "both ends are on the internet".
         let mut query = self.query.clone();
@@ -751,21 +778,23 @@ impl State {
                 query.to = i.id.clone();
             }
         }
-        let mut next = State::build(t, query, self.challenge.clone(), self.view());
+        let mut next = State::build(t, query, challenge, self.view());
         next.example = None;
-        next.past = Rc::new(push(&self.past, self.topology.clone()));
-        next.future = Rc::new(Vec::new());
+        next.remember(self);
         next.hints = self.hints;
-        next.authoring = self.authoring;
+        next.authoring = self.authoring && next.challenge.is_some();
         next.readonly = self.readonly;
         next.previous_work = self.previous_work.clone();
-        next.suggestions = if self.challenge.is_some() { next.suggestions } else { self.suggestions.clone() };
+        if next.challenge.is_none() {
+            next.suggestions =
+                if self.challenge.is_none() { self.suggestions.clone() } else { Rc::new(Vec::new()) };
+        }
         next
     }
 
     /// `next` as the page's new whole state, with this one's topology kept for undo.
     fn replace_with(&self, mut next: State) -> State {
-        next.past = Rc::new(push(&self.past, self.topology.clone()));
+        next.past = Rc::new(push(&self.past, self.snapshot()));
         next.readonly = self.readonly;
         next.previous_work = self.previous_work.clone();
         if self.readonly {
@@ -781,14 +810,14 @@ impl State {
     /// Undo (`back`) or redo.
     fn travel(&self, back: bool) -> State {
         let (from, to) = if back { (&self.past, &self.future) } else { (&self.future, &self.past) };
-        let Some(t) = from.last() else {
+        let Some(Snapshot { topology: t, challenge }) = from.last() else {
             let what = if back { "Nothing to undo." } else { "Nothing to redo." };
             return State { notices: vec![Notice::info(what)], ..self.clone() };
         };
-        let mut next = self.with_topology(t.clone());
+        let mut next = self.with(t.clone(), challenge.clone());
         let mut rest = (**from).clone();
         rest.pop();
-        let other = push(to, self.topology.clone());
+        let other = push(to, self.snapshot());
         if back {
             next.past = Rc::new(rest);
             next.future = Rc::new(other);
@@ -796,7 +825,11 @@ impl State {
             next.future = Rc::new(rest);
             next.past = Rc::new(other);
         }
-        next.example = examples::ALL.iter().find(|e| examples::load(e) == **t);
+        next.example = examples::recognise(t);
+        if let (Some(ex), None) = (next.example, &next.challenge) {
+            next.suggestions =
+                Rc::new(ex.queries.iter().map(|q| (suggested(q), q.shows.to_string())).collect());
+        }
         // A question about what this topology does not have (undo past opening a file, say)
         // becomes its usual first question.
         if next.answer.is_err() {
@@ -829,7 +862,7 @@ impl State {
     }
 }
 
-fn push(list: &[Rc<Topology>], t: Rc<Topology>) -> Vec<Rc<Topology>> {
+fn push(list: &[Snapshot], t: Snapshot) -> Vec<Snapshot> {
     let skip = (list.len() + 1).saturating_sub(HISTORY);
     list.iter().skip(skip).cloned().chain(std::iter::once(t)).collect()
 }
@@ -936,6 +969,38 @@ mod tests {
 
     fn ok(s: &State) {
         assert!(s.notices.iter().all(|n| !n.error), "{:#?}", s.notices);
+    }
+
+    /// Authoring a challenge is undone step by step, and undoing the opening of a built-in
+    /// challenge leaves it (the network and the challenge travel together).
+    #[test]
+    fn undo_covers_challenges() {
+        let s = State::initial();
+        let started = s.apply(Action::Author(Authoring::Start));
+        let goal = started.apply(Action::Author(Authoring::GoalFromQuery(true)));
+        let titled = goal.apply(Action::Author(Authoring::Title("Open the web tier".into())));
+        assert_eq!(titled.past.len(), 3);
+        let shown = titled.apply(Action::Author(Authoring::Toggle));
+        assert_eq!(shown.past.len(), 3, "showing the form is no step");
+
+        let back = titled.apply(Action::Undo);
+        assert_eq!(
+            back.challenge.as_ref().map(|c| (c.title.as_str(), c.goals.len())),
+            Some((s.topology.title.as_str(), 1))
+        );
+        let back = back.apply(Action::Undo).apply(Action::Undo);
+        assert!(back.challenge.is_none() && back.grade.is_none() && !back.authoring);
+        let again = back.apply(Action::Redo).apply(Action::Redo).apply(Action::Redo);
+        assert_eq!(again.challenge, titled.challenge);
+        assert!(again.grade.is_some());
+
+        let opened = s.apply(Action::LoadChallenge("nat-egress".into()));
+        assert!(opened.challenge.is_some());
+        let undone = opened.apply(Action::Undo);
+        assert!(undone.challenge.is_none() && undone.grade.is_none());
+        assert_eq!(undone.topology, s.topology);
+        assert_eq!(undone.suggestions, s.suggestions, "the example's questions again");
+        assert_eq!(undone.apply(Action::Redo).challenge, opened.challenge);
     }
 
     /// Undo past opening another network leaves no question about what is not there.

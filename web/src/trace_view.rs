@@ -14,6 +14,9 @@ pub struct Props {
     pub ports: Option<Rc<PortsAnswer>>,
     /// The simulated packet's hop (forward, then return).
     pub step: Option<usize>,
+    /// The network has no instance yet: nothing to ask about, which is no error.
+    #[prop_or_default]
+    pub empty: bool,
     pub dispatch: Callback<crate::state::Action>,
 }
 
@@ -21,6 +24,13 @@ pub struct Props {
 pub fn trace_view(p: &Props) -> Html {
     let t = match &p.answer {
         Ok(t) => t,
+        Err(_) if p.empty => {
+            return html! {
+                <section class="answer" aria-live="polite">
+                    <p class="verdict" role="status">{ "Nothing to ask about yet: add a VPC, a subnet and an instance (New component), then pick them as source or destination." }</p>
+                </section>
+            }
+        }
         Err(e) => {
             return html! {
                 <section class="answer" aria-live="polite">

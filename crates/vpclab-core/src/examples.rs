@@ -294,7 +294,7 @@ pub const ALL: &[Example] = &[
     },
     Example {
         id: "hub-and-spoke-tgw",
-        title: "Transit gateway hub and spoke with shared services",
+        title: "Transit gateway hub and spoke with a shared-services VPC",
         blurb: "Two spoke VPCs and a shared-services VPC attach to one transit gateway. The spokes' \
                 attachments are associated with a route table holding only the shared VPC's propagated \
                 route, while the shared attachment's table holds every spoke's: the spokes reach shared \
@@ -333,7 +333,7 @@ pub const ALL: &[Example] = &[
     },
     Example {
         id: "dual-stack-egress-only",
-        title: "Dual-stack VPC with an egress-only internet gateway",
+        title: "Dual-stack VPC: NAT gateway for IPv4, egress-only internet gateway for IPv6",
         blurb: "The private subnet sends IPv4 (0.0.0.0/0) to a NAT gateway and IPv6 (::/0) to an \
                 egress-only internet gateway, which lets connections out untranslated and only their \
                 replies back in. IPv6 addresses are globally unique, so app's security group also admits \
@@ -508,6 +508,12 @@ pub fn load(e: &Example) -> Topology {
     Topology::from_json(e.json).unwrap_or_default()
 }
 
+/// The example `t` is, unchanged, if any. Titles are compared first, so an ordinary
+/// network costs no parsing (every example's JSON carries its title; tested).
+pub fn recognise(t: &Topology) -> Option<&'static Example> {
+    ALL.iter().filter(|e| e.title == t.title).find(|e| load(e) == *t)
+}
+
 /// The default example: the three-tier application.
 pub fn three_tier() -> Topology {
     ALL.first().map(load).unwrap_or_default()
@@ -516,6 +522,17 @@ pub fn three_tier() -> Topology {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_example_is_recognised_and_an_edited_one_is_not() {
+        for e in ALL {
+            let mut t = load(e);
+            assert_eq!(t.title, e.title, "{}: the JSON's title is the example's", e.id);
+            assert_eq!(recognise(&t).map(|x| x.id), Some(e.id));
+            t.region.push_str("-changed");
+            assert_eq!(recognise(&t).map(|x| x.id), None, "{}", e.id);
+        }
+    }
 
     #[test]
     fn every_suggested_query_resolves() {
