@@ -1,6 +1,9 @@
 // The page under load, in headless Chromium: open a synthetic topology of ~500 boxes from a
 // share link, then drag a VPC across the canvas and time each pointer move until the next
-// frame is painted, and time one edit (a rule change) until its verdict is on screen.
+// frame is painted, and time one edit (a rule change) until its verdict is on screen; then
+// open the reachability matrix, which this network is large enough to compute in the
+// background worker, and record the longest gap between frames meanwhile (how long the page
+// froze) against the same job run on the main thread.
 //   node scripts/bench-page.mjs            (after `trunk build --release`; see BENCHMARKS.md)
 import { execFileSync } from 'node:child_process';
 import { launch, open } from '../tests/e2e/harness.mjs';
@@ -45,6 +48,37 @@ const p90 = frames[Math.floor(frames.length * 0.9)];
 console.log(`boxes on the canvas: ${boxes}`);
 console.log(`drag, pointer move to next frame: median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms (${frames.length} moves; a frame is 16.7 ms)`);
 console.log(`drop (re-layout, re-analysis, two frames): ${drop.toFixed(1)} ms`);
+// The matrix of 1,000 interfaces: imported, then its button until the table is drawn, twice
+// (the first time includes starting the worker), watching the frames meanwhile.
+const big = execFileSync('target/release/vpclab-bench', ['--topology', '4', '10', '25']);
+await page.getByLabel('Import JSON').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: big });
+await page.getByRole('heading', { name: /1000 interfaces/ }).waitFor();
+const matrix = () => page.evaluate(async () => {
+  const button = [...document.querySelectorAll('button')].find((b) => b.textContent.startsWith('Reachability matrix'));
+  const t0 = performance.now();
+  let last = t0;
+  let longest = 0;
+  button.click();
+  while (!document.querySelector('table.matrix')) {
+    const now = await new Promise((res) => requestAnimationFrame(() => res(performance.now())));
+    longest = Math.max(longest, now - last);
+    last = now;
+  }
+  const total = performance.now() - t0;
+  button.click();
+  while (document.querySelector('table.matrix')) await new Promise((res) => requestAnimationFrame(res));
+  return { total, longest };
+});
+const here = await page.evaluate((json) => {
+  const t0 = performance.now();
+  window.wasmBindings.background(`matrix tcp 443\n${json}`);
+  return performance.now() - t0;
+}, big.toString());
+for (const run of ['first (starts the worker)', 'second', 'third']) {
+  const m = await matrix();
+  console.log(`matrix of 1,000 interfaces in the worker, ${run}: drawn after ${m.total.toFixed(0)} ms; longest frame gap meanwhile ${m.longest.toFixed(1)} ms`);
+}
+console.log(`the same job on the main thread blocks it for ${here.toFixed(0)} ms`);
 if (errors.length) console.log('console errors:', errors);
 await context.close();
 await browser.close();

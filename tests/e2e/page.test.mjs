@@ -136,9 +136,9 @@ test('the reachability matrix and the exposure list open the trace behind each a
 });
 
 test('a large network computes its matrix and exposure in a background worker', async () => {
-  // 160 interfaces: past the page's threshold (web/src/background.rs), so the analyses leave
+  // 320 interfaces: past the page's threshold (web/src/background.rs), so the analyses leave
   // the main thread. The synthetic topology comes from the benchmark tool.
-  const json = execFileSync('cargo', ['run', '-q', '-p', 'vpclab-cli', '--bin', 'vpclab-bench', '--', '--topology', '2', '4', '20'],
+  const json = execFileSync('cargo', ['run', '-q', '-p', 'vpclab-cli', '--bin', 'vpclab-bench', '--', '--topology', '2', '8', '20'],
     { cwd: join(here, '..', '..'), maxBuffer: 1 << 26 });
   const { page, errors, context } = await open(ctx.site.url);
   const workers = [];
@@ -146,7 +146,7 @@ test('a large network computes its matrix and exposure in a background worker', 
   await page.getByLabel('Import JSON').setInputFiles({ name: 'large.json', mimeType: 'application/json', buffer: json });
   await assert.doesNotReject(page.getByRole('heading', { name: /synthetic/i }).waitFor());
   await page.getByRole('button', { name: /Reachability matrix/ }).click();
-  await assert.doesNotReject(page.getByText('Showing the first 40 of 160 instances').waitFor());
+  await assert.doesNotReject(page.getByText('Showing the first 40 of 320 instances').waitFor());
   assert.equal(await page.getByRole('table', { name: /Reachability matrix/ }).locator('tbody tr').count(), 40);
   assert.deepEqual(workers.map((u) => new URL(u).pathname), ['/worker.js'], 'one worker, from the page\'s own files');
   await page.getByRole('button', { name: 'Internet exposure' }).click();

@@ -39,9 +39,15 @@ pub fn app() -> Html {
         Callback::from(move |a: Action| state.dispatch(a))
     };
 
+    // The state as a link, once per change (a large network takes a while to compress).
+    let link = {
+        let key = (state.topology.clone(), state.query.clone(), state.view(), state.challenge.clone());
+        let state = state.clone();
+        use_memo(key, move |_| share::encode(&state.to_link()))
+    };
     // Every change: autosave, the address, and the host page hear of it.
     {
-        let link = share::encode(&state.to_link());
+        let link = (*link).clone();
         let previous = state.previous_work.clone();
         let reachable = matches!(&state.answer, Ok(t) if t.reachable);
         let grade = state.grade.as_ref().map(|g| (g.percent(), g.complete()));
@@ -97,7 +103,7 @@ pub fn app() -> Html {
             .selected
             .as_ref()
             .is_some_and(|id| state.challenge.as_ref().is_some_and(|c| c.locked.contains(id)));
-    let open_full = format!("{}#{}", browser::page_url(), share::encode(&state.to_link()));
+    let open_full = format!("{}#{}", browser::page_url(), link);
 
     html! {
         <>

@@ -8,10 +8,12 @@
 //! travel as a few tab-separated lines written and read here, because serde code for them
 //! would add tens of kilobytes to a page that is already heavy (see BENCHMARKS.md).
 //!
-//! What counts as heavy comes from BENCHMARKS.md: in WebAssembly the matrix of 100 interfaces
-//! takes ~4 ms and of 1,000 ~230 ms; exposure with 10,000 security group rules ~400 ms. Past
-//! [`HEAVY_INTERFACES`] interfaces or [`HEAVY_RULES`] rules, one of them no longer fits in a
-//! frame, so the page hands it to the worker and stays responsive.
+//! What counts as heavy comes from BENCHMARKS.md: in the page, the matrix of 240 interfaces
+//! takes ~40 ms and of 1,000 ~230 ms; exposure with 10,000 security group rules ~400 ms;
+//! starting the worker costs ~300 ms once (it compiles the module again). Past
+//! [`HEAVY_INTERFACES`] interfaces or [`HEAVY_RULES`] rules a job freezes the page for a
+//! noticeable while, so the page hands it to the worker and stays responsive; below, the
+//! worker would only add its start-up to the wait.
 
 use vpclab_core::endpoint::Candidate;
 use vpclab_core::exhaustive::{self, Answer, Exposed, Matrix, PortsAnswer, ProtocolAnswer};
@@ -19,7 +21,7 @@ use vpclab_core::model::{self, Model};
 use vpclab_core::{PortRange, Protocol, Topology};
 
 /// More interfaces than this: the matrix and exposure run in the worker.
-pub const HEAVY_INTERFACES: usize = 150;
+pub const HEAVY_INTERFACES: usize = 300;
 /// More security group rules than this: likewise.
 pub const HEAVY_RULES: usize = 2_000;
 
@@ -113,9 +115,7 @@ fn write(outcome: &Outcome) -> String {
             for a in &x.answers {
                 line(&["a", if a.reachable { "1" } else { "0" }, &a.summary]);
             }
-            let cells: Vec<String> =
-                x.cells.iter().map(|c| c.map_or("-".to_string(), |c| c.to_string())).collect();
-            line(&["c", &cells.join(" ")]);
+            line(&["c", &runs(&x.cells)]);
         }
         Outcome::Exposure(list) => {
             line(&["exposure"]);
@@ -160,11 +160,7 @@ fn read(text: &str) -> Option<Outcome> {
                     ["a", r, summary] => {
                         x.answers.push(Answer { reachable: *r == "1", summary: summary.to_string() })
                     }
-                    ["c", cells] => {
-                        for c in cells.split(' ').filter(|c| !c.is_empty()) {
-                            x.cells.push(if c == "-" { None } else { Some(c.parse().ok()?) });
-                        }
-                    }
+                    ["c", cells] => x.cells = unrun(cells)?,
                     _ => return None,
                 }
             }
@@ -202,6 +198,35 @@ fn read(text: &str) -> Option<Outcome> {
         ["failed", why] => Some(Outcome::Failed(why.to_string())),
         _ => None,
     }
+}
+
+/// Cells as runs, `ANSWER*COUNT` (`-` for the diagonal): a large matrix has few distinct
+/// answers in long runs, and a million cells one by one would cost the page more to read
+/// than the worker saved it.
+fn runs(cells: &[Option<u32>]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(c) = cells.get(i) {
+        let n = cells[i..].iter().take_while(|x| *x == c).count();
+        out.push(format!("{}*{n}", c.map_or("-".to_string(), |c| c.to_string())));
+        i += n;
+    }
+    out.join(" ")
+}
+
+fn unrun(text: &str) -> Option<Vec<Option<u32>>> {
+    let mut cells = Vec::new();
+    for run in text.split(' ').filter(|r| !r.is_empty()) {
+        let (c, n) = run.split_once('*')?;
+        let c = if c == "-" { None } else { Some(c.parse().ok()?) };
+        let n: usize = n.parse().ok()?;
+        // A damaged answer must not make the page allocate without bound.
+        if cells.len() + n > 1 << 26 {
+            return None;
+        }
+        cells.extend(std::iter::repeat_n(c, n));
+    }
+    Some(cells)
 }
 
 /// Tabs, newlines and backslashes inside a field, written so the lines stay lines.
@@ -256,7 +281,14 @@ mod tests {
     fn damaged_messages_fail_with_a_reason() {
         assert!(matches!(outcome(&run("{")), Outcome::Failed(e) if e.contains("request")));
         assert!(matches!(outcome(&run("matrix tcp 443\n{")), Outcome::Failed(e) if e.contains("request")));
-        for bad in ["", "not an answer", "matrix tcp 443\nc 0 x", "exposure\np tcp 1 80", "exposure\nx a b"] {
+        for bad in [
+            "",
+            "not an answer",
+            "matrix tcp 443\nc 0*2 x",
+            "matrix tcp 443\nc 0*99999999999",
+            "exposure\np tcp 1 80",
+            "exposure\nx a b",
+        ] {
             assert!(matches!(outcome(bad), Outcome::Failed(e) if e.contains("answer")), "{bad:?}");
         }
     }
@@ -276,7 +308,7 @@ mod tests {
         }
         let scale = vpclab_core::synth::Scale {
             vpcs: 2,
-            subnets_per_vpc: 4,
+            subnets_per_vpc: 8,
             instances_per_subnet: 20,
             extra_rules_per_group: 0,
         };

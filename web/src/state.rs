@@ -803,7 +803,8 @@ impl State {
         next
     }
 
-    fn view(&self) -> View {
+    /// What a link holds besides the topology and challenge: shown views and selection.
+    pub fn view(&self) -> View {
         View { matrix: self.shows_matrix(), exposure: self.shows_exposure(), selected: self.selected.clone() }
     }
 
@@ -1024,7 +1025,7 @@ mod tests {
     fn large_networks_wait_for_the_worker() {
         let scale = vpclab_core::synth::Scale {
             vpcs: 2,
-            subnets_per_vpc: 4,
+            subnets_per_vpc: 8,
             instances_per_subnet: 20,
             extra_rules_per_group: 0,
         };
@@ -1048,7 +1049,7 @@ mod tests {
         assert!(computed(&s, &stale).matrix.is_none());
         let done = computed(&s, &s.topology);
         assert!(done.pending.is_empty());
-        assert_eq!(done.matrix.as_deref().map(|m| m.endpoints.len()), Some(160));
+        assert_eq!(done.matrix.as_deref().map(|m| m.endpoints.len()), Some(320));
 
         // Hidden before the answer came: the answer is dropped.
         let hidden = s.apply(Action::ToggleMatrix);
