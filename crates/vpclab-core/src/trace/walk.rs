@@ -9,7 +9,7 @@ use crate::model::{
     EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SgPeer, SubnetIx, Target,
     TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
-use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
+use crate::packet::{Packet, PortRange, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
 use std::net::IpAddr;
 
@@ -685,8 +685,10 @@ impl Walk<'_> {
     }
 
     /// Through NAT gateway `n`: outbound traffic gets the gateway's private address as its
-    /// source; replies to a translation get the original destination back; nothing else
-    /// comes in (vpc/latest/userguide/nat-gateway-basics.html).
+    /// source, and for TCP and UDP a source port the gateway picks within 1024-65535 (shown
+    /// as [`nat_port`]; the ACLs on the reply's way back are checked for the whole range,
+    /// see [`Walk::remapped_by`]); replies to a translation get the original destination
+    /// back; nothing else comes in (vpc/latest/userguide/nat-gateway-basics.html).
     fn nat_gateway(&mut self, n: NatIx, p: Packet, reply: bool, crossed: bool) -> End {
         let m = self.m;
         let nat = &m.nat_gateways[n.0];
@@ -733,16 +735,22 @@ impl Walk<'_> {
             );
             return self.block("NGW_REQUIRES_SOURCE_IN_VPC", e, None, msg, None, p);
         }
-        let out = Packet { src: IpAddr::V4(nat.private_ip), ..p };
+        let src_port = if p.protocol.has_ports() { nat_port(p.src_port) } else { p.src_port };
+        let out = Packet { src: IpAddr::V4(nat.private_ip), src_port, ..p };
         self.sessions.push(Session {
             at: Holder::NatGateway(n),
             outside: (out.src, out.src_port),
             inside: (p.src, p.src_port),
         });
-        let detail = if p.protocol.has_ports() {
+        let detail = if p.protocol.has_ports() && out.src_port == p.src_port {
             format!(
                 "source NAT: {}:{} → {}:{} (the port may be remapped within 1024-65535)",
                 p.src, p.src_port, out.src, out.src_port
+            )
+        } else if p.protocol.has_ports() {
+            format!(
+                "source NAT: {}:{} → {}:{} (remapped within 1024-65535: {} stands for the port the gateway picks)",
+                p.src, p.src_port, out.src, out.src_port, out.src_port
             )
         } else {
             format!("source NAT: {} → {}", p.src, out.src)
@@ -1041,7 +1049,7 @@ impl Walk<'_> {
             Direction::Ingress => &acl.inbound,
             Direction::Egress => &acl.outbound,
         };
-        let rule_text = match decision.rule {
+        let describe = |rule: Option<u32>| match rule {
             Some(n) => rules
                 .iter()
                 .find(|r| r.number == n)
@@ -1049,23 +1057,80 @@ impl Walk<'_> {
                 .unwrap_or_default(),
             None => "rule * deny all traffic (no numbered rule matched)".to_string(),
         };
+        let rule_text = describe(decision.rule);
+        let (what, word, peer) = match dir {
+            Direction::Ingress => ("inbound", "from", p.src),
+            Direction::Egress => ("outbound", "to", p.dst),
+        };
+        let name = label(&acl.id, acl.name.as_deref());
+        // A reply to a port a NAT gateway chose: the gateway may have picked any port of
+        // 1024-65535, so the ACL must admit them all (RA: REMAP_EPHEMERAL_PORT).
+        let remap = self.remapped_by(p);
+        let refused: Vec<(PortRange, firewall::AclMatch)> = match remap {
+            Some(_) if decision.allow => firewall::network_acl_ports(acl, dir, &p, NAT_PORTS)
+                .into_iter()
+                .filter(|(_, d)| !d.allow)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let (Some(nat), false) = (remap, refused.is_empty()) {
+            let nat_id = &m.nat_gateways[nat.0].id;
+            let ports = refused.iter().map(|(r, _)| r.to_string()).collect::<Vec<_>>().join(", ");
+            let by = refused.iter().map(|(_, d)| describe(d.rule)).collect::<Vec<_>>();
+            let by = dedup(by).join("; ");
+            let msg = format!(
+                "network ACL {name} admits the reply on port {} ({rule_text}), but NAT gateway {nat_id} picks the source port within {NAT_PORTS}, and replies to ports {ports} are denied: {by}",
+                p.dst_port
+            );
+            self.hop(Some(Entity::NetworkAcl(ax)), Some(dir), Action::Deny, msg.clone(), p);
+            let below = refused
+                .iter()
+                .filter_map(|(_, d)| d.rule)
+                .min()
+                .map(|n| format!(" (numbered below {n})"))
+                .unwrap_or_default();
+            let fix = format!(
+                "allow {what} {} {NAT_PORTS} {word} {} in {}{below}",
+                p.protocol,
+                remap_peer(m, peer),
+                acl.id
+            );
+            self.explain("REMAP_EPHEMERAL_PORT", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
+            return;
+        }
         let action = if decision.allow { Action::Allow } else { Action::Deny };
         self.hop(Some(Entity::NetworkAcl(ax)), Some(dir), action, rule_text.clone(), p);
         if !decision.allow {
-            let (what, word, peer) = match dir {
-                Direction::Ingress => ("inbound", "from", p.src),
-                Direction::Egress => ("outbound", "to", p.dst),
-            };
             let flow = flow_words(p);
-            let name = label(&acl.id, acl.name.as_deref());
             let msg = format!("network ACL {name} denies {what} {flow} {word} {peer}: {rule_text}");
             let below = decision.rule.map(|n| format!(" numbered below {n}")).unwrap_or_default();
-            let fix = format!(
-                "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
-                host_len(peer)
-            );
+            let fix = match remap {
+                // Opening the one port shown would not do: the gateway picks another.
+                Some(nat) => format!(
+                    "add an {what} allow rule{below} to {name} for {} {NAT_PORTS} {word} {}: NAT gateway {} picks the reply's port within {NAT_PORTS}",
+                    p.protocol,
+                    remap_peer(m, peer),
+                    m.nat_gateways[nat.0].id
+                ),
+                None => format!(
+                    "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
+                    host_len(peer)
+                ),
+            };
             self.explain("SUBNET_ACL_RESTRICTION", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
         }
+    }
+
+    /// The NAT gateway whose translation `p` replies to, when `p` is a TCP or UDP reply
+    /// addressed to the port the gateway chose.
+    fn remapped_by(&self, p: Packet) -> Option<NatIx> {
+        if self.side != PathSide::Return || !p.protocol.has_ports() {
+            return None;
+        }
+        self.sessions.iter().rev().find_map(|s| match s.at {
+            Holder::NatGateway(n) if s.outside == (p.dst, p.dst_port) => Some(n),
+            _ => None,
+        })
     }
 
     /// Out through internet gateway `g`: one-to-one NAT of the source to its public address.
@@ -1353,6 +1418,51 @@ impl Walk<'_> {
         }
         self.deliver_in_vpc(vpc, inside, reply, None)
     }
+}
+
+/// The source ports a NAT gateway translates to: it picks one in 1024-65535 for each
+/// connection, so replies may come back to any of them (nat-gateway-basics.html; RA:
+/// REMAP_EPHEMERAL_PORT: "the source port remapped to an ephemeral port in the range
+/// [1024-65535]").
+const NAT_PORTS: PortRange = match PortRange::new(1024, 65535) {
+    Some(r) => r,
+    None => PortRange::ALL,
+};
+
+/// The port a NAT gateway's translation shows: vpclab cannot know which port of
+/// [`NAT_PORTS`] the gateway picks, so it keeps the client's port when it lies in that range
+/// (one of the ports the gateway could pick; the session and the reply carry it), else
+/// shows 1024. Every network ACL the reply meets on its way back to the gateway is then
+/// checked for the whole range, not just this port.
+fn nat_port(client: u16) -> u16 {
+    if NAT_PORTS.contains(client) {
+        client
+    } else {
+        NAT_PORTS.first()
+    }
+}
+
+/// The peer a rule admitting a NAT gateway's replies should name: any internet host
+/// (0.0.0.0/0, as AWS's ephemeral-port advice has it) when the peer is on the internet,
+/// else the peer's own address.
+fn remap_peer(m: &Model, peer: IpAddr) -> String {
+    let internet = cidr::non_public(peer).is_none() && m.vpc_containing(peer).is_none();
+    match (internet, peer) {
+        (true, IpAddr::V4(_)) => "0.0.0.0/0".to_string(),
+        (true, IpAddr::V6(_)) => "::/0".to_string(),
+        (false, _) => format!("{peer}/{}", host_len(peer)),
+    }
+}
+
+/// `v` without repeated entries, first occurrence kept.
+fn dedup(v: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// The prefix length of a single address: 32 for IPv4, 128 for IPv6.
