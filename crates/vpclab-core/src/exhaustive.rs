@@ -629,6 +629,32 @@ mod tests {
         }
     }
 
+    /// NAT64 flows (IPv6 in, IPv4 out) get the same set answers as `reach` gives.
+    #[test]
+    fn ports_agree_with_reach_through_nat64() {
+        let scenario: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/scenarios/nat-gateway-nat64.json"))
+                .unwrap_or_default();
+        let t = crate::Topology::from_json(&scenario["topology"].to_string());
+        let Ok(t) = t else { unreachable!("{t:?}") };
+        let m = model::build(&t).0;
+        for (a, b) in
+            [("app", "64:ff9b::198.51.100.10"), ("app", "64:ff9b::10.0.4.10"), ("wrong", "2001:db8::10")]
+        {
+            let ans = ports(&m, a, b);
+            let Ok(ans) = ans else { unreachable!("{ans:?}") };
+            for port in [0u16, 443, 5432, 5433, 49152, 65535] {
+                for protocol in [Protocol::Tcp, Protocol::Udp] {
+                    let t = reach(&m, &Query::new(a, b, protocol, Some(port)));
+                    let Ok(t) = t else { unreachable!("{t:?}") };
+                    assert_eq!(t.reachable, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
+                }
+            }
+        }
+        let db = ports(&m, "app", "64:ff9b::10.0.4.10");
+        assert_eq!(db.map(|a| a.protocols[0].ports.clone()).ok(), Some(vec![PortRange::single(5432)]));
+    }
+
     proptest! {
         /// The set answer agrees with `reach`, packet by packet.
         #[test]

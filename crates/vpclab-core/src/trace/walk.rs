@@ -688,7 +688,9 @@ impl Walk<'_> {
     /// source, and for TCP and UDP a source port the gateway picks within 1024-65535 (shown
     /// as [`nat_port`]; the ACLs on the reply's way back are checked for the whole range,
     /// see [`Walk::remapped_by`]); replies to a translation get the original destination
-    /// back; nothing else comes in (vpc/latest/userguide/nat-gateway-basics.html).
+    /// back; nothing else comes in (vpc/latest/userguide/nat-gateway-basics.html). IPv6 is
+    /// translated only as NAT64: to 64:ff9b::a.b.c.d, into IPv4 to a.b.c.d, the reply back
+    /// with the prefix put in front of its source (nat-gateway-nat64-dns64.html).
     fn nat_gateway(&mut self, n: NatIx, p: Packet, reply: bool, crossed: bool) -> End {
         let m = self.m;
         let nat = &m.nat_gateways[n.0];
@@ -702,10 +704,24 @@ impl Walk<'_> {
                 return self.block("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, None, p);
             };
             let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
-            let detail = format!(
-                "reverses its translation: destination {}:{} → {}:{}",
-                p.dst, p.dst_port, back.dst, back.dst_port
-            );
+            // A NAT64 translation: back to IPv6, the IPv4 source under 64:ff9b::/96.
+            let back = match (inside.0, p.src) {
+                (IpAddr::V6(_), IpAddr::V4(src)) => {
+                    Packet { src: IpAddr::V6(nat64_address(src)), ..to_icmpv6(back) }
+                }
+                _ => back,
+            };
+            let detail = if back.src == p.src {
+                format!(
+                    "reverses its translation: destination {}:{} → {}:{}",
+                    p.dst, p.dst_port, back.dst, back.dst_port
+                )
+            } else {
+                format!(
+                    "reverses its NAT64 translation: destination {}:{} → [{}]:{}, source {} → {}",
+                    p.dst, p.dst_port, back.dst, back.dst_port, p.src, back.src
+                )
+            };
             self.hop(e, Some(Direction::Ingress), Action::Translate, detail, p);
             if let Some(h) = self.hops.last_mut() {
                 h.translated = Some(back);
@@ -724,11 +740,45 @@ impl Walk<'_> {
             self.explain("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, Some(fix));
             return self.end(At::Nowhere, p, true);
         }
-        if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
-            let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
+        // IPv6 only as NAT64: to an IPv4 address written under 64:ff9b::/96
+        // (vpc/latest/userguide/nat-gateway-nat64-dns64.html).
+        let nat64 = match p.dst {
+            IpAddr::V6(d) => match nat64_embedded(d) {
+                Some(v4) => Some(v4),
+                None => {
+                    let msg = format!(
+                        "a NAT gateway translates IPv6 only to IPv4 (NAT64), for destinations in {NAT64_PREFIX}; {} is not one, and IPv6 is not otherwise translated or forwarded",
+                        p.dst
+                    );
+                    let fix = format!(
+                        "route {} to an egress-only internet gateway or an internet gateway (IPv6 needs no NAT), not to {}",
+                        p.dst, nat.id
+                    );
+                    return self.block("NGW_IPV6_DESTINATION_NOT_NAT64", e, None, msg, Some(fix), p);
+                }
+            },
+            IpAddr::V4(_) => None,
+        };
+        let protocol_ok = match p.protocol {
+            Protocol::Tcp | Protocol::Udp => true,
+            Protocol::Icmp => nat64.is_none(),
+            // vpclab translates ICMPv6 echo only (RFC 7915 translates some error messages too,
+            // which no query asks for).
+            Protocol::Icmpv6 => nat64.is_some() && p.icmp.is_some_and(|i| matches!(i.r#type, 128 | 129)),
+            _ => false,
+        };
+        if !protocol_ok {
+            let msg = if nat64.is_some() {
+                format!(
+                    "a NAT gateway translates IPv6 TCP, UDP and ICMPv6 echo to IPv4 (NAT64), not {}",
+                    flow_words(p)
+                )
+            } else {
+                format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol)
+            };
             return self.block("PROTOCOL_RESTRICTION", e, None, msg, None, p);
         }
-        if !self.via_tgw && !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
+        if !self.via_tgw && !m.vpcs[nat.vpc.0].blocks().any(|c| c.contains(&p.src)) {
             let msg = format!(
                 "a NAT gateway translates only traffic from its own VPC, not from {} (peering, VPN and Direct Connect cannot use it)",
                 p.src
@@ -737,12 +787,29 @@ impl Walk<'_> {
         }
         let src_port = if p.protocol.has_ports() { nat_port(p.src_port) } else { p.src_port };
         let out = Packet { src: IpAddr::V4(nat.private_ip), src_port, ..p };
+        let out = match nat64 {
+            Some(v4) => Packet { dst: IpAddr::V4(v4), ..to_icmpv4(out) },
+            None => out,
+        };
         self.sessions.push(Session {
             at: Holder::NatGateway(n),
             outside: (out.src, out.src_port),
             inside: (p.src, p.src_port),
         });
-        let detail = if p.protocol.has_ports() && out.src_port == p.src_port {
+        let detail = if nat64.is_some() {
+            let port = if p.protocol.has_ports() {
+                format!(
+                    " (source port {} stands for the one the gateway picks within 1024-65535)",
+                    out.src_port
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "NAT64: IPv6 to IPv4, source {} → {} (its private address), destination {} → {} (the {NAT64_PREFIX} prefix removed){port}",
+                p.src, out.src, p.dst, out.dst
+            )
+        } else if p.protocol.has_ports() && out.src_port == p.src_port {
             format!(
                 "source NAT: {}:{} → {}:{} (the port may be remapped within 1024-65535)",
                 p.src, p.src_port, out.src, out.src_port
@@ -1428,6 +1495,58 @@ const NAT_PORTS: PortRange = match PortRange::new(1024, 65535) {
     Some(r) => r,
     None => PortRange::ALL,
 };
+
+/// The well-known NAT64 prefix (RFC 6052) a NAT gateway translates from: DNS64 writes an
+/// IPv4-only destination a.b.c.d as 64:ff9b::a.b.c.d (nat-gateway-nat64-dns64.html).
+const NAT64_PREFIX: &str = "64:ff9b::/96";
+
+/// The IPv4 address written in `a` when `a` is in 64:ff9b::/96.
+pub(super) fn nat64_embedded(a: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = a.segments();
+    (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0]).then(|| {
+        let o = a.octets();
+        std::net::Ipv4Addr::new(o[12], o[13], o[14], o[15])
+    })
+}
+
+/// `a` written under 64:ff9b::/96, as the gateway gives it back to the IPv6 client.
+fn nat64_address(a: std::net::Ipv4Addr) -> std::net::Ipv6Addr {
+    let [w, x, y, z] = a.octets();
+    std::net::Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, u16::from_be_bytes([w, x]), u16::from_be_bytes([y, z]))
+}
+
+/// ICMPv6 echo as NAT64 carries it over IPv4: echo request 128 → 8, reply 129 → 0 (RFC 7915).
+/// Other packets are unchanged.
+fn to_icmpv4(p: Packet) -> Packet {
+    if p.protocol != Protocol::Icmpv6 {
+        return p;
+    }
+    let icmp = p.icmp.map(|i| crate::packet::Icmp {
+        r#type: match i.r#type {
+            128 => 8,
+            129 => 0,
+            t => t,
+        },
+        ..i
+    });
+    Packet { protocol: Protocol::Icmp, icmp, ..p }
+}
+
+/// The reverse of [`to_icmpv4`], for a reply translated back to IPv6.
+fn to_icmpv6(p: Packet) -> Packet {
+    if p.protocol != Protocol::Icmp {
+        return p;
+    }
+    let icmp = p.icmp.map(|i| crate::packet::Icmp {
+        r#type: match i.r#type {
+            8 => 128,
+            0 => 129,
+            t => t,
+        },
+        ..i
+    });
+    Packet { protocol: Protocol::Icmpv6, icmp, ..p }
+}
 
 /// The port a NAT gateway's translation shows: vpclab cannot know which port of
 /// [`NAT_PORTS`] the gateway picks, so it keeps the client's port when it lies in that range
