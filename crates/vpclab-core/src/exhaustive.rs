@@ -583,6 +583,78 @@ mod tests {
         }
     }
 
+    /// Through NAT gateways whose replies meet ACLs admitting only part of 1024-65535
+    /// (REMAP_EPHEMERAL_PORT), the set answers still agree with `reach`: the remap check
+    /// does not depend on the destination port.
+    #[test]
+    fn ports_and_matrix_agree_with_reach_through_remapping_nat_gateways() {
+        let scenario: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/scenarios/nat-gateway-remap-ephemeral-port.json"
+        ))
+        .unwrap_or_default();
+        let t = crate::Topology::from_json(&scenario["topology"].to_string());
+        let Ok(t) = t else { unreachable!("{t:?}") };
+        let m = model::build(&t).0;
+        let pairs = [
+            ("app-full", "internet"),
+            ("app-linux", "internet"),
+            ("app-band", "internet"),
+            ("app-full", "db"),
+        ];
+        let mut blocked_by_remap = 0;
+        for (a, b) in pairs {
+            let ans = ports(&m, a, b);
+            let Ok(ans) = ans else { unreachable!("{ans:?}") };
+            for port in [0u16, 53, 443, 1023, 1024, 2000, 2001, 5432, 32767, 32768, 49152, 65535] {
+                for protocol in [Protocol::Tcp, Protocol::Udp] {
+                    let t = reach(&m, &Query::new(a, b, protocol, Some(port)));
+                    let Ok(t) = t else { unreachable!("{t:?}") };
+                    assert_eq!(t.reachable, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
+                    blocked_by_remap +=
+                        usize::from(t.explanations.iter().any(|e| e.code == "REMAP_EPHEMERAL_PORT"));
+                }
+            }
+        }
+        assert!(blocked_by_remap > 0, "the topology exercises the remap check");
+        for (protocol, port) in
+            [(Protocol::Tcp, Some(5432)), (Protocol::Tcp, Some(443)), (Protocol::Udp, Some(53))]
+        {
+            let fast = matrix(&m, protocol, port);
+            let Ok(fast) = fast else { unreachable!("{fast:?}") };
+            let n = fast.endpoints.len();
+            let fast: Vec<Option<(bool, String)>> = (0..n * n)
+                .map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone())))
+                .collect();
+            assert_eq!(fast, naive(&m, protocol, port), "{protocol} {port:?}");
+        }
+    }
+
+    /// NAT64 flows (IPv6 in, IPv4 out) get the same set answers as `reach` gives.
+    #[test]
+    fn ports_agree_with_reach_through_nat64() {
+        let scenario: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/scenarios/nat-gateway-nat64.json"))
+                .unwrap_or_default();
+        let t = crate::Topology::from_json(&scenario["topology"].to_string());
+        let Ok(t) = t else { unreachable!("{t:?}") };
+        let m = model::build(&t).0;
+        for (a, b) in
+            [("app", "64:ff9b::198.51.100.10"), ("app", "64:ff9b::10.0.4.10"), ("wrong", "2001:db8::10")]
+        {
+            let ans = ports(&m, a, b);
+            let Ok(ans) = ans else { unreachable!("{ans:?}") };
+            for port in [0u16, 443, 5432, 5433, 49152, 65535] {
+                for protocol in [Protocol::Tcp, Protocol::Udp] {
+                    let t = reach(&m, &Query::new(a, b, protocol, Some(port)));
+                    let Ok(t) = t else { unreachable!("{t:?}") };
+                    assert_eq!(t.reachable, ans.allows(protocol, port), "{a} → {b} {protocol} {port}");
+                }
+            }
+        }
+        let db = ports(&m, "app", "64:ff9b::10.0.4.10");
+        assert_eq!(db.map(|a| a.protocols[0].ports.clone()).ok(), Some(vec![PortRange::single(5432)]));
+    }
+
     proptest! {
         /// The set answer agrees with `reach`, packet by packet.
         #[test]

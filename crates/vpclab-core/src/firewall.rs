@@ -104,6 +104,62 @@ pub fn network_acl(acl: &NetworkAcl, dir: Direction, p: &Packet) -> AclMatch {
         .unwrap_or(AclMatch { rule: None, allow: false })
 }
 
+/// The decisions of `acl` for `p` sent to each destination port of `ports` rather than to
+/// `p.dst_port` alone: the range split into intervals on which the same rule (or the final
+/// `*`) decides, in port order, adjacent intervals with the same decision merged. For a
+/// reply to a port that a NAT gateway chose within 1024-65535 (RA: REMAP_EPHEMERAL_PORT).
+///
+/// # Examples
+/// A rule for 32768-65535 leaves the lower part of the ephemeral range to the final `*`.
+/// ```
+/// # use vpclab_core::{firewall, topology, model, PortRange};
+/// let t = topology::Topology::from_json(r#"{"format": 1, "vpcs": [{"id": "vpc-a", "cidr_blocks": ["10.0.0.0/16"]}],
+///   "network_acls": [{"id": "acl-a", "vpc": "vpc-a", "inbound": [
+///     {"rule": 100, "protocol": "tcp", "ports": "32768-65535", "cidr": "0.0.0.0/0", "action": "allow"}]}]}"#).unwrap();
+/// let (m, _) = model::build(&t);
+/// let acl = m.network_acls.iter().find(|a| a.id == "acl-a").unwrap();
+/// let p = vpclab_core::Packet { src: "198.51.100.10".parse().unwrap(), dst: "10.0.1.100".parse().unwrap(),
+///     protocol: vpclab_core::Protocol::Tcp, src_port: 443, dst_port: 49152, icmp: None };
+/// let split = firewall::network_acl_ports(acl, firewall::Direction::Ingress, &p, PortRange::new(1024, 65535).unwrap());
+/// assert_eq!(split.len(), 2);
+/// assert_eq!((split[0].0.to_string(), split[0].1.allow), ("1024-32767".to_string(), false));
+/// assert_eq!((split[1].0.to_string(), split[1].1.rule), ("32768-65535".to_string(), Some(100)));
+/// ```
+pub fn network_acl_ports(
+    acl: &NetworkAcl,
+    dir: Direction,
+    p: &Packet,
+    ports: PortRange,
+) -> Vec<(PortRange, AclMatch)> {
+    let rules = match dir {
+        Direction::Ingress => &acl.inbound,
+        Direction::Egress => &acl.outbound,
+    };
+    let (first, last) = (u32::from(ports.first()), u32::from(ports.last()));
+    let mut cuts: std::collections::BTreeSet<u32> = std::collections::BTreeSet::from([first]);
+    for r in rules {
+        for c in [u32::from(r.ports.first()), u32::from(r.ports.last()) + 1] {
+            if first < c && c <= last {
+                cuts.insert(c);
+            }
+        }
+    }
+    let cuts: Vec<u32> = cuts.into_iter().collect();
+    let mut out: Vec<(PortRange, AclMatch)> = Vec::new();
+    for (i, &c) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).map(|n| n - 1).unwrap_or(last);
+        let (Ok(a), Ok(b)) = (u16::try_from(c), u16::try_from(end)) else { continue };
+        let decision = network_acl(acl, dir, &Packet { dst_port: a, ..*p });
+        match out.last_mut() {
+            Some((range, prev)) if *prev == decision => {
+                *range = PortRange::new(range.first(), b).unwrap_or(*range);
+            }
+            _ => out.extend(PortRange::new(a, b).map(|r| (r, decision))),
+        }
+    }
+    out
+}
+
 fn acl_rule_matches(r: &AclRule, peer: IpAddr, p: &Packet) -> bool {
     r.cidr.contains(&peer) && fields_match(r.protocol, r.ports, r.icmp, p)
 }

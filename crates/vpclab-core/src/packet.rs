@@ -126,8 +126,12 @@ impl PortRange {
     /// assert!(PortRange::new(1024, 65535).is_some());
     /// assert!(PortRange::new(443, 80).is_none());
     /// ```
-    pub fn new(first: u16, last: u16) -> Option<PortRange> {
-        (first <= last).then_some(PortRange { first, last })
+    pub const fn new(first: u16, last: u16) -> Option<PortRange> {
+        if first <= last {
+            Some(PortRange { first, last })
+        } else {
+            None
+        }
     }
 
     /// A single port.

@@ -594,7 +594,23 @@ fn destination(m: &Model, source: &Source, to: Endpoint) -> Result<(IpAddr, Goal
         }
         Endpoint::Internet { ip, via } => {
             let default = if v6 { DEFAULT_INTERNET_HOST_V6 } else { DEFAULT_INTERNET_HOST };
-            (ip.unwrap_or(default), Goal::Internet(via))
+            let ip = ip.unwrap_or(default);
+            // A NAT64 address of an interface's IPv4 address (64:ff9b::10.0.2.10): a NAT
+            // gateway delivers it to that interface (nat-gateway-nat64-dns64.html).
+            let inside = match ip {
+                IpAddr::V6(a) => walk::nat64_embedded(a).and_then(|v4| {
+                    let v4 = IpAddr::V4(v4);
+                    match m.vpc_containing(v4).and_then(|vpc| m.holder(vpc, v4)) {
+                        Some(crate::model::Holder::Interface(e)) => Some(e),
+                        _ => None,
+                    }
+                }),
+                IpAddr::V4(_) => None,
+            };
+            match inside {
+                Some(e) => (ip, Goal::Interface(e)),
+                None => (ip, Goal::Internet(via)),
+            }
         }
         Endpoint::Unassigned(ip) => (ip, Goal::Unassigned),
         Endpoint::OnPremises(c, ip) => (ip, Goal::OnPremises(c)),

@@ -9,7 +9,7 @@ use crate::model::{
     EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SgPeer, SubnetIx, Target,
     TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
 };
-use crate::packet::{Packet, Protocol, DEFAULT_EPHEMERAL_PORT};
+use crate::packet::{Packet, PortRange, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
 use std::net::IpAddr;
 
@@ -685,8 +685,12 @@ impl Walk<'_> {
     }
 
     /// Through NAT gateway `n`: outbound traffic gets the gateway's private address as its
-    /// source; replies to a translation get the original destination back; nothing else
-    /// comes in (vpc/latest/userguide/nat-gateway-basics.html).
+    /// source, and for TCP and UDP a source port the gateway picks within 1024-65535 (shown
+    /// as [`nat_port`]; the ACLs on the reply's way back are checked for the whole range,
+    /// see [`Walk::remapped_by`]); replies to a translation get the original destination
+    /// back; nothing else comes in (vpc/latest/userguide/nat-gateway-basics.html). IPv6 is
+    /// translated only as NAT64: to 64:ff9b::a.b.c.d, into IPv4 to a.b.c.d, the reply back
+    /// with the prefix put in front of its source (nat-gateway-nat64-dns64.html).
     fn nat_gateway(&mut self, n: NatIx, p: Packet, reply: bool, crossed: bool) -> End {
         let m = self.m;
         let nat = &m.nat_gateways[n.0];
@@ -700,10 +704,24 @@ impl Walk<'_> {
                 return self.block("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, None, p);
             };
             let back = Packet { dst: inside.0, dst_port: inside.1, ..p };
-            let detail = format!(
-                "reverses its translation: destination {}:{} → {}:{}",
-                p.dst, p.dst_port, back.dst, back.dst_port
-            );
+            // A NAT64 translation: back to IPv6, the IPv4 source under 64:ff9b::/96.
+            let back = match (inside.0, p.src) {
+                (IpAddr::V6(_), IpAddr::V4(src)) => {
+                    Packet { src: IpAddr::V6(nat64_address(src)), ..to_icmpv6(back) }
+                }
+                _ => back,
+            };
+            let detail = if back.src == p.src {
+                format!(
+                    "reverses its translation: destination {}:{} → {}:{}",
+                    p.dst, p.dst_port, back.dst, back.dst_port
+                )
+            } else {
+                format!(
+                    "reverses its NAT64 translation: destination {}:{} → [{}]:{}, source {} → {}",
+                    p.dst, p.dst_port, back.dst, back.dst_port, p.src, back.src
+                )
+            };
             self.hop(e, Some(Direction::Ingress), Action::Translate, detail, p);
             if let Some(h) = self.hops.last_mut() {
                 h.translated = Some(back);
@@ -722,27 +740,84 @@ impl Walk<'_> {
             self.explain("NGW_NO_UNSOLICITED_INBOUND", e, Some(Direction::Ingress), msg, Some(fix));
             return self.end(At::Nowhere, p, true);
         }
-        if !matches!(p.protocol, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
-            let msg = format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol);
+        // IPv6 only as NAT64: to an IPv4 address written under 64:ff9b::/96
+        // (vpc/latest/userguide/nat-gateway-nat64-dns64.html).
+        let nat64 = match p.dst {
+            IpAddr::V6(d) => match nat64_embedded(d) {
+                Some(v4) => Some(v4),
+                None => {
+                    let msg = format!(
+                        "a NAT gateway translates IPv6 only to IPv4 (NAT64), for destinations in {NAT64_PREFIX}; {} is not one, and IPv6 is not otherwise translated or forwarded",
+                        p.dst
+                    );
+                    let fix = format!(
+                        "route {} to an egress-only internet gateway or an internet gateway (IPv6 needs no NAT), not to {}",
+                        p.dst, nat.id
+                    );
+                    return self.block("NGW_IPV6_DESTINATION_NOT_NAT64", e, None, msg, Some(fix), p);
+                }
+            },
+            IpAddr::V4(_) => None,
+        };
+        let protocol_ok = match p.protocol {
+            Protocol::Tcp | Protocol::Udp => true,
+            Protocol::Icmp => nat64.is_none(),
+            // vpclab translates ICMPv6 echo only (RFC 7915 translates some error messages too,
+            // which no query asks for).
+            Protocol::Icmpv6 => nat64.is_some() && p.icmp.is_some_and(|i| matches!(i.r#type, 128 | 129)),
+            _ => false,
+        };
+        if !protocol_ok {
+            let msg = if nat64.is_some() {
+                format!(
+                    "a NAT gateway translates IPv6 TCP, UDP and ICMPv6 echo to IPv4 (NAT64), not {}",
+                    flow_words(p)
+                )
+            } else {
+                format!("a NAT gateway forwards only TCP, UDP and ICMP, not {}", p.protocol)
+            };
             return self.block("PROTOCOL_RESTRICTION", e, None, msg, None, p);
         }
-        if !self.via_tgw && !m.vpcs[nat.vpc.0].cidrs.iter().any(|c| c.contains(&p.src)) {
+        if !self.via_tgw && !m.vpcs[nat.vpc.0].blocks().any(|c| c.contains(&p.src)) {
             let msg = format!(
                 "a NAT gateway translates only traffic from its own VPC, not from {} (peering, VPN and Direct Connect cannot use it)",
                 p.src
             );
             return self.block("NGW_REQUIRES_SOURCE_IN_VPC", e, None, msg, None, p);
         }
-        let out = Packet { src: IpAddr::V4(nat.private_ip), ..p };
+        let src_port = if p.protocol.has_ports() { nat_port(p.src_port) } else { p.src_port };
+        let out = Packet { src: IpAddr::V4(nat.private_ip), src_port, ..p };
+        let out = match nat64 {
+            Some(v4) => Packet { dst: IpAddr::V4(v4), ..to_icmpv4(out) },
+            None => out,
+        };
         self.sessions.push(Session {
             at: Holder::NatGateway(n),
             outside: (out.src, out.src_port),
             inside: (p.src, p.src_port),
         });
-        let detail = if p.protocol.has_ports() {
+        let detail = if nat64.is_some() {
+            let port = if p.protocol.has_ports() {
+                format!(
+                    " (source port {} stands for the one the gateway picks within 1024-65535)",
+                    out.src_port
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "NAT64: IPv6 to IPv4, source {} → {} (its private address), destination {} → {} (the {NAT64_PREFIX} prefix removed){port}",
+                p.src, out.src, p.dst, out.dst
+            )
+        } else if p.protocol.has_ports() && out.src_port == p.src_port {
             format!(
                 "source NAT: {}:{} → {}:{} (the port may be remapped within 1024-65535)",
                 p.src, p.src_port, out.src, out.src_port
+            )
+        } else if p.protocol.has_ports() {
+            format!(
+                "source NAT: {}:{} → {}:{} (remapped within 1024-65535: {} stands for the port the gateway picks)",
+                p.src, p.src_port, out.src, out.src_port, out.src_port
             )
         } else {
             format!("source NAT: {} → {}", p.src, out.src)
@@ -1041,7 +1116,7 @@ impl Walk<'_> {
             Direction::Ingress => &acl.inbound,
             Direction::Egress => &acl.outbound,
         };
-        let rule_text = match decision.rule {
+        let describe = |rule: Option<u32>| match rule {
             Some(n) => rules
                 .iter()
                 .find(|r| r.number == n)
@@ -1049,23 +1124,80 @@ impl Walk<'_> {
                 .unwrap_or_default(),
             None => "rule * deny all traffic (no numbered rule matched)".to_string(),
         };
+        let rule_text = describe(decision.rule);
+        let (what, word, peer) = match dir {
+            Direction::Ingress => ("inbound", "from", p.src),
+            Direction::Egress => ("outbound", "to", p.dst),
+        };
+        let name = label(&acl.id, acl.name.as_deref());
+        // A reply to a port a NAT gateway chose: the gateway may have picked any port of
+        // 1024-65535, so the ACL must admit them all (RA: REMAP_EPHEMERAL_PORT).
+        let remap = self.remapped_by(p);
+        let refused: Vec<(PortRange, firewall::AclMatch)> = match remap {
+            Some(_) if decision.allow => firewall::network_acl_ports(acl, dir, &p, NAT_PORTS)
+                .into_iter()
+                .filter(|(_, d)| !d.allow)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let (Some(nat), false) = (remap, refused.is_empty()) {
+            let nat_id = &m.nat_gateways[nat.0].id;
+            let ports = refused.iter().map(|(r, _)| r.to_string()).collect::<Vec<_>>().join(", ");
+            let by = refused.iter().map(|(_, d)| describe(d.rule)).collect::<Vec<_>>();
+            let by = dedup(by).join("; ");
+            let msg = format!(
+                "network ACL {name} admits the reply on port {} ({rule_text}), but NAT gateway {nat_id} picks the source port within {NAT_PORTS}, and replies to ports {ports} are denied: {by}",
+                p.dst_port
+            );
+            self.hop(Some(Entity::NetworkAcl(ax)), Some(dir), Action::Deny, msg.clone(), p);
+            let below = refused
+                .iter()
+                .filter_map(|(_, d)| d.rule)
+                .min()
+                .map(|n| format!(" (numbered below {n})"))
+                .unwrap_or_default();
+            let fix = format!(
+                "allow {what} {} {NAT_PORTS} {word} {} in {}{below}",
+                p.protocol,
+                remap_peer(m, peer),
+                acl.id
+            );
+            self.explain("REMAP_EPHEMERAL_PORT", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
+            return;
+        }
         let action = if decision.allow { Action::Allow } else { Action::Deny };
         self.hop(Some(Entity::NetworkAcl(ax)), Some(dir), action, rule_text.clone(), p);
         if !decision.allow {
-            let (what, word, peer) = match dir {
-                Direction::Ingress => ("inbound", "from", p.src),
-                Direction::Egress => ("outbound", "to", p.dst),
-            };
             let flow = flow_words(p);
-            let name = label(&acl.id, acl.name.as_deref());
             let msg = format!("network ACL {name} denies {what} {flow} {word} {peer}: {rule_text}");
             let below = decision.rule.map(|n| format!(" numbered below {n}")).unwrap_or_default();
-            let fix = format!(
-                "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
-                host_len(peer)
-            );
+            let fix = match remap {
+                // Opening the one port shown would not do: the gateway picks another.
+                Some(nat) => format!(
+                    "add an {what} allow rule{below} to {name} for {} {NAT_PORTS} {word} {}: NAT gateway {} picks the reply's port within {NAT_PORTS}",
+                    p.protocol,
+                    remap_peer(m, peer),
+                    m.nat_gateways[nat.0].id
+                ),
+                None => format!(
+                    "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
+                    host_len(peer)
+                ),
+            };
             self.explain("SUBNET_ACL_RESTRICTION", Some(Entity::NetworkAcl(ax)), Some(dir), msg, Some(fix));
         }
+    }
+
+    /// The NAT gateway whose translation `p` replies to, when `p` is a TCP or UDP reply
+    /// addressed to the port the gateway chose.
+    fn remapped_by(&self, p: Packet) -> Option<NatIx> {
+        if self.side != PathSide::Return || !p.protocol.has_ports() {
+            return None;
+        }
+        self.sessions.iter().rev().find_map(|s| match s.at {
+            Holder::NatGateway(n) if s.outside == (p.dst, p.dst_port) => Some(n),
+            _ => None,
+        })
     }
 
     /// Out through internet gateway `g`: one-to-one NAT of the source to its public address.
@@ -1353,6 +1485,103 @@ impl Walk<'_> {
         }
         self.deliver_in_vpc(vpc, inside, reply, None)
     }
+}
+
+/// The source ports a NAT gateway translates to: it picks one in 1024-65535 for each
+/// connection, so replies may come back to any of them (nat-gateway-basics.html; RA:
+/// REMAP_EPHEMERAL_PORT: "the source port remapped to an ephemeral port in the range
+/// [1024-65535]").
+const NAT_PORTS: PortRange = match PortRange::new(1024, 65535) {
+    Some(r) => r,
+    None => PortRange::ALL,
+};
+
+/// The well-known NAT64 prefix (RFC 6052) a NAT gateway translates from: DNS64 writes an
+/// IPv4-only destination a.b.c.d as 64:ff9b::a.b.c.d (nat-gateway-nat64-dns64.html).
+const NAT64_PREFIX: &str = "64:ff9b::/96";
+
+/// The IPv4 address written in `a` when `a` is in 64:ff9b::/96.
+pub(super) fn nat64_embedded(a: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = a.segments();
+    (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0]).then(|| {
+        let o = a.octets();
+        std::net::Ipv4Addr::new(o[12], o[13], o[14], o[15])
+    })
+}
+
+/// `a` written under 64:ff9b::/96, as the gateway gives it back to the IPv6 client.
+fn nat64_address(a: std::net::Ipv4Addr) -> std::net::Ipv6Addr {
+    let [w, x, y, z] = a.octets();
+    std::net::Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, u16::from_be_bytes([w, x]), u16::from_be_bytes([y, z]))
+}
+
+/// ICMPv6 echo as NAT64 carries it over IPv4: echo request 128 → 8, reply 129 → 0 (RFC 7915).
+/// Other packets are unchanged.
+fn to_icmpv4(p: Packet) -> Packet {
+    if p.protocol != Protocol::Icmpv6 {
+        return p;
+    }
+    let icmp = p.icmp.map(|i| crate::packet::Icmp {
+        r#type: match i.r#type {
+            128 => 8,
+            129 => 0,
+            t => t,
+        },
+        ..i
+    });
+    Packet { protocol: Protocol::Icmp, icmp, ..p }
+}
+
+/// The reverse of [`to_icmpv4`], for a reply translated back to IPv6.
+fn to_icmpv6(p: Packet) -> Packet {
+    if p.protocol != Protocol::Icmp {
+        return p;
+    }
+    let icmp = p.icmp.map(|i| crate::packet::Icmp {
+        r#type: match i.r#type {
+            8 => 128,
+            0 => 129,
+            t => t,
+        },
+        ..i
+    });
+    Packet { protocol: Protocol::Icmpv6, icmp, ..p }
+}
+
+/// The port a NAT gateway's translation shows: vpclab cannot know which port of
+/// [`NAT_PORTS`] the gateway picks, so it keeps the client's port when it lies in that range
+/// (one of the ports the gateway could pick; the session and the reply carry it), else
+/// shows 1024. Every network ACL the reply meets on its way back to the gateway is then
+/// checked for the whole range, not just this port.
+fn nat_port(client: u16) -> u16 {
+    if NAT_PORTS.contains(client) {
+        client
+    } else {
+        NAT_PORTS.first()
+    }
+}
+
+/// The peer a rule admitting a NAT gateway's replies should name: any internet host
+/// (0.0.0.0/0, as AWS's ephemeral-port advice has it) when the peer is on the internet,
+/// else the peer's own address.
+fn remap_peer(m: &Model, peer: IpAddr) -> String {
+    let internet = cidr::non_public(peer).is_none() && m.vpc_containing(peer).is_none();
+    match (internet, peer) {
+        (true, IpAddr::V4(_)) => "0.0.0.0/0".to_string(),
+        (true, IpAddr::V6(_)) => "::/0".to_string(),
+        (false, _) => format!("{peer}/{}", host_len(peer)),
+    }
+}
+
+/// `v` without repeated entries, first occurrence kept.
+fn dedup(v: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// The prefix length of a single address: 32 for IPv4, 128 for IPv6.
