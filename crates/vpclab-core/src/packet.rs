@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 
 /// An IP protocol as security group and network ACL rules name it.
@@ -244,7 +244,9 @@ impl Packet {
 impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.protocol.has_ports() {
-            write!(f, "{} {}:{} → {}:{}", self.protocol, self.src, self.src_port, self.dst, self.dst_port)
+            // SocketAddr brackets IPv6 addresses ([2001:db8::10]:443), so the port reads as one.
+            let (src, dst) = (SocketAddr::new(self.src, self.src_port), SocketAddr::new(self.dst, self.dst_port));
+            write!(f, "{} {src} → {dst}", self.protocol)
         } else if let Some(icmp) = self.icmp {
             write!(f, "{} {} {} → {}", self.protocol, icmp, self.src, self.dst)
         } else {
