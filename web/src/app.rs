@@ -34,10 +34,14 @@ pub fn app() -> Html {
             s
         })
     };
-    let dispatch = {
-        let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
-    };
+    // Stable across renders (the dispatcher never changes), so components whose other props
+    // did not change are not re-rendered: on a large network that is most of the page.
+    let dispatch = use_callback(state.dispatcher(), |a: Action, d| d.dispatch(a));
+    let on_select = use_callback(dispatch.clone(), |k: String, d| d.emit(Action::Select(Some(k))));
+    let on_place = use_callback(dispatch.clone(), |(key, x, y): (String, f64, f64), d| {
+        d.emit(Action::Place { key, x, y })
+    });
+    let on_auto_layout = use_callback(dispatch.clone(), |(), d| d.emit(Action::AutoLayout));
 
     // The state as a link, once per change (a large network takes a while to compress).
     let link = {
@@ -94,10 +98,6 @@ pub fn app() -> Html {
         Err(_) => Vec::new(),
     };
     let reachable = matches!(&state.answer, Ok(t) if t.reachable);
-    let on_select = {
-        let d = dispatch.clone();
-        Callback::from(move |k: String| d.emit(Action::Select(Some(k))))
-    };
     let locked = state.readonly
         || state
             .selected
@@ -132,13 +132,14 @@ pub fn app() -> Html {
                     <DiagramView diagram={state.diagram.clone()} {on_path} {blocked} {path} {back} {reachable}
                         from={state.query.from.clone()} to={state.query.to.clone()}
                         selected={state.selected.clone()} {on_select}
-                        on_place={(!state.readonly).then(|| { let d = dispatch.clone(); Callback::from(move |(key, x, y): (String, f64, f64)| d.emit(Action::Place { key, x, y })) })}
-                        on_auto_layout={(!state.readonly && !state.topology.layout.is_empty()).then(|| { let d = dispatch.clone(); Callback::from(move |()| d.emit(Action::AutoLayout)) })}
+                        on_place={(!state.readonly).then_some(on_place)}
+                        on_auto_layout={(!state.readonly && !state.topology.layout.is_empty()).then_some(on_auto_layout)}
                         problems={state.diagnostics.iter().filter(|x| x.severity == vpclab_core::Severity::Error).map(|x| x.entity.clone()).collect::<std::collections::BTreeSet<_>>()}
                         packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />
                 }
                 if embed.shows("components") {
-                    <Components state={(*state).clone()} dispatch={dispatch.clone()} />
+                    <Components topology={state.topology.clone()} diagnostics={state.diagnostics.clone()}
+                        selected={state.selected.clone()} readonly={state.readonly} dispatch={dispatch.clone()} />
                 }
                 if embed.shows("problems") {
                     <Diagnostics state={state.clone()} dispatch={dispatch.clone()} />
@@ -744,9 +745,18 @@ fn author_form(p: &Props) -> Html {
 }
 
 /// Every component as a list (the canvas's non-visual equivalent), and the palette.
+#[derive(Properties, PartialEq)]
+struct ComponentsProps {
+    topology: Rc<Topology>,
+    diagnostics: Rc<Vec<vpclab_core::Diagnostic>>,
+    selected: Option<String>,
+    readonly: bool,
+    dispatch: Callback<Action>,
+}
+
 #[function_component(Components)]
-fn components(p: &Props) -> Html {
-    let s = &p.state;
+fn components(p: &ComponentsProps) -> Html {
+    let s = p;
     let kind = use_state(|| "subnets".to_string());
     let on_kind = {
         let kind = kind.clone();
@@ -992,7 +1002,7 @@ fn views(p: &ViewsProps) -> Html {
 }
 
 /// The matrix rows and columns drawn: past this, a table of buttons is unreadable and slow.
-const MATRIX_SHOWN: usize = 40;
+const MATRIX_SHOWN: usize = 30;
 
 /// "instance web-1 · i-web1 (10.0.1.10)" → "web-1".
 fn short(label: &str) -> String {
