@@ -104,7 +104,13 @@ pub fn ports(m: &Model, from: &str, to: &str) -> Result<PortsAnswer, QueryError>
     for protocol in [Protocol::Tcp, Protocol::Udp, Protocol::Icmp] {
         let ask = |port: Option<u16>| reach(m, &Query::new(from, to, protocol, port));
         if !protocol.has_ports() {
-            protocols.push(ProtocolAnswer { protocol, ports: Vec::new(), reachable: ask(None)?.reachable });
+            // ICMP to an IPv6 destination is asked as ICMPv6 (see `trace::reach`): say so.
+            let t = ask(None)?;
+            protocols.push(ProtocolAnswer {
+                protocol: t.packet.protocol,
+                ports: Vec::new(),
+                reachable: t.reachable,
+            });
             continue;
         }
         let mut ranges: Vec<PortRange> = Vec::new();
@@ -469,6 +475,19 @@ mod tests {
             ["ELBV2_TARGET_GROUP_NO_HEALTHY_TARGETS"],
             "stopped targets are unused, not failed open"
         );
+    }
+
+    /// IPv6 has no ICMP: asking for it to an IPv6 address asks ICMPv6, and says so.
+    #[test]
+    fn icmp_to_an_ipv6_address_is_icmpv6() {
+        let t = examples::get("dual-stack-egress-only").map(examples::load).unwrap_or_default();
+        let (m, _) = model::build(&t);
+        let answer = ports(&m, "i-app", "2001:db8::10").ok();
+        let icmp: Vec<Protocol> =
+            answer.iter().flat_map(|a| &a.protocols).map(|p| p.protocol).filter(|p| p.is_icmp()).collect();
+        assert_eq!(icmp, [Protocol::Icmpv6]);
+        let v4 = reach(&m, &Query::new("i-app", "198.51.100.7", Protocol::Icmpv6, None)).ok();
+        assert_eq!(v4.map(|t| t.packet.protocol), Some(Protocol::Icmp), "and ICMPv6 to IPv4 is ICMP");
     }
 
     #[test]

@@ -246,11 +246,18 @@ pub fn reach(m: &Model, q: &Query) -> Result<Trace, QueryError> {
             return Err(QueryError::SameInterface);
         }
     }
-    let icmp = q.protocol.is_icmp().then(|| match q.icmp_type {
+    // "ping" means ICMP to an IPv4 address and ICMPv6 to an IPv6 one: IPv6 carries no ICMP
+    // (protocol 1), and a rule for one does not admit the other.
+    let protocol = match (q.protocol, dst.is_ipv6()) {
+        (Protocol::Icmp, true) => Protocol::Icmpv6,
+        (Protocol::Icmpv6, false) => Protocol::Icmp,
+        (p, _) => p,
+    };
+    let icmp = protocol.is_icmp().then(|| match q.icmp_type {
         Some(r#type) => Icmp { r#type, code: q.icmp_code.unwrap_or(0) },
-        None => Icmp::echo_request(q.protocol),
+        None => Icmp::echo_request(protocol),
     });
-    let packet = Packet { src: source.address(), dst, protocol: q.protocol, src_port, dst_port, icmp };
+    let packet = Packet { src: source.address(), dst, protocol, src_port, dst_port, icmp };
 
     let mut w = Walk {
         m,
