@@ -92,6 +92,7 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     subnet_too_small,
     targets_in_one_az,
     peers_overlap,
+    elastic_ip_on_stopped_instance,
 ];
 
 /// The names findings carry in `rule`, one per entry of `RULES` and in its order (for
@@ -113,6 +114,7 @@ pub const RULE_NAMES: &[&str] = &[
     "subnet-too-small",
     "targets-in-one-az",
     "peers-overlap",
+    "elastic-ip-on-stopped-instance",
 ];
 
 /// Every finding of every rule on `m`, rule by rule.
@@ -446,6 +448,33 @@ fn elastic_ip_on_unattached_interface(m: &Model) -> Vec<Finding> {
                 label(&e.id, e.name.as_deref())
             ),
             "attach the interface to an instance, or disassociate and release the address".to_string(),
+            DOC_EIP,
+        ));
+    }
+    out
+}
+
+/// AWS charges for an Elastic IP while it is not associated with a running instance's
+/// interface (vpc/latest/userguide/vpc-eips.html, "Elastic IP address pricing").
+fn elastic_ip_on_stopped_instance(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for x in &m.elastic_ips {
+        let Some((eix, _)) = x.association else { continue };
+        let Some(e) = m.interfaces.get(eix.0) else { continue };
+        let Some(inst) = m.stopped_instance(e).and_then(|i| m.instances.get(i.0)) else { continue };
+        out.push(finding(
+            "elastic-ip-on-stopped-instance",
+            Kind::ElasticIp,
+            &x.id,
+            x.name.as_deref(),
+            "association.network_interface",
+            format!(
+                "{} is on network interface {}, whose instance {:?} is stopped: the address is charged while it reaches nothing",
+                x.public_ip,
+                e.id,
+                label(&inst.id, inst.name.as_deref())
+            ),
+            format!("start instance {}, or disassociate and release the address", inst.id),
             DOC_EIP,
         ));
     }
@@ -1247,6 +1276,22 @@ mod tests {
         );
         assert_eq!(hits(&t, "idle-elastic-ip"), nothing());
         assert_eq!(hits(&t, "elastic-ip-on-unattached-interface"), nothing());
+    }
+
+    #[test]
+    fn an_elastic_ip_on_a_stopped_instance_is_charged() {
+        let mut t = base();
+        push(
+            &mut t,
+            "/elastic_ips",
+            json!({ "id": "eipalloc-1", "public_ip": "198.51.100.7", "association": { "network_interface": "eni-db" } }),
+        );
+        assert_eq!(hits(&t, "elastic-ip-on-stopped-instance"), nothing(), "running: in use");
+        set(&mut t, "/instances/1/state", json!("stopped"));
+        let f = one(&t, "elastic-ip-on-stopped-instance");
+        assert_eq!((f.entity.as_str(), f.field.as_str()), ("eipalloc-1", "association.network_interface"));
+        assert!(f.message.contains("\"db\"") && f.fix.contains("start instance i-db"), "{f:?}");
+        assert_eq!(hits(&t, "idle-elastic-ip"), nothing(), "associated, so not idle");
     }
 
     #[test]
