@@ -96,13 +96,24 @@ pub fn run(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
 fn editing(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
     let reps = if quick { 5 } else { 30 };
     let mut out = Vec::new();
-    for ex in crate::examples::ALL {
-        let t = crate::examples::load(ex);
+    // The examples, then a large imported-size network (the page's worst everyday case).
+    let large = Scale { vpcs: 4, subnets_per_vpc: 10, instances_per_subnet: 25, extra_rules_per_group: 0 };
+    let cases = crate::examples::ALL
+        .iter()
+        .map(|ex| {
+            let q = ex.queries.first().map_or_else(
+                || Query::new("internet", "internet", Protocol::Tcp, Some(443)),
+                |s| Query::new(s.from, s.to, s.protocol.parse().unwrap_or(Protocol::Tcp), s.port),
+            );
+            (ex.id.to_string(), crate::examples::load(ex), q)
+        })
+        .chain(std::iter::once((
+            "1k (4 VPCs)".to_string(),
+            synth::topology(large),
+            Query::new("i-0-1-0", "i-1-1-1", Protocol::Tcp, Some(8080)),
+        )));
+    for (name, t, q) in cases {
         let Some(sg) = t.security_groups.first().map(|g| g.id.clone()) else { continue };
-        let q = ex.queries.first().map_or_else(
-            || Query::new("internet", "internet", Protocol::Tcp, Some(443)),
-            |s| Query::new(s.from, s.to, s.protocol.parse().unwrap_or(Protocol::Tcp), s.port),
-        );
         let (m, _) = model::build(&t);
         let rules: usize = m.security_groups.iter().map(|g| g.inbound.len() + g.outbound.len()).sum();
         let micros = median(now, reps, || {
@@ -120,7 +131,7 @@ fn editing(now: &dyn Fn() -> f64, quick: bool) -> Vec<Figure> {
             drop(crate::share::encode_topology(&next));
         });
         out.push(Figure {
-            scale: ex.id.to_string(),
+            scale: name,
             interfaces: m.interfaces.len(),
             rules,
             operation: "edit + re-analyse (page)",
