@@ -1460,6 +1460,7 @@ fn vpn_connection(x: &Item<'_>, t: &Topology, k: &Known, is: &mut Issues) -> Opt
         vpn_gateway: vgw.to_string(),
         customer_gateway: cgw.to_string(),
         routes,
+        bgp_routes: Vec::new(),
     })
 }
 
@@ -5026,6 +5027,7 @@ mod tests {
                     vpn_gateway: "vgw-1".into(),
                     customer_gateway: "cgw-1".into(),
                     routes: vec![net("192.168.0.0/16")],
+                    bgp_routes: Vec::new(),
                 },
                 VpnConnection {
                     id: "vpn-bgp".into(),
@@ -5033,6 +5035,7 @@ mod tests {
                     vpn_gateway: "vgw-spare".into(),
                     customer_gateway: "cgw-1".into(),
                     routes: Vec::new(),
+                    bgp_routes: Vec::new(),
                 },
             ]
         );

@@ -245,7 +245,8 @@ impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.protocol.has_ports() {
             // SocketAddr brackets IPv6 addresses ([2001:db8::10]:443), so the port reads as one.
-            let (src, dst) = (SocketAddr::new(self.src, self.src_port), SocketAddr::new(self.dst, self.dst_port));
+            let (src, dst) =
+                (SocketAddr::new(self.src, self.src_port), SocketAddr::new(self.dst, self.dst_port));
             write!(f, "{} {src} → {dst}", self.protocol)
         } else if let Some(icmp) = self.icmp {
             write!(f, "{} {} {} → {}", self.protocol, icmp, self.src, self.dst)
