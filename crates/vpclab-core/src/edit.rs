@@ -324,6 +324,7 @@ pub const SCHEMA: &[Collection] = &[
             req("vpn_gateway", "Virtual private gateway", Ty::Ref(&["vpn_gateways"])),
             req("customer_gateway", "Customer gateway", Ty::Ref(&["customer_gateways"])),
             f("routes", "On-premises CIDRs (static routes)", Ty::List),
+            f("bgp_routes", "On-premises CIDRs advertised over BGP (dynamic routing)", Ty::List),
         ],
     },
     Collection {
@@ -1301,6 +1302,31 @@ mod tests {
         assert_eq!(eni.subnet, "subnet-db-b");
         // 10.0.12.0-3 are reserved by AWS; .4 is the first address it hands out.
         assert_eq!(eni.private_ip, Ipv4Addr::new(10, 0, 12, 4));
+    }
+
+    #[test]
+    fn bgp_routes_of_a_vpn_connection_are_edited_like_its_static_routes() {
+        let t = examples::three_tier();
+        let (t, _) = add(&t, "vpn_gateways", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let (t, _) = add(&t, "customer_gateways", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let (t, id) = add(&t, "vpn_connections", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let field = SCHEMA
+            .iter()
+            .find(|c| c.key == "vpn_connections")
+            .and_then(|c| c.fields.iter().find(|f| f.key == "bgp_routes"))
+            .unwrap_or_else(|| unreachable!("no bgp_routes in the schema"));
+        assert!(!field.required);
+        let v = parse_input(field.ty, "172.16.0.0/16, 10.50.0.0/16").unwrap_or_else(|e| unreachable!("{e}"));
+        let next = set(&t, &id, &["bgp_routes".into()], v).unwrap_or_else(|e| unreachable!("{e}"));
+        let c = next.vpn_connections.iter().find(|c| c.id == id).unwrap_or_else(|| unreachable!());
+        let shown: Vec<String> = c.bgp_routes.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["172.16.0.0/16", "10.50.0.0/16"]);
+        let bad =
+            set(&t, &id, &["bgp_routes".into()], Some(json!(["172.16.0.0/33"]))).err().unwrap_or_default();
+        assert!(bad.contains("vpn_connections[0]") && bad.contains("bgp_routes[0]"), "{bad}");
+        let v = parse_input(field.ty, "").unwrap_or_else(|e| unreachable!("{e}"));
+        let cleared = set(&next, &id, &["bgp_routes".into()], v).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cleared, t, "an empty list is the same as none");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! A resource id (`i-…`, `eni-…`, `igw-…`), a Name, `internet`, `s3` or `dynamodb` (an
 //! address of the service: these two words win over any Name), or an IP address. An
-//! address outside every VPC is a host on the internet; an address inside a VPC that no
-//! interface holds is still a valid endpoint (the trace then says "no such host").
+//! address outside every VPC is a host on the internet, unless a VPN connection's static
+//! routes or BGP prefixes hold it: then it is an on-premises host behind the connection a
+//! virtual private gateway would send it over ([`Model::on_premises`]); an address inside a
+//! VPC that no interface holds is still a valid endpoint (the trace then says "no such host").
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -90,7 +92,7 @@ pub fn resolve(m: &Model, field: &'static str, text: &str) -> Result<Endpoint, E
         Entity::VpnConnection(c) => on_premises_host(m, c).ok_or(EndpointError::WrongKind {
             field,
             name: text.to_string(),
-            kind: "VPN connection without on-premises routes",
+            kind: "VPN connection without on-premises networks (static or BGP routes)",
         }),
         Entity::VpnGateway(g) => m
             .vpn_connections
@@ -157,9 +159,10 @@ fn by_name(m: &Model, field: &'static str, text: &str) -> Result<Entity, Endpoin
     }
 }
 
-/// A host (the tenth address) of the first on-premises network behind connection `c`.
+/// A host (the tenth address) of the first on-premises network behind connection `c`: its
+/// first static route, else the first prefix its customer gateway advertises over BGP.
 fn on_premises_host(m: &Model, c: VpnIx) -> Option<Endpoint> {
-    m.vpn_connections[c.0].routes.first().map(|r| Endpoint::OnPremises(c, host(*r)))
+    m.vpn_connections[c.0].networks().next().map(|(r, _)| Endpoint::OnPremises(c, host(r)))
 }
 
 /// The tenth address of a block: a plausible host in it.
@@ -168,6 +171,17 @@ fn host(c: ipnet::IpNet) -> IpAddr {
         IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(10))),
         IpAddr::V6(a) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(a).wrapping_add(10))),
     }
+}
+
+/// A connection's on-premises networks for people: `192.168.0.0/16, 10.1.0.0/16 (BGP)`.
+pub fn vpn_networks(c: &crate::model::VpnConnection) -> String {
+    c.networks()
+        .map(|(r, o)| match o {
+            crate::model::VpnOrigin::Static => r.to_string(),
+            crate::model::VpnOrigin::Bgp => format!("{r} (BGP)"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn by_address(m: &Model, ip: IpAddr) -> Endpoint {
@@ -224,7 +238,7 @@ pub fn candidates(m: &Model) -> Vec<Candidate> {
         out.push(Candidate { id: lb.id.clone(), label: format!("{kind} Load Balancer {name}") });
     }
     for c in &m.vpn_connections {
-        let nets = c.routes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let nets = vpn_networks(c);
         let name = crate::diagnostic::label(&c.id, c.name.as_deref());
         out.push(Candidate { id: c.id.clone(), label: format!("on-premises via {name} ({nets})") });
     }

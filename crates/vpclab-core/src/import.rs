@@ -1327,10 +1327,11 @@ fn vpn_gone(state: Option<&str>) -> bool {
 /// with a public IPv4 address, and the VPN connections between the two with their static routes
 /// in state `available`: the on-premises networks. A connection to a transit gateway is not
 /// modelled yet. The format has no tunnel state: a connection whose tunnels are all `DOWN` is
-/// imported as configured, with a warning. One with dynamic routing (BGP) has no static routes,
-/// and the networks it learns are not in the snapshot: it is imported without them, with a
-/// warning. A static route that overlaps a VPC is skipped: the model could not tell the two
-/// apart (AWS would prefer the VPC's local route).
+/// imported as configured, with a warning. One with dynamic routing (BGP, `StaticRoutesOnly`
+/// false) has no static routes, and the prefixes it learns are not in the snapshot: it is
+/// imported with empty `bgp_routes`, with a warning on `Options.StaticRoutesOnly`. A static
+/// route that overlaps a VPC is skipped: the model could not tell the two apart (AWS would
+/// prefer the VPC's local route).
 fn vpn(s: &Snapshot<'_>, t: &mut Topology, k: &mut Known, is: &mut Issues) {
     for x in s.items("VpnGateways") {
         let mut cx = x.cx(is);
@@ -1445,7 +1446,7 @@ fn vpn_connection(x: &Item<'_>, t: &Topology, k: &Known, is: &mut Issues) -> Opt
     }
     let options = x.v.get("Options").filter(|o| !o.is_null());
     if options.and_then(|o| cx.opt_bool(o, "Options", "StaticRoutesOnly")) == Some(false) {
-        let msg = "dynamic routing (BGP): the networks the customer gateway advertises are not in the snapshot, so the connection is imported with its static routes only";
+        let msg = "dynamic routing (BGP): the prefixes the customer gateway advertises are not in describe-vpn-connections, so the connection is imported with its static routes only and empty bgp_routes (add the advertised prefixes there to model them)";
         cx.warn("Options.StaticRoutesOnly", msg);
     }
     let tunnels = cx.list(x.v, "", "VgwTelemetry");
@@ -1460,6 +1461,7 @@ fn vpn_connection(x: &Item<'_>, t: &Topology, k: &Known, is: &mut Issues) -> Opt
         vpn_gateway: vgw.to_string(),
         customer_gateway: cgw.to_string(),
         routes,
+        bgp_routes: Vec::new(),
     })
 }
 
@@ -5026,6 +5028,7 @@ mod tests {
                     vpn_gateway: "vgw-1".into(),
                     customer_gateway: "cgw-1".into(),
                     routes: vec![net("192.168.0.0/16")],
+                    bgp_routes: Vec::new(),
                 },
                 VpnConnection {
                     id: "vpn-bgp".into(),
@@ -5033,6 +5036,7 @@ mod tests {
                     vpn_gateway: "vgw-spare".into(),
                     customer_gateway: "cgw-1".into(),
                     routes: Vec::new(),
+                    bgp_routes: Vec::new(),
                 },
             ]
         );
@@ -5056,7 +5060,7 @@ mod tests {
             ("cgw-cert", "IpAddress", "no IP address"),
             ("vpn-1", "Routes[2].DestinationCidrBlock", "overlaps VPC vpc-1"),
             ("vpn-1", "Routes[4].DestinationCidrBlock", "host bits"),
-            ("vpn-bgp", "Options.StaticRoutesOnly", "BGP"),
+            ("vpn-bgp", "Options.StaticRoutesOnly", "empty bgp_routes"),
             ("vpn-bgp", "VgwTelemetry", "every tunnel is DOWN"),
             ("vpn-tgw", "TransitGatewayId", "transit gateway"),
             ("vpn-v6", "CustomerGatewayId", "cgw-v6 was not imported"),

@@ -185,7 +185,7 @@ pub fn layout(m: &Model) -> Diagram {
                 "virtual private gateway",
             );
             for (j, c) in m.vpn_connections.iter().filter(|c| c.vgw.0 == gi).enumerate() {
-                let cidrs = c.routes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                let cidrs = crate::endpoint::vpn_networks(c);
                 nodes.push(Node {
                     key: c.id.clone(),
                     component: c.id.clone(),

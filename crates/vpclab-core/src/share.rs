@@ -265,6 +265,7 @@ pub const KEYS: &[&str] = &[
     "entity",
     "hosts",
     "state",
+    "bgp_routes",
 ];
 
 /// The short code of the `i`th key: `a`…`Z` (without `x` and `y`, which are real field
@@ -402,6 +403,31 @@ mod tests {
         }
         let short = shorten(t.to_value(), true).to_string();
         assert!(!short.contains("\"state\"") && short.contains("\"stopped\""), "{short}");
+        assert_eq!(decode(&encode_topology(&t)).map(|l| l.topology), Ok(t));
+    }
+
+    #[test]
+    fn bgp_routes_are_shortened_and_round_trip() {
+        let mut t = examples::three_tier();
+        t.customer_gateways.push(crate::topology::CustomerGateway {
+            id: "cgw-1".into(),
+            name: None,
+            ip_address: std::net::Ipv4Addr::new(203, 0, 113, 7),
+        });
+        t.vpn_gateways.push(crate::topology::VpnGateway { id: "vgw-1".into(), name: None, vpc: None });
+        t.vpn_connections.push(crate::topology::VpnConnection {
+            id: "vpn-1".into(),
+            name: None,
+            vpn_gateway: "vgw-1".into(),
+            customer_gateway: "cgw-1".into(),
+            routes: Vec::new(),
+            bgp_routes: vec![ipnet::IpNet::V4(ipnet::Ipv4Net::new_assert(
+                std::net::Ipv4Addr::new(172, 16, 0, 0),
+                16,
+            ))],
+        });
+        let short = shorten(t.to_value(), true).to_string();
+        assert!(!short.contains("\"bgp_routes\"") && short.contains("172.16.0.0/16"), "{short}");
         assert_eq!(decode(&encode_topology(&t)).map(|l| l.topology), Ok(t));
     }
 

@@ -608,7 +608,16 @@ pub struct CustomerGateway {
 }
 
 /// A site-to-site VPN connection between a virtual private gateway and a customer gateway,
-/// with the on-premises networks it reaches (static routing).
+/// with the on-premises networks it reaches: its static routes, the prefixes the customer
+/// gateway advertises over BGP, or both.
+///
+/// AWS configures a connection for static routing (`routes`, StaticRoutesOnly) or dynamic
+/// routing (BGP, `bgp_routes`) (vpn/latest/s2svpn/VPNRoutingTypes.html); vpclab accepts both
+/// on one connection, with a warning. An address inside either list is an on-premises host
+/// behind the connection. When several routes of a gateway's connections hold an address, the
+/// gateway takes the longest prefix, then a static route over a BGP one
+/// (vpn/latest/s2svpn/vpn-route-priority.html), then the connection listed first (AWS compares
+/// BGP AS paths and MEDs there, which vpclab does not model; the model warns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VpnConnection {
@@ -619,7 +628,12 @@ pub struct VpnConnection {
     pub vpn_gateway: String,
     pub customer_gateway: String,
     /// The on-premises CIDR blocks (the connection's static routes).
+    #[serde(default)]
     pub routes: Vec<IpNet>,
+    /// The on-premises CIDR blocks the customer gateway advertises over BGP (dynamic
+    /// routing). Not in `describe-vpn-connections`: the importer leaves it empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bgp_routes: Vec<IpNet>,
 }
 
 /// An Application or Network Load Balancer (elasticloadbalancing/latest/).

@@ -463,31 +463,13 @@ impl<'t> Builder<'t> {
                 self.err(kind, &c.id, name, "customer_gateway", msg);
                 continue;
             };
-            let mut routes = Vec::new();
-            for (i, r) in c.routes.iter().enumerate() {
-                let field = format!("routes[{i}]");
-                let clash = self
-                    .m
-                    .vpcs
-                    .iter()
-                    .find(|v| v.blocks().any(|b| cidr::overlaps(b, *r)))
-                    .map(|v| v.id.clone());
-                if r.trunc() != *r {
-                    self.err(
-                        kind,
-                        &c.id,
-                        name,
-                        field,
-                        format!("{r} has host bits set; did you mean {}?", r.trunc()),
-                    );
-                } else if let Some(v) = clash {
-                    // AWS accepts it; the VPC's local route wins, so the VPN never carries it
-                    // (vpn/latest/s2svpn/VPNRoutingTypes.html#vpn-route-priority).
-                    let msg = format!("on-premises network {r} overlaps VPC {v:?}: the VPC's local route wins, so these addresses are never reached over this VPN");
-                    self.warn(kind, &c.id, name, field, msg);
-                } else {
-                    routes.push(*r);
-                }
+            let routes = self.vpn_networks(c, "routes", &c.routes);
+            let bgp_routes = self.vpn_networks(c, "bgp_routes", &c.bgp_routes);
+            if !c.routes.is_empty() && !c.bgp_routes.is_empty() {
+                // The docs let static routes be edited only on a connection configured for
+                // static routing (vpn/latest/s2svpn/vpn-edit-static-routes.html).
+                let msg = "AWS configures a VPN connection for static routing (routes) or dynamic routing (BGP), not both; vpclab uses both lists, a static route winning over a BGP one of the same prefix";
+                self.warn(kind, &c.id, name, "bgp_routes", msg);
             }
             self.m.vpn_connections.push(VpnConnection {
                 id: c.id.clone(),
@@ -495,7 +477,74 @@ impl<'t> Builder<'t> {
                 vgw,
                 customer_gateway: (cgw.id.clone(), cgw.ip_address),
                 routes,
+                bgp_routes,
             });
+        }
+        self.vpn_ties();
+    }
+
+    /// The valid on-premises networks of list `key` (`routes` or `bgp_routes`) of connection
+    /// `c`: host bits set is an error; a network overlapping a VPC is left out with a warning.
+    fn vpn_networks(&mut self, c: &topo::VpnConnection, key: &str, list: &[IpNet]) -> Vec<IpNet> {
+        let (name, kind) = (c.name.as_deref(), Kind::VpnConnection);
+        let mut out = Vec::new();
+        for (i, r) in list.iter().enumerate() {
+            let field = format!("{key}[{i}]");
+            let clash =
+                self.m.vpcs.iter().find(|v| v.blocks().any(|b| cidr::overlaps(b, *r))).map(|v| v.id.clone());
+            if r.trunc() != *r {
+                self.err(
+                    kind,
+                    &c.id,
+                    name,
+                    field,
+                    format!("{r} has host bits set; did you mean {}?", r.trunc()),
+                );
+            } else if let Some(v) = clash {
+                // AWS accepts it; the VPC's local route wins, so the VPN never carries it
+                // (vpn/latest/s2svpn/VPNRoutingTypes.html#vpn-route-priority).
+                let msg = format!("on-premises network {r} overlaps VPC {v:?}: the VPC's local route wins, so these addresses are never reached over this VPN");
+                self.warn(kind, &c.id, name, field, msg);
+            } else if !out.contains(r) {
+                out.push(*r);
+            }
+        }
+        out
+    }
+
+    /// Two connections of one virtual private gateway with the same prefix, both static or
+    /// both BGP: AWS compares BGP AS paths, then MEDs, and documents no order between static
+    /// routes (vpn/latest/s2svpn/vpn-route-priority.html). vpclab takes the connection listed
+    /// first and warns on the later one.
+    fn vpn_ties(&mut self) {
+        let mut found = Vec::new();
+        let conns = &self.m.vpn_connections;
+        for (j, c) in conns.iter().enumerate() {
+            // The field names the entry in the topology's list, which may hold invalid ones.
+            let Some(tc) = self.t.vpn_connections.iter().find(|x| x.id == c.id) else { continue };
+            for (net, origin) in c.networks() {
+                let first = conns[..j]
+                    .iter()
+                    .find(|x| x.vgw == c.vgw && x.networks().any(|(n, o)| n == net && o == origin));
+                let Some(first) = first else { continue };
+                let (key, list, msg) = match origin {
+                    VpnOrigin::Static => (
+                        "routes",
+                        &tc.routes,
+                        format!("VPN connection {:?} of the same virtual private gateway also has a static route to {net}; AWS does not document which one carries the traffic: vpclab uses {:?}, listed first", first.id, first.id),
+                    ),
+                    VpnOrigin::Bgp => (
+                        "bgp_routes",
+                        &tc.bgp_routes,
+                        format!("VPN connection {:?} of the same virtual private gateway also learns {net} over BGP; AWS prefers the shorter AS path, then the lower MED, which vpclab does not model: it uses {:?}, listed first", first.id, first.id),
+                    ),
+                };
+                let i = list.iter().position(|x| *x == net).unwrap_or_default();
+                found.push((c.id.clone(), c.name.clone(), format!("{key}[{i}]"), msg));
+            }
+        }
+        for (id, name, field, msg) in found {
+            self.warn(Kind::VpnConnection, &id, name.as_deref(), field, msg);
         }
     }
 
@@ -936,8 +985,10 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
-            // Route propagation: each VPN connection's static routes, from each propagating
-            // virtual private gateway attached to this VPC.
+            // Route propagation: each VPN connection's static routes and the prefixes its
+            // customer gateway advertises over BGP, from each propagating virtual private
+            // gateway attached to this VPC. A static route of the table wins a tie with them
+            // (route-tables-priority.html); the gateway then picks the connection.
             for (i, g) in r.propagating_gateways.iter().enumerate() {
                 let field = format!("propagating_gateways[{i}]");
                 let Some(gx) = self.m.vpn_gateways.iter().position(|x| x.id == *g) else {
@@ -955,7 +1006,7 @@ impl<'t> Builder<'t> {
                     .vpn_connections
                     .iter()
                     .filter(|c| c.vgw.0 == gx)
-                    .flat_map(|c| c.routes.iter().copied())
+                    .flat_map(|c| c.networks().map(|(n, _)| n))
                     .collect();
                 for c in cidrs {
                     if !routes.iter().any(|x| x.destination == c) {

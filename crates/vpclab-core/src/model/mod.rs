@@ -316,7 +316,48 @@ pub struct VpnConnection {
     pub vgw: VgwIx,
     /// The customer gateway: id and public address.
     pub customer_gateway: (String, Ipv4Addr),
+    /// Static routes.
     pub routes: Vec<IpNet>,
+    /// Prefixes the customer gateway advertises over BGP.
+    pub bgp_routes: Vec<IpNet>,
+}
+
+impl VpnConnection {
+    /// Every on-premises network behind the connection with how the gateway learned it:
+    /// static routes first, then BGP ones.
+    pub fn networks(&self) -> impl Iterator<Item = (IpNet, VpnOrigin)> + '_ {
+        let stat = self.routes.iter().map(|r| (*r, VpnOrigin::Static));
+        stat.chain(self.bgp_routes.iter().map(|r| (*r, VpnOrigin::Bgp)))
+    }
+}
+
+/// How a virtual private gateway knows an on-premises network. Ordered by preference at
+/// equal prefix length: a VPN static route beats a BGP one
+/// (vpc/latest/userguide/route-tables-priority.html, vpn/latest/s2svpn/vpn-route-priority.html).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VpnOrigin {
+    /// A static route of the connection.
+    Static,
+    /// A prefix the customer gateway advertises over BGP.
+    Bgp,
+}
+
+impl VpnOrigin {
+    /// For traces: `static` or `BGP`.
+    pub fn word(self) -> &'static str {
+        match self {
+            VpnOrigin::Static => "static",
+            VpnOrigin::Bgp => "BGP",
+        }
+    }
+}
+
+/// One VPN route that holds an address: the connection, its prefix and how it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VpnRoute {
+    pub connection: VpnIx,
+    pub prefix: IpNet,
+    pub origin: VpnOrigin,
 }
 
 /// A transit gateway.
@@ -669,9 +710,34 @@ impl Model {
         })
     }
 
-    /// The VPN connection whose on-premises networks hold `ip`, if any.
+    /// The VPN connection whose on-premises networks hold `ip`, if any: the one a virtual
+    /// private gateway would send it over (see [`Model::vpn_routes`]).
     pub fn on_premises(&self, ip: IpAddr) -> Option<VpnIx> {
-        self.vpn_connections.iter().position(|c| c.routes.iter().any(|r| r.contains(&ip))).map(VpnIx)
+        self.vpn_routes(None, ip).first().map(|r| r.connection)
+    }
+
+    /// Every route of the VPN connections of gateway `g` (of every gateway with `None`) that
+    /// holds `ip`, best first: longest prefix, then a static route over a BGP one
+    /// (vpn/latest/s2svpn/vpn-route-priority.html), then the connection listed first. AWS
+    /// breaks a tie between BGP routes by AS path and MED and documents none between static
+    /// ones; vpclab does not model AS paths, and the model warns about such ties.
+    pub fn vpn_routes(&self, g: Option<VgwIx>, ip: IpAddr) -> Vec<VpnRoute> {
+        let mut out: Vec<VpnRoute> = self
+            .vpn_connections
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| g.is_none_or(|g| c.vgw == g))
+            .flat_map(|(i, c)| {
+                c.networks().filter(|(r, _)| r.contains(&ip)).map(move |(prefix, origin)| VpnRoute {
+                    connection: VpnIx(i),
+                    prefix,
+                    origin,
+                })
+            })
+            .collect();
+        // Stable: at equal prefix and origin the connection listed first stays first.
+        out.sort_by_key(|r| (std::cmp::Reverse(r.prefix.prefix_len()), r.origin));
+        out
     }
 
     /// The active peering connection between two VPCs, if any.

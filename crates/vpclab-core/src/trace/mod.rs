@@ -720,6 +720,14 @@ impl Goal {
             }
             Goal::Internet(None) | Goal::Unassigned => ("internet".into(), Kind::Internet, "internet".into()),
         };
+        let message = match (*self, end.at) {
+            // Another connection of the gateway holds the address too, and wins.
+            (Goal::OnPremises(_), At::OnPremises(other)) => format!(
+                "the virtual private gateway sends traffic for {} over VPN connection {} instead (longest prefix first, then a static route over a BGP one)",
+                end.packet.dst, m.vpn_connections[other.0].id
+            ),
+            _ => "the path does not lead to the destination".into(),
+        };
         Some(Explanation {
             code: "CANNOT_ROUTE",
             location: component.clone(),
@@ -728,7 +736,7 @@ impl Goal {
             label: lbl,
             direction: None,
             path: end.side,
-            message: "the path does not lead to the destination".into(),
+            message,
             fix: None,
         })
     }

@@ -7,7 +7,7 @@ use crate::diagnostic::{label, Kind};
 use crate::firewall::{self, Direction};
 use crate::model::{
     EigwIx, EniIx, Entity, Holder, IgwIx, InstIx, LbIx, Model, NatIx, PcxIx, SgIx, SgPeer, SubnetIx, Target,
-    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx,
+    TgwAttIx, TgwIx, VgwIx, VpcIx, VpceIx, VpnIx, VpnOrigin, VpnRoute,
 };
 use crate::packet::{Packet, PortRange, Protocol, DEFAULT_EPHEMERAL_PORT};
 use crate::route;
@@ -1334,14 +1334,15 @@ impl Walk<'_> {
                 p,
             );
         }
-        let conn =
-            m.vpn_connections.iter().position(|c| c.vgw == g && c.routes.iter().any(|r| r.contains(&p.dst)));
-        let Some(c) = conn.map(VpnIx) else {
+        let routes = m.vpn_routes(Some(g), p.dst);
+        let Some(best) = routes.first().copied() else {
             let msg = format!("no VPN connection of {} reaches {}", m.vpn_gateways[g.0].id, p.dst);
             return self.block("CANNOT_ROUTE", e, Some(Direction::Egress), msg, None, p);
         };
+        let c = best.connection;
         let vc = &m.vpn_connections[c.0];
-        self.hop(e, Some(Direction::Egress), Action::Route, format!("into VPN connection {}", vc.id), p);
+        let why = vpn_choice(m, best, routes.iter().find(|r| r.connection != c).copied());
+        self.hop(e, Some(Direction::Egress), Action::Route, format!("into VPN connection {}{why}", vc.id), p);
         let detail = format!(
             "through the tunnel to customer gateway {} ({}), then on-premises host {}",
             vc.customer_gateway.0, vc.customer_gateway.1, p.dst
@@ -1600,5 +1601,34 @@ fn flow_words(p: Packet) -> String {
         format!("{} {icmp}", p.protocol)
     } else {
         p.protocol.to_string()
+    }
+}
+
+/// Why a virtual private gateway sends a packet over the connection of route `best`, against
+/// the best route of another connection (`other`), for the trace: empty when the only
+/// candidate is a static route (the plain case). Longest prefix first, then static over BGP
+/// (vpn/latest/s2svpn/vpn-route-priority.html); at a full tie, the connection listed first.
+fn vpn_choice(m: &Model, best: VpnRoute, other: Option<VpnRoute>) -> String {
+    let (p, how) = (best.prefix, best.origin.word());
+    let Some(o) = other else {
+        return match best.origin {
+            VpnOrigin::Static => String::new(),
+            VpnOrigin::Bgp => format!(": its customer gateway advertises {p} over BGP"),
+        };
+    };
+    let id = &m.vpn_connections[o.connection.0].id;
+    let (q, other_how) = (o.prefix, o.origin.word());
+    if p.prefix_len() > q.prefix_len() {
+        format!(
+            ": its {how} route {p} is more specific than {id}'s {other_how} route {q} (longest prefix first)"
+        )
+    } else if best.origin < o.origin {
+        format!(": its static route {p} beats {id}'s BGP route to the same prefix (a VPN static route wins over a BGP one)")
+    } else {
+        let rule = match best.origin {
+            VpnOrigin::Static => "AWS documents no order between static routes",
+            VpnOrigin::Bgp => "AWS compares BGP AS paths and MEDs, which vpclab does not model",
+        };
+        format!(": {id} has the same {how} route {p}; {rule}, so vpclab takes the connection listed first")
     }
 }
