@@ -606,3 +606,30 @@ test('a box whose component has a configuration error is marked on the canvas', 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a newcomer\'s first steps: a VPC offered first, the planner ready for it, dialogs close with Escape, the form comes into view', async () => {
+  const { page, errors, context } = await open(ctx.site.url, { viewport: { width: 820, height: 1180 } });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  // With no VPC yet, the palette offers one; adding it needs no choice.
+  assert.equal(await page.getByLabel('New component').inputValue(), 'vpcs');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: /^VPC vpc-/ }).waitFor());
+  // The form of what was just added is on screen (on a tablet it sits below the diagram).
+  const box = await page.getByRole('heading', { name: /^VPC vpc-/ }).boundingBox();
+  assert.ok(box && box.y >= 0 && box.y < 1180, `the inspector is in view (y = ${box?.y})`);
+  // The planner works on the VPC without choosing it again.
+  await page.getByText('CIDR workbench').click();
+  await assert.doesNotReject(page.getByRole('button', { name: /^Add these subnets to vpc-/ }).waitFor());
+  assert.equal(await page.getByText('add a VPC first').count(), 0);
+  // Dialogs close with Escape and with their Close button.
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor());
+  await page.keyboard.press('Escape');
+  await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor({ state: 'detached' }));
+  await page.getByRole('button', { name: 'Gallery' }).click();
+  await page.getByRole('region', { name: 'Example gallery' }).getByRole('button', { name: 'Close' }).click();
+  assert.equal(await page.getByRole('region', { name: 'Example gallery' }).count(), 0);
+  await page.screenshot({ path: join(out, 'newcomer-tablet.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

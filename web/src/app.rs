@@ -449,8 +449,22 @@ fn toolbar(p: &Props) -> Html {
             theme.set(v);
         })
     };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(None))
+    };
+    // Escape closes an open dialog (from the button that opened it or from inside it).
+    let on_key = {
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && dialog.is_some() {
+                e.stop_propagation();
+                dialog.set(None);
+            }
+        })
+    };
     html! {
-        <div class="toolbar" role="toolbar" aria-label="Topology">
+        <div class="toolbar" role="toolbar" aria-label="Topology" onkeydown={on_key}>
             <label for="example">{"Example"}</label>
             <select id="example" onchange={on_example}>
                 if s.example.is_none() { <option value="" selected=true>{"(your network)"}</option> }
@@ -481,13 +495,23 @@ fn toolbar(p: &Props) -> Html {
                 { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t} selected={*theme == *t}>{ *t }</option> }) }
             </select>
             <label class="file-button">{"Import JSON"}<input type="file" accept=".json,application/json" onchange={import} /></label>
-            if *dialog == Some("gallery") {
-                <Gallery dispatch={d.clone()} close={{ let dialog = dialog.clone(); Callback::from(move |()| dialog.set(None)) }} />
-            }
-            if *dialog == Some("share") { <ShareDialog state={s.clone()} dispatch={d.clone()} /> }
-            if *dialog == Some("embed") { <EmbedDialog state={s.clone()} dispatch={d.clone()} /> }
+            if *dialog == Some("gallery") { <Gallery dispatch={d.clone()} close={close.clone()} /> }
+            if *dialog == Some("share") { <ShareDialog state={s.clone()} close={close.clone()} /> }
+            if *dialog == Some("embed") { <EmbedDialog state={s.clone()} close={close} /> }
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct DialogProps {
+    state: State,
+    close: Callback<()>,
+}
+
+/// A dialog's close button (Escape works too).
+fn close_button(close: &Callback<()>) -> Html {
+    let close = close.clone();
+    html! { <button type="button" class="close" aria-label="Close" title="Close (Escape)" onclick={Callback::from(move |_| close.emit(()))}>{"✕"}</button> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -501,6 +525,7 @@ struct GalleryProps {
 fn gallery(p: &GalleryProps) -> Html {
     html! {
         <section class="gallery" aria-label="Example gallery">
+            { close_button(&p.close) }
             { for vpclab_core::examples::ALL.iter().map(|e| {
                 let (d, close, id) = (p.dispatch.clone(), p.close.clone(), e.id.to_string());
                 let open = Callback::from(move |_| { d.emit(Action::LoadExample(id.clone())); close.emit(()) });
@@ -519,14 +544,19 @@ fn gallery(p: &GalleryProps) -> Html {
 
 /// The link to this state, copied at once, with its length and the 2,000-character warning.
 #[function_component(ShareDialog)]
-fn share_dialog(p: &Props) -> Html {
+fn share_dialog(p: &DialogProps) -> Html {
     let url = format!("{}#{}", browser::page_url(), share::encode(&p.state.to_link()));
-    let copied = use_memo(url.clone(), |u| browser::copy(u));
+    // Copied once, when the dialog opens; the field below follows later changes.
+    let copied = {
+        let url = url.clone();
+        use_memo((), move |_| browser::copy(&url))
+    };
     let long = url.len() > share::SAFE_LENGTH;
     html! {
         <section class="dialog" aria-label="Share link">
-            <p role="status">{ if *copied { "Link copied to the clipboard." } else { "Copy this link:" } }
-                { format!(" {} characters.", url.len()) }</p>
+            { close_button(&p.close) }
+            <p role="status">{ if *copied { "Link copied to the clipboard." } else { "Copy this link:" } }</p>
+            <p class="muted">{ format!("The field holds the link to what is on screen now: {} characters.", url.len()) }</p>
             <label for="share-url">{"Link to this network"}</label>
             <input id="share-url" type="text" readonly=true value={url} onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select())} />
             if long {
@@ -538,7 +568,7 @@ fn share_dialog(p: &Props) -> Html {
 
 /// An iframe snippet for course pages.
 #[function_component(EmbedDialog)]
-fn embed_dialog(p: &Props) -> Html {
+fn embed_dialog(p: &DialogProps) -> Html {
     let readonly = use_state(|| false);
     let theme = use_state(|| "auto".to_string());
     let code = embed::snippet(
@@ -566,6 +596,7 @@ fn embed_dialog(p: &Props) -> Html {
     };
     html! {
         <section class="dialog" aria-label="Embed code">
+            { close_button(&p.close) }
             <label class="check"><input type="checkbox" checked={*readonly} onclick={on_ro} />{"Read-only"}</label>
             <label for="embed-theme">{"Theme"}</label>
             <select id="embed-theme" onchange={on_theme}>
@@ -757,16 +788,22 @@ struct ComponentsProps {
 #[function_component(Components)]
 fn components(p: &ComponentsProps) -> Html {
     let s = p;
-    let kind = use_state(|| "subnets".to_string());
+    // What to add: the user's choice; until they choose, a VPC in a network without one
+    // (everything else goes in a VPC), else a subnet.
+    let chosen = use_state(|| None::<String>);
+    let kind = (*chosen)
+        .clone()
+        .unwrap_or_else(|| if p.topology.vpcs.is_empty() { "vpcs" } else { "subnets" }.to_string());
     let on_kind = {
+        let kind = chosen.clone();
         let kind = kind.clone();
         Callback::from(move |e: Event| {
-            kind.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+            kind.set(Some(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
         })
     };
     let add = {
         let (d, kind) = (p.dispatch.clone(), kind.clone());
-        Callback::from(move |_| d.emit(Action::Add((*kind).clone())))
+        Callback::from(move |_| d.emit(Action::Add(kind.clone())))
     };
     let entities = edit::entities(&s.topology);
     html! {
@@ -776,7 +813,7 @@ fn components(p: &ComponentsProps) -> Html {
                 <div class="palette">
                     <label for="add-kind">{"New component"}</label>
                     <select id="add-kind" onchange={on_kind}>
-                        { for edit::SCHEMA.iter().map(|c| html! { <option value={c.key} selected={*kind == c.key}>{ c.noun }</option> }) }
+                        { for edit::SCHEMA.iter().map(|c| html! { <option value={c.key} selected={kind == c.key}>{ c.noun }</option> }) }
                     </select>
                     <button type="button" onclick={add}>{"Add"}</button>
                 </div>

@@ -266,3 +266,15 @@ impl Drop for Worker {
         self.worker.terminate();
     }
 }
+
+/// Scroll the first element matching `selector` into view if it is off screen, leaving the
+/// page where it is otherwise.
+pub fn reveal(selector: &str) {
+    let Some(w) = window() else { return };
+    let Some(el) = w.document().and_then(|d| d.query_selector(selector).ok().flatten()) else { return };
+    let r = el.get_bounding_client_rect();
+    let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    if r.top() < 0.0 || r.top() > height - 80.0 {
+        el.scroll_into_view_with_bool(true);
+    }
+}

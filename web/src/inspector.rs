@@ -27,6 +27,9 @@ pub struct Props {
 
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
+    // A newly selected entity's form is brought into view (on a tablet it sits below the
+    // diagram; from the components list, above it).
+    use_effect_with(p.id.clone(), |_| crate::browser::reveal("section.inspector"));
     let Some((c, _, entity)) = edit::find(&p.topology, &p.id) else {
         return html! {};
     };
@@ -231,10 +234,16 @@ fn control(
             }
         }
         _ => {
+            // An example of what the field takes, in its own address family and scope.
+            let (v6, public) = (label.contains("IPv6"), label.contains("ublic") || label.contains("Elastic"));
             let placeholder = match ty {
+                Ty::Cidr if v6 => "2600:1f18:1234:5600::/56 or …/64",
                 Ty::Cidr => "10.0.1.0/24",
+                Ty::Ip if v6 => "2600:1f18:1234:5601::10",
+                Ty::Ip if public => "203.0.113.10",
                 Ty::Ip => "10.0.1.10",
                 Ty::Ports => "443 or 1024-65535 (empty: all)",
+                Ty::List if v6 => "comma-separated IPv6 addresses",
                 Ty::List => "comma-separated",
                 _ => "",
             };

@@ -786,8 +786,11 @@ impl State {
         next.readonly = self.readonly;
         next.previous_work = self.previous_work.clone();
         if next.challenge.is_none() {
-            next.suggestions =
-                if self.challenge.is_none() { self.suggestions.clone() } else { Rc::new(Vec::new()) };
+            // The questions carried over are kept only while this network can still answer
+            // them (undo past opening an example takes its questions away).
+            let kept = if self.challenge.is_none() { self.suggestions.as_slice() } else { &[] };
+            let answerable = kept.iter().filter(|(q, _)| trace::reach(&next.model, q).is_ok());
+            next.suggestions = Rc::new(answerable.cloned().collect());
         }
         next
     }
@@ -1017,6 +1020,15 @@ mod tests {
         let back = opened.apply(Action::Undo);
         assert!(back.answer.is_ok(), "{:?}", back.answer.as_ref().err());
         assert_eq!(back.query, State::initial().query);
+
+        // From one's own network: its questions do not linger after undo.
+        let own = s.apply(Action::New).apply(Action::Add("vpcs".into()));
+        let bastion = own.apply(Action::LoadExample("bastion".into()));
+        assert!(!bastion.suggestions.is_empty());
+        let back = bastion.apply(Action::Undo);
+        assert!(back.example.is_none());
+        assert!(back.suggestions.iter().all(|(q, _)| trace::reach(&back.model, q).is_ok()));
+        assert!(back.suggestions.is_empty(), "{:?}", back.suggestions);
     }
 
     /// On a large network the matrix and exposure wait for the background worker; its outcome

@@ -81,7 +81,11 @@ pub fn workbench(p: &Props) -> Html {
         Err(e) => html! { <p class="warn" role="alert">{ e }</p> },
     };
 
-    let vpc_block = t.vpcs.iter().find(|v| v.id == *vpc);
+    // The chosen VPC, or the first one while the choice names none (no VPC yet when the
+    // workbench opened, or the chosen one deleted): the select shows the first, so plan it.
+    let chosen = t.vpcs.iter().find(|v| v.id == *vpc).or(t.vpcs.first());
+    let vpc_block = chosen;
+    let vpc = chosen.map(|v| v.id.clone()).unwrap_or_default();
     let plan = vpc_block.ok_or_else(|| "add a VPC first".to_string()).and_then(|v| {
         let v4 = v
             .cidr_blocks
@@ -96,7 +100,7 @@ pub fn workbench(p: &Props) -> Html {
     });
     let apply = match &plan {
         Ok(plan) if !plan.is_empty() => {
-            let (d, vpc, plan) = (p.dispatch.clone(), (*vpc).clone(), plan.clone());
+            let (d, vpc, plan) = (p.dispatch.clone(), vpc.clone(), plan.clone());
             Some(Callback::from(move |_| d.emit(Action::ApplyPlan { vpc: vpc.clone(), plan: plan.clone() })))
         }
         _ => None,
@@ -115,7 +119,7 @@ pub fn workbench(p: &Props) -> Html {
                 <label for="wb-vpc">{"VPC"}</label>
                 <select id="wb-vpc" onchange={on_vpc}>
                     { for t.vpcs.iter().map(|v| html! {
-                        <option value={v.id.clone()} selected={*vpc == v.id}>{ format!("{} ({})", v.name.as_deref().unwrap_or(&v.id),
+                        <option value={v.id.clone()} selected={vpc == v.id}>{ format!("{} ({})", v.name.as_deref().unwrap_or(&v.id),
                             v.cidr_blocks.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }</option>
                     }) }
                 </select>
@@ -140,7 +144,7 @@ pub fn workbench(p: &Props) -> Html {
                 Err(e) => html! { <p class="warn" role="alert">{ e }</p> },
             } }
             if let Some(onclick) = apply {
-                <button type="button" {onclick}>{ format!("Add these subnets to {}", *vpc) }</button>
+                <button type="button" {onclick}>{ format!("Add these subnets to {vpc}") }</button>
             }
         </details>
     }
