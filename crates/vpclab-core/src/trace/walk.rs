@@ -448,11 +448,7 @@ impl Walk<'_> {
                     e.id,
                     label(&table.id, table.name.as_deref())
                 ),
-                None => format!(
-                    "add a route for {} to route table {}",
-                    p.dst,
-                    label(&table.id, table.name.as_deref())
-                ),
+                None => route_fix(m, table.vpc, p.dst, &label(&table.id, table.name.as_deref())),
             };
             self.explain(
                 "NO_ROUTE_TO_DESTINATION",
@@ -1179,6 +1175,20 @@ impl Walk<'_> {
                     remap_peer(m, peer),
                     m.nat_gateways[nat.0].id
                 ),
+                // A reply goes to the port the client picked: one port would not do, and AWS
+                // advises the whole ephemeral range (vpc/latest/userguide/nacl-ephemeral-ports.html).
+                None if self.side == PathSide::Return && p.protocol.has_ports() => {
+                    let anyone = cidr::non_public(peer).is_none();
+                    let to = match (anyone, peer) {
+                        (true, IpAddr::V4(_)) => "0.0.0.0/0".to_string(),
+                        (true, IpAddr::V6(_)) => "::/0".to_string(),
+                        (false, _) => format!("{peer}/{}", host_len(peer)),
+                    };
+                    format!(
+                        "add an {what} allow rule{below} to {name} for {} 1024-65535 {word} {to}: replies go to the port the client picked, anywhere in the ephemeral range",
+                        p.protocol
+                    )
+                }
                 None => format!(
                     "add an {what} allow rule{below} to {name} for {flow} {word} {peer}/{}",
                     host_len(peer)
@@ -1430,7 +1440,23 @@ impl Walk<'_> {
                 Some(g) => (Some(Entity::InternetGateway(g)), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"),
                 None => (None, "NO_ROUTE_TO_DESTINATION"),
             };
-            return self.block(code, e, Some(Direction::Ingress), msg, None, p);
+            // A private address of an interface: what would make it reachable.
+            let holder = m.vpc_containing(p.dst).and_then(|v| m.holder(v, p.dst));
+            let fix = match (holder, gw) {
+                (Some(Holder::Interface(x)), _) if m.interfaces[x.0].load_balancer.is_some() => Some(
+                    "an internal load balancer has no public address: use an internet-facing one".to_string(),
+                ),
+                (Some(Holder::Interface(x)), Some(_)) => Some(format!(
+                    "associate an Elastic IP with {} on {} (or give the interface a public IPv4 address), in a subnet whose route table sends 0.0.0.0/0 to the internet gateway",
+                    p.dst, m.interfaces[x.0].id
+                )),
+                (Some(Holder::Interface(x)), None) => Some(format!(
+                    "attach an internet gateway to the VPC, then associate an Elastic IP with {} on {}",
+                    p.dst, m.interfaces[x.0].id
+                )),
+                _ => None,
+            };
+            return self.block(code, e, Some(Direction::Ingress), msg, fix, p);
         };
         let vpc = match holder {
             Holder::Interface(e) => m.interfaces[e.0].vpc,
@@ -1631,4 +1657,60 @@ fn vpn_choice(m: &Model, best: VpnRoute, other: Option<VpnRoute>) -> String {
         };
         format!(": {id} has the same {how} route {p}; {rule}, so vpclab takes the connection listed first")
     }
+}
+
+/// The fix for a route table with no route to `dst`: the route to add and where it should
+/// lead, named from the model when it has the gateway or connection (a learner's usual
+/// question is not "which prefix" but "to what").
+fn route_fix(m: &Model, vpc: VpcIx, dst: IpAddr, table: &str) -> String {
+    let igw = m.internet_gateways.iter().find(|g| g.vpc == Some(vpc)).map(|g| g.id.as_str());
+    if let Some(other) = m.vpc_containing(dst) {
+        let via = match (m.peering_between(vpc, other), m.tgw_attachments.iter().find(|a| a.vpc == vpc)) {
+            (Some(pcx), _) => format!("peering connection {}", m.peerings[pcx.0].id),
+            (None, Some(a)) => format!("transit gateway {}", m.transit_gateways[a.tgw.0].id),
+            (None, None) => format!("a peering connection or transit gateway to VPC {}", m.vpcs[other.0].id),
+        };
+        return format!("add a route for {} (or its VPC's range) to {via} in route table {table}", dst);
+    }
+    if let Some(v) = m.on_premises(dst) {
+        let vgw = &m.vpn_gateways[m.vpn_connections[v.0].vgw.0];
+        return format!(
+            "add a route for {dst} to virtual private gateway {} (or turn on route propagation) in route table {table}",
+            vgw.id
+        );
+    }
+    if cidr::non_public(dst).is_some() {
+        return format!(
+            "add a route for {dst} to the gateway or connection that leads there, in route table {table}"
+        );
+    }
+    if dst.is_ipv6() {
+        let eigw = m.egress_only_gateways.iter().find(|g| g.vpc == vpc).map(|g| g.id.as_str());
+        let to = match (eigw, igw) {
+            (Some(e), Some(i)) => {
+                format!("egress-only internet gateway {e} (outbound only) or internet gateway {i}")
+            }
+            (Some(e), None) => format!("egress-only internet gateway {e}"),
+            (None, Some(i)) => {
+                format!("internet gateway {i} (or an egress-only internet gateway for outbound only)")
+            }
+            (None, None) => {
+                "an internet gateway or egress-only internet gateway (attach one to the VPC first)"
+                    .to_string()
+            }
+        };
+        return format!("add a route for ::/0 to {to} in route table {table}");
+    }
+    let nat = m.nat_gateways.iter().find(|n| n.vpc == vpc).map(|n| n.id.as_str());
+    let to = match (nat, igw) {
+        (Some(n), Some(i)) => {
+            format!("NAT gateway {n} (for a private subnet) or internet gateway {i} (for a public one)")
+        }
+        (Some(n), None) => format!("NAT gateway {n}"),
+        (None, Some(i)) => format!(
+            "internet gateway {i} (a public subnet; for a private one, a NAT gateway in a public subnet)"
+        ),
+        (None, None) => "an internet gateway (attach one to the VPC first) or a NAT gateway".to_string(),
+    };
+    format!("add a route for 0.0.0.0/0 to {to} in route table {table}")
 }
