@@ -633,3 +633,20 @@ test('a newcomer\'s first steps: a VPC offered first, the planner ready for it, 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the internet is one host: its address is shown and can be changed', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  await page.getByLabel('Example').selectOption('bastion');
+  // The first question: SSH from the internet, which here is a host of the office range.
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).waitFor());
+  const address = page.getByLabel('Source address');
+  assert.match(await address.getAttribute('placeholder'), /^198\.51\.100\.10 /);
+  await address.fill('192.0.2.77');
+  await address.press('Enter');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Not reachable' }).waitFor());
+  // The select says so too, rather than "the internet".
+  assert.equal(await page.getByLabel('Source', { exact: true }).inputValue(), '192.0.2.77');
+  assert.match(await page.getByLabel('Source', { exact: true }).locator('option:checked').innerText(), /address 192\.0\.2\.77/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

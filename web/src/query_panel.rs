@@ -50,12 +50,36 @@ pub fn query_panel(p: &Props) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::Swap))
     };
+    let candidates = &p.state.candidates;
+    // A side given as an address (a suggestion, a link) is shown as that address, not as
+    // whichever entry the select would fall back to.
     let options = |selected: &str| -> Html {
-        p.state
-            .candidates
-            .iter()
-            .map(|c| html! { <option value={c.id.clone()} selected={c.id == selected}>{ &c.label }</option> })
-            .collect()
+        let known = candidates.iter().any(|c| c.id == selected);
+        html! { <>
+            if !known { <option value={selected.to_string()} selected=true>{ format!("address {selected}") }</option> }
+            { for candidates.iter().map(|c| html! { <option value={c.id.clone()} selected={c.id == selected}>{ &c.label }</option> }) }
+        </> }
+    };
+    // The internet is one host at a time: say which, and let it be changed.
+    let address = |side: &'static str, value: &str, set: fn(String) -> Action| -> Html {
+        let outside = value == "internet" || value.parse::<std::net::IpAddr>().is_ok();
+        if !outside {
+            return html! {};
+        }
+        let d = p.dispatch.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let v = v.trim();
+            d.emit(set(if v.is_empty() { "internet".to_string() } else { v.to_string() }));
+        });
+        let id = format!("q-{side}-address");
+        let shown = if value == "internet" { String::new() } else { value.to_string() };
+        let label = if side == "from" { "Source address" } else { "Destination address" };
+        html! { <>
+            <label for={id.clone()} class="address">{ label }</label>
+            <input id={id} type="text" class="address" value={shown} {onchange} spellcheck="false" autocomplete="off"
+                placeholder={format!("{} (an internet host)", vpclab_core::endpoint::DEFAULT_INTERNET_HOST)} />
+        </> }
     };
     let ports = q.protocol.has_ports();
     html! {
@@ -64,9 +88,11 @@ pub fn query_panel(p: &Props) -> Html {
             <form class="query-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label for="q-from">{"Source"}</label>
                 <select id="q-from" name="from" onchange={on_from}>{ options(&q.from) }</select>
+                { address("from", &q.from, Action::SetFrom) }
                 <button type="button" class="swap" aria-label="Swap source and destination" title="Swap source and destination" onclick={on_swap}>{"⇅"}</button>
                 <label for="q-to">{"Destination"}</label>
                 <select id="q-to" name="to" onchange={on_to}>{ options(&q.to) }</select>
+                { address("to", &q.to, Action::SetTo) }
                 <div class="row">
                     <div>
                         <label for="q-protocol">{"Protocol"}</label>
