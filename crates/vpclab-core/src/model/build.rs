@@ -50,8 +50,28 @@ pub fn build(t: &Topology) -> (Model, Vec<Diagnostic>) {
     let Builder { m, d, .. } = b;
     let mut diags = d.0;
     diags.extend(scaling);
+    explain_left_out(&mut diags);
     diags.sort_by_key(|d| d.severity);
     (m, diags)
+}
+
+/// An entity left out of the model for an error of its own makes everything that names it
+/// report that it "does not exist": true of the model, but the user sees it right there in
+/// the topology, and one typo reads as a cascade of errors. Say instead that it is left
+/// out, as a warning pointing at the one error to fix.
+fn explain_left_out(diags: &mut [Diagnostic]) {
+    let broken: BTreeSet<String> =
+        diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.entity.clone()).collect();
+    for d in diags.iter_mut() {
+        let Some(named) = d.message.strip_suffix(" does not exist") else { continue };
+        // `subnet "subnet-1"`: the id is the last quoted part.
+        let Some(id) = named.rsplit('"').nth(1) else { continue };
+        if id != d.entity && broken.contains(id) {
+            d.message =
+                format!("{named} is left out of the analysis because of an error of its own: fix that first");
+            d.severity = Severity::Warning;
+        }
+    }
 }
 
 struct Builder<'t> {
@@ -2203,13 +2223,31 @@ impl<'t> Builder<'t> {
                 x.interfaces.iter().any(|e| self.m.interfaces[e.0].attachment.map(|a| a.1) == Some(0));
             if !has_primary {
                 let (id, name) = (x.id.clone(), x.name.clone());
-                self.err(
-                    Kind::Instance,
-                    &id,
-                    name.as_deref(),
-                    "network_interfaces",
-                    "the instance has no primary network interface (device index 0)",
-                );
+                // Written in the topology but left out for an error of its own: say that, once
+                // (the interface's diagnostic is the one to fix).
+                let written =
+                    self.t.network_interfaces.iter().find(|e| {
+                        e.attachment.as_ref().is_some_and(|a| a.instance == id && a.device_index == 0)
+                    });
+                match written {
+                    Some(e) => self.warn(
+                        Kind::Instance,
+                        &id,
+                        name.as_deref(),
+                        "network_interfaces",
+                        format!(
+                            "its primary network interface {:?} is left out of the analysis because of an error of its own: fix that first",
+                            e.id
+                        ),
+                    ),
+                    None => self.err(
+                        Kind::Instance,
+                        &id,
+                        name.as_deref(),
+                        "network_interfaces",
+                        "the instance has no primary network interface (device index 0)",
+                    ),
+                }
             }
         }
         self.m.reindex_addresses();
