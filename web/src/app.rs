@@ -756,7 +756,7 @@ fn author_form(p: &Props) -> Html {
                 <span class="inline">
                     <label for="ch-rule">{"No advice of kind"}</label>
                     <select id="ch-rule" onchange={on_rule}>
-                        { for vpclab_core::lint::RULE_NAMES.iter().map(|r| html! { <option value={*r} selected={*rule == *r}>{ *r }</option> }) }
+                        { for vpclab_core::lint::RULE_NAMES.iter().map(|r| html! { <option value={*r} selected={*rule == *r}>{ vpclab_core::lint::title(r) }</option> }) }
                     </select>
                     <button type="button" onclick={emit(Authoring::GoalNoFinding((*rule).clone()))}>{"Add goal"}</button>
                 </span>

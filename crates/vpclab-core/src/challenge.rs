@@ -163,8 +163,12 @@ pub fn describe(c: &Check) -> String {
         Check::Exposure { target, allowed } => {
             format!("the internet may reach {target} on {} only", allowed.join(", "))
         }
-        Check::NoFinding { rule, entity: Some(e) } => format!("no \"{rule}\" advice on {e}"),
-        Check::NoFinding { rule, entity: None } => format!("no \"{rule}\" advice anywhere"),
+        Check::NoFinding { rule, entity: Some(e) } => {
+            format!("no advice about {} on {e}", crate::lint::title(rule))
+        }
+        Check::NoFinding { rule, entity: None } => {
+            format!("no advice about {} anywhere", crate::lint::title(rule))
+        }
         Check::Hosts { subnet, hosts } => format!("subnet {subnet} has room for {hosts} hosts"),
         Check::Valid => "the configuration has no errors".to_string(),
     }

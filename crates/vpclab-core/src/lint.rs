@@ -117,6 +117,31 @@ pub const RULE_NAMES: &[&str] = &[
     "elastic-ip-on-stopped-instance",
 ];
 
+/// A rule as people say it ("a blackhole route"), for goals and pickers; the rule's name
+/// itself for a name vpclab does not know.
+pub fn title(rule: &str) -> &str {
+    match rule {
+        "ssh-open-to-world" => "SSH open to the whole internet",
+        "rdp-open-to-world" => "RDP open to the whole internet",
+        "idle-elastic-ip" => "an idle Elastic IP",
+        "elastic-ip-on-unattached-interface" => "an Elastic IP on a detached interface",
+        "public-ip-without-igw-route" => "a public address without a route to the internet gateway",
+        "igw-route-without-public-ips" => "a route to the internet gateway with no public address to use it",
+        "acl-blocks-replies" => "a network ACL blocking the replies of an allowed service",
+        "blackhole-route" => "a blackhole route",
+        "redundant-sg-rule" => "a redundant security group rule",
+        "shadowed-acl-rule" => "a network ACL rule that never decides",
+        "unused-security-group" => "an unused security group",
+        "single-az-vpc" => "everything in one Availability Zone",
+        "nat-in-another-az" => "a NAT gateway serving another Availability Zone",
+        "subnet-too-small" => "a subnet too small for its hosts",
+        "targets-in-one-az" => "load balancer targets in one Availability Zone",
+        "peers-overlap" => "peered VPCs with overlapping ranges",
+        "elastic-ip-on-stopped-instance" => "an Elastic IP on a stopped instance",
+        other => other,
+    }
+}
+
 /// Every finding of every rule on `m`, rule by rule.
 pub fn lint(m: &Model) -> Vec<Finding> {
     RULES.iter().flat_map(|rule| rule(m)).collect()
@@ -1276,6 +1301,14 @@ mod tests {
         );
         assert_eq!(hits(&t, "idle-elastic-ip"), nothing());
         assert_eq!(hits(&t, "elastic-ip-on-unattached-interface"), nothing());
+    }
+
+    #[test]
+    fn every_rule_has_a_title_and_every_rule_function_a_name() {
+        assert_eq!(RULES.len(), RULE_NAMES.len());
+        for r in RULE_NAMES {
+            assert_ne!(title(r), *r, "{r} has no title");
+        }
     }
 
     #[test]

@@ -1271,6 +1271,13 @@ impl<'t> Builder<'t> {
             } else {
                 (None, Some(format!("peering connection {target:?} does not connect VPC {vpc_id:?}")))
             }
+        } else if target.is_empty() {
+            (
+                None,
+                Some(
+                    "choose where this route sends traffic (its target); until then it drops it".to_string(),
+                ),
+            )
         } else {
             (None, Some(format!("target {target:?} does not exist; AWS shows such a route as blackhole and drops its traffic")))
         };
