@@ -658,13 +658,17 @@ fn challenge_panel(p: &Props) -> Html {
     };
     let pct = g.percent();
     html! {
-        <section class={classes!("challenge", g.complete().then_some("done"))} aria-labelledby="challenge-title">
+        <section class={classes!("challenge", (g.complete() && !g.goals.is_empty()).then_some("done"))} aria-labelledby="challenge-title">
             <h2 id="challenge-title">{ format!("Challenge: {}", ch.title) }</h2>
             <p>{ &ch.instructions }</p>
             <div class="progress" role="progressbar" aria-label="Goals met" aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
                 <div class="bar" style={format!("width: {pct}%")}></div>
             </div>
-            <p class="score">{ if g.complete() { "★ All goals met — 100 %.".to_string() } else { format!("{pct} % of goals met") } }</p>
+            <p class="score">{ match (g.goals.is_empty(), g.complete()) {
+                (true, _) => "No goals yet: add them in the author's form below.".to_string(),
+                (false, true) => "★ All goals met — 100 %.".to_string(),
+                (false, false) => format!("{pct} % of goals met"),
+            } }</p>
             <ul class="goals" aria-label="Goals">
             { for g.goals.iter().map(|r| html! {
                 <li class={if r.passed { "pass" } else { "fail" }}>

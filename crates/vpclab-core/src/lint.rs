@@ -93,6 +93,7 @@ const RULES: &[fn(&Model) -> Vec<Finding>] = &[
     targets_in_one_az,
     peers_overlap,
     elastic_ip_on_stopped_instance,
+    nat_without_igw_route,
 ];
 
 /// The names findings carry in `rule`, one per entry of `RULES` and in its order (for
@@ -115,6 +116,7 @@ pub const RULE_NAMES: &[&str] = &[
     "targets-in-one-az",
     "peers-overlap",
     "elastic-ip-on-stopped-instance",
+    "nat-without-igw-route",
 ];
 
 /// A rule as people say it ("a blackhole route"), for goals and pickers; the rule's name
@@ -138,6 +140,7 @@ pub fn title(rule: &str) -> &str {
         "targets-in-one-az" => "load balancer targets in one Availability Zone",
         "peers-overlap" => "peered VPCs with overlapping ranges",
         "elastic-ip-on-stopped-instance" => "an Elastic IP on a stopped instance",
+        "nat-without-igw-route" => "a public NAT gateway in a subnet without a route to the internet",
         other => other,
     }
 }
@@ -770,6 +773,43 @@ fn targets_in_one_az(m: &Model) -> Vec<Finding> {
 }
 
 const DOC_NAT_AZ: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html";
+
+/// A public NAT gateway sends what it translates out through its own subnet's route table,
+/// so it must sit in a public subnet: one whose table routes 0.0.0.0/0 to an internet
+/// gateway (nat-gateway-basics.html, "create the NAT gateway in a public subnet"). AWS
+/// accepts it anywhere; in a private subnet it translates traffic that then goes nowhere.
+fn nat_without_igw_route(m: &Model) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for n in m.nat_gateways.iter().filter(|n| n.public) {
+        let Some(s) = m.subnets.get(n.subnet.0) else { continue };
+        let Some(rt) = m.route_tables.get(s.route_table.0) else { continue };
+        // Where an internet host's address leads from its subnet: anywhere but nowhere (another
+        // NAT gateway, a transit gateway to central egress) may still get out.
+        let leads = crate::route::lookup(rt, crate::endpoint::DEFAULT_INTERNET_HOST)
+            .is_some_and(|r| !matches!(r.target, Target::Blackhole(_)));
+        if leads {
+            continue;
+        }
+        let table = label(&rt.id, rt.name.as_deref());
+        out.push(finding(
+            "nat-without-igw-route",
+            Kind::NatGateway,
+            &n.id,
+            n.name.as_deref(),
+            "subnet",
+            format!(
+                "public NAT gateway {} is in subnet {:?}, whose route table {table:?} has no route for internet traffic: what it translates goes nowhere",
+                n.id,
+                label(&s.id, s.name.as_deref())
+            ),
+            format!(
+                "put the NAT gateway in a public subnet, or add a route 0.0.0.0/0 to the VPC's internet gateway in {table:?}"
+            ),
+            DOC_NAT_AZ,
+        ));
+    }
+    out
+}
 
 /// A subnet whose route table sends its internet traffic to a NAT gateway in another
 /// Availability Zone: if that zone fails, the subnet loses internet access (AWS advises a NAT
