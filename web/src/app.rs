@@ -155,6 +155,17 @@ pub fn app() -> Html {
             </section>
             <aside class="panel" aria-label="Inspector and reachability">
                 if let Some(id) = state.selected.clone().filter(|_| embed.shows("inspector")) {
+                    // The verdict stays in sight while the form above it is edited (the full
+                    // answer, announced to screen readers, is below).
+                    if embed.shows("trace") {
+                        <p class={classes!("verdict-badge", if reachable { "reachable" } else { "blocked" })} aria-hidden="true">
+                            { match &state.answer {
+                                Ok(t) => format!("{} {} → {}: {}", if t.reachable { "✓" } else { "✗" }, state.query.from, state.query.to,
+                                    if t.reachable { "reachable" } else { "not reachable" }),
+                                Err(_) => "No answer to the question below".to_string(),
+                            } }
+                        </p>
+                    }
                     <Inspector topology={state.topology.clone()} endpoint={state.candidates.iter().any(|c| c.id == id)}
                         {id} diagnostics={state.diagnostics.clone()} {locked} dispatch={dispatch.clone()} />
                 }
