@@ -898,9 +898,12 @@ fn lint_list(props: &DiagnosticsProps) -> Html {
     if l.is_empty() {
         return html! {};
     }
+    // In a challenge the advice may give the answer away: folded until asked for.
+    let in_challenge = props.state.challenge.is_some() && !props.state.authoring;
     html! {
         <section class="lint" aria-label="Advice">
-            <h3>{ format!("Advice ({})", l.len()) }</h3>
+            <details open={!in_challenge}>
+            <summary><h3>{ format!("Advice ({})", l.len()) }{ if in_challenge { " — may give the challenge away" } else { "" } }</h3></summary>
             <ul>
             { for l.iter().map(|f| html! {
                 <li>
@@ -912,6 +915,7 @@ fn lint_list(props: &DiagnosticsProps) -> Html {
                 </li>
             }) }
             </ul>
+            </details>
         </section>
     }
 }
@@ -1010,7 +1014,7 @@ fn views(p: &ViewsProps) -> Html {
                                         <td class={if ans.reachable { "yes" } else { "no" }}>
                                             <button type="button" aria-label={label.clone()} title={label}
                                                 onclick={ask(a.id.clone(), b.id.clone(), s)}>
-                                                { if ans.reachable { "✓" } else { "·" } }
+                                                { if ans.reachable { "✓" } else { "✗" } }
                                             </button>
                                         </td>
                                     }
@@ -1025,6 +1029,7 @@ fn views(p: &ViewsProps) -> Html {
                 if x.is_empty() {
                     <p class="exposure">{"Nothing in this network is reachable from the internet."}</p>
                 } else {
+                    <h3 class="exposure-title">{"Reachable from the internet"}</h3>
                     <ul class="exposure" aria-label="Reachable from the internet">
                     { for x.iter().map(|e| {
                         let ports = e.ports.protocols.iter().filter(|p| p.reachable).map(|p| {

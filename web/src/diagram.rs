@@ -224,6 +224,12 @@ pub fn diagram_view(p: &Props) -> Html {
             }
         </svg>
         </div>
+        <p class="legend">
+            <span class="key forward" aria-hidden="true"></span>{" forward path "}
+            <span class="key blocked" aria-hidden="true"></span>{" forward path, blocked "}
+            <span class="key return" aria-hidden="true"></span>{" return path "}
+            <span class="key link" aria-hidden="true"></span>{" attachment or connection"}
+        </p>
         </>
     }
 }
