@@ -237,6 +237,11 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
   await page.reload();
   await page.getByRole('region', { name: /^Challenge:/ }).waitFor();
   assert.equal(await page.getByRole('progressbar', { name: 'Goals met' }).getAttribute('aria-valuenow'), '100');
+  // Solved: on to the next one.
+  const title = await page.getByRole('region', { name: /^Challenge:/ }).getByRole('heading').first().innerText();
+  await page.getByRole('button', { name: 'Next challenge →' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: /^Challenge:/ }).filter({ hasNotText: title.replace('Challenge: ', '') }).waitFor());
+  assert.notEqual(await page.getByRole('progressbar', { name: 'Goals met' }).getAttribute('aria-valuenow'), '100');
   assert.deepEqual(errors, []);
   await context.close();
 });

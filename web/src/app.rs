@@ -694,6 +694,10 @@ fn challenge_panel(p: &Props) -> Html {
                 <p class="muted">{ format!("Locked: {}", ch.locked.join(", ")) }</p>
             }
             { for ch.hints.iter().take(p.state.hints).enumerate().map(|(i, h)| html! { <p class="hint">{ format!("Hint {}: {h}", i + 1) }</p> }) }
+            if let Some(next) = vpclab_core::challenges::next(&ch.id).filter(|_| g.complete() && !p.state.authoring) {
+                <button type="button" onclick={{ let d = p.dispatch.clone(); Callback::from(move |_| d.emit(Action::LoadChallenge(next.to_string()))) }}>
+                    {"Next challenge →"}</button>
+            }
             if p.state.hints < ch.hints.len() && !g.complete() {
                 <button type="button" onclick={hint}>{ format!("Show a hint ({} left)", ch.hints.len() - p.state.hints) }</button>
             }

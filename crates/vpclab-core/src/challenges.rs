@@ -25,6 +25,12 @@ pub fn get(id: &str) -> Option<Challenge> {
 }
 
 /// Every built-in challenge that parses, with its title, for a picker.
+/// The built-in challenge after `id`, in the menu's order (none after the last).
+pub fn next(id: &str) -> Option<&'static str> {
+    let at = ALL.iter().position(|(x, _)| *x == id)?;
+    ALL.get(at + 1).map(|(x, _)| *x)
+}
+
 pub fn titles() -> Vec<(&'static str, String)> {
     ALL.iter().filter_map(|(id, json)| Some((*id, Challenge::from_json(json).ok()?.title))).collect()
 }

@@ -39,3 +39,14 @@ fn challenges_travel_in_links() {
         assert_eq!(vpclab_core::share::decode(&text).ok(), Some(link), "{id}");
     }
 }
+
+#[test]
+fn next_walks_the_menu_once() {
+    let mut seen = vec![challenges::ALL[0].0];
+    while let Some(n) = challenges::next(seen[seen.len() - 1]) {
+        seen.push(n);
+    }
+    let all: Vec<&str> = challenges::ALL.iter().map(|(id, _)| *id).collect();
+    assert_eq!(seen, all);
+    assert_eq!(challenges::next("no-such-challenge"), None);
+}
