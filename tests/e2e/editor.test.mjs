@@ -98,15 +98,32 @@ test('build a public web server from an empty canvas, query it, flip it with one
 test('moving an interface to an instance in another AZ is refused; undo walks back every step', async () => {
   const { page, errors, context } = await open(ctx.site.url);
   const original = await drawing(page);
-  await page.locator('svg.topology g[data-key="eni-web1"]').click();
-  await assert.doesNotReject(page.getByRole('heading', { name: 'Network interface eni-web1' }).waitFor());
-  await page.getByLabel('Instance', { exact: true }).selectOption('i-web2');
+  // The app server's second interface (app-back, us-east-1a), dragged onto web-2 (us-east-1b).
+  const box = async (key) => page.locator(`svg.topology g[data-key="${key}"] > rect`).first().boundingBox();
+  const drag = async (from, to) => {
+    await page.locator(`svg.topology g[data-key="${from}"]`).scrollIntoViewIfNeeded();
+    const [a, b] = [await box(from), await box(to)];
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + 12, { steps: 8 });
+    await page.mouse.up();
+  };
+  await drag('eni-app1', 'i-web2');
   await assert.doesNotReject(page.getByText(/can only be attached to an instance in its own Availability Zone/).waitFor());
   await page.screenshot({ path: join(out, 'eni-refused.png'), fullPage: true });
-  // A move within the AZ works: app is in us-east-1a too.
+  // The primary interface stays with its instance (AWS cannot detach it).
+  await page.locator('svg.topology g[data-key="eni-web1"]').click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Network interface eni-web1' }).waitFor());
   await page.getByLabel('Instance', { exact: true }).selectOption('i-app');
-  await page.getByRole('button', { name: 'Delete eni-web1' }).click();
-  await assert.doesNotReject(page.getByText('Deleted eni-web1').waitFor());
+  await assert.doesNotReject(page.getByText(/primary interface \(device index 0\).*cannot detach/).waitFor());
+  // A move within the AZ works, from the form: db is in us-east-1a too.
+  await page.locator('svg.topology g[data-key="eni-app1"]').click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Network interface eni-app1' }).waitFor());
+  await page.getByLabel('Instance', { exact: true }).selectOption('i-db');
+  await assert.doesNotReject(page.locator('svg.topology g[data-key="i-db"] g[data-key="eni-app1"], svg.topology g[data-key="eni-app1"]').first().waitFor());
+  assert.equal(await page.getByLabel('Instance', { exact: true }).inputValue(), 'i-db');
+  await page.getByRole('button', { name: 'Delete eni-app1' }).click();
+  await assert.doesNotReject(page.getByText('Deleted eni-app1').waitFor());
   await page.getByRole('button', { name: /Undo/ }).click();
   await page.getByRole('button', { name: /Undo/ }).click();
   await page.keyboard.press('Escape');
@@ -599,11 +616,12 @@ test('the gallery opens each seed architecture with its explanation and question
 
 test('a box whose component has a configuration error is marked on the canvas', async () => {
   const { page, errors, context } = await open(ctx.site.url);
-  await pick(page, /network interface eni-web1/);
-  await type(page, 'Device index', '1');
-  await assert.doesNotReject(page.getByText(/no primary network interface/).first().waitFor());
-  assert.equal(await page.locator('svg.topology g.has-problem[data-key="i-web1"]').count(), 1);
-  assert.match(await page.locator('svg.topology g[data-key="i-web1"]').getAttribute('aria-label'), /has configuration errors/);
+  // web-1 said to run in us-east-1b while its interface is in us-east-1a.
+  await pick(page, /instance web-1/);
+  await type(page, 'Availability Zone (when it has no interface)', 'us-east-1b');
+  await assert.doesNotReject(page.getByText(/attaches only to an instance in its own Availability Zone/).first().waitFor());
+  assert.equal(await page.locator('svg.topology g.has-problem[data-key="eni-web1"]').count(), 1);
+  assert.match(await page.locator('svg.topology g[data-key="eni-web1"]').getAttribute('aria-label'), /has configuration errors/);
   // Ctrl+Z in a text field undoes the typing; leave the field first.
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+z');

@@ -42,6 +42,9 @@ pub fn app() -> Html {
         d.emit(Action::Place { key, x, y })
     });
     let on_auto_layout = use_callback(dispatch.clone(), |(), d| d.emit(Action::AutoLayout));
+    let on_move_interface = use_callback(dispatch.clone(), |(eni, instance): (String, String), d| {
+        d.emit(Action::MoveInterface { eni, instance })
+    });
 
     // The state as a link, once per change (a large network takes a while to compress).
     let link = {
@@ -133,6 +136,7 @@ pub fn app() -> Html {
                         from={state.query.from.clone()} to={state.query.to.clone()}
                         selected={state.selected.clone()} {on_select}
                         on_place={(!state.readonly).then_some(on_place)}
+                        on_move_interface={(!state.readonly).then_some(on_move_interface)}
                         on_auto_layout={(!state.readonly && !state.topology.layout.is_empty()).then_some(on_auto_layout)}
                         problems={state.diagnostics.iter().filter(|x| x.severity == vpclab_core::Severity::Error).map(|x| x.entity.clone()).collect::<std::collections::BTreeSet<_>>()}
                         packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />

@@ -34,6 +34,9 @@ pub struct Props {
     /// Forget placed positions.
     #[prop_or_default]
     pub on_auto_layout: Option<Callback<()>>,
+    /// A network interface was dragged onto an instance: (interface, instance).
+    #[prop_or_default]
+    pub on_move_interface: Option<Callback<(String, String)>>,
     /// Keys of boxes whose entity has an error-level diagnostic.
     #[prop_or_default]
     pub problems: BTreeSet<String>,
@@ -86,12 +89,25 @@ pub fn diagram_view(p: &Props) -> Html {
     let on_up = {
         let (drag, place, select, d) =
             (drag.clone(), p.on_place.clone(), p.on_select.clone(), p.diagram.clone());
+        let move_interface = p.on_move_interface.clone();
         Callback::from(move |_: PointerEvent| {
             let Some(g) = drag.borrow_mut().take() else { return };
             for el in &g.elements {
                 let _ = el.remove_attribute("transform");
             }
             let moved = g.offset.0.abs() + g.offset.1.abs() > 3.0;
+            // An interface goes to the instance it is dropped on (not back onto its own).
+            if let (true, Some(mv), Some(n)) = (moved, &move_interface, d.node(&g.key)) {
+                if n.kind == NodeKind::NetworkInterface {
+                    let (cx, cy) = (n.x + n.w / 2.0, n.y + n.h / 2.0);
+                    let own = layout::interface_drop_target(&d, &g.key, cx, cy);
+                    let to = layout::interface_drop_target(&d, &g.key, cx + g.offset.0, cy + g.offset.1);
+                    if let Some(to) = to.filter(|t| Some(t) != own.as_ref()) {
+                        mv.emit((n.component.clone(), to));
+                    }
+                    return;
+                }
+            }
             match (moved, &place, d.node(&g.key)) {
                 (true, Some(place), Some(n)) => {
                     place.emit((g.key.clone(), n.x + g.offset.0, n.y + g.offset.1))
@@ -149,8 +165,10 @@ pub fn diagram_view(p: &Props) -> Html {
                 let text_y = if one_line { n.y + n.h / 2.0 + 4.0 } else { n.y + 18.0 };
                 let inline_detail = matches!(n.kind, NodeKind::NetworkInterface | NodeKind::Instance | NodeKind::NatGateway);
                 if p.selected.as_deref() == Some(n.key.as_str()) { class.push("selected"); }
-                let group = layout::moves_with(d, &n.key);
-                let movable = !group.is_empty() && p.on_place.is_some();
+                // Containers move on the canvas; an interface moves to another instance.
+                let eni = n.kind == NodeKind::NetworkInterface && p.on_move_interface.is_some();
+                let group = if eni { vec![n.key.clone()] } else { layout::moves_with(d, &n.key) };
+                let movable = !group.is_empty() && (eni || p.on_place.is_some());
                 let key = n.key.clone();
                 let select = p.on_select.clone();
                 // Movable boxes select on pointer-up (a press that did not drag).
@@ -172,7 +190,7 @@ pub fn diagram_view(p: &Props) -> Html {
                 };
                 let key = n.key.clone();
                 let select = p.on_select.clone();
-                let place = p.on_place.clone().filter(|_| movable);
+                let place = p.on_place.clone().filter(|_| movable && !eni);
                 let (nx, ny) = (n.x, n.y);
                 let onkeydown = Callback::from(move |e: KeyboardEvent| {
                     let step = if e.shift_key() { 50.0 } else { 10.0 };
@@ -196,7 +214,7 @@ pub fn diagram_view(p: &Props) -> Html {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
                        tabindex="0" role="button" aria-label={format!("{} {}{}{}", n.label, n.detail,
                            if problem { " (has configuration errors)" } else { "" },
-                           if movable { " (drag or arrow keys to move)" } else { "" })}
+                           if eni { " (drag onto another instance to move it there)" } else if movable { " (drag or arrow keys to move)" } else { "" })}
                        {onclick} {onkeydown} {onpointerdown}>
                         <title>{ format!("{} {}", n.label, n.detail) }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />

@@ -1097,14 +1097,8 @@ mod tests {
     #[test]
     fn refused_edits_keep_the_topology_and_say_why() {
         let s = State::initial();
-        let eni = s
-            .topology
-            .network_interfaces
-            .iter()
-            .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == "i-web1"))
-            .map(|e| e.id.clone())
-            .unwrap_or_default();
-        let moved = s.apply(Action::MoveInterface { eni, instance: "i-web2".into() });
+        // The app server's second interface is in us-east-1a; web-2 in us-east-1b.
+        let moved = s.apply(Action::MoveInterface { eni: "eni-app1".into(), instance: "i-web2".into() });
         assert_eq!(moved.topology, s.topology);
         assert!(
             moved.notices.iter().any(|n| n.error && n.text.contains("Availability Zone")),

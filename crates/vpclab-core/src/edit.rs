@@ -796,6 +796,20 @@ fn decode(doc: &Value) -> Result<Topology, String> {
 
 /// Changes AWS refuses outright, whatever the format allows.
 fn refuse_what_aws_refuses(before: &Topology, after: &Topology) -> Result<(), String> {
+    // The primary interface (device index 0) stays with its instance for the instance's life.
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html ("You cannot detach
+    // the primary network interface").
+    for eni in &before.network_interfaces {
+        let Some(was) = eni.attachment.as_ref().filter(|a| a.device_index == 0) else { continue };
+        let Some(now) = after.network_interfaces.iter().find(|e| e.id == eni.id) else { continue };
+        let instance_remains = after.instances.iter().any(|i| i.id == was.instance);
+        if instance_remains && now.attachment.as_ref() != Some(was) {
+            return Err(format!(
+                "network interface {} is the primary interface (device index 0) of instance {}: AWS cannot detach it; move a secondary interface instead",
+                eni.id, was.instance
+            ));
+        }
+    }
     // An ENI attaches only to an instance in its own Availability Zone.
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html#attach_eni
     for eni in &after.network_interfaces {
@@ -1457,17 +1471,24 @@ mod tests {
     #[test]
     fn moving_an_interface_across_azs_is_refused() {
         let t = examples::three_tier();
-        // web-2 lives in us-east-1b; web-1's interface is in us-east-1a.
-        let eni = t
-            .network_interfaces
-            .iter()
-            .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == "i-web1"))
-            .map(|e| e.id.clone())
-            .unwrap_or_default();
-        let e = move_interface(&t, &eni, "i-web2").err().unwrap_or_default();
+        // The app server's second interface (device index 1) is in us-east-1a; web-2 lives
+        // in us-east-1b, db in us-east-1a.
+        let e = move_interface(&t, "eni-app1", "i-web2").err().unwrap_or_default();
         assert!(e.contains("own Availability Zone"), "{e}");
-        let moved = move_interface(&t, &eni, "i-app").unwrap_or_else(|e| unreachable!("{e}"));
-        let a = moved.network_interfaces.iter().find(|e| e.id == eni).and_then(|e| e.attachment.clone());
-        assert_eq!(a.map(|a| a.instance), Some("i-app".to_string()));
+        let moved = move_interface(&t, "eni-app1", "i-db").unwrap_or_else(|e| unreachable!("{e}"));
+        let a =
+            moved.network_interfaces.iter().find(|e| e.id == "eni-app1").and_then(|e| e.attachment.clone());
+        assert_eq!(a.map(|a| (a.instance, a.device_index)), Some(("i-db".to_string(), 1)));
+    }
+
+    #[test]
+    fn a_primary_interface_stays_with_its_instance() {
+        let t = examples::three_tier();
+        let e = move_interface(&t, "eni-web1", "i-app").err().unwrap_or_default();
+        assert!(e.contains("primary interface (device index 0)"), "{e}");
+        let e = set(&t, "eni-web1", &["attachment".into()], None).err().unwrap_or_default();
+        assert!(e.contains("cannot detach"), "{e}");
+        // Deleting the instance takes its primary interface with it: no refusal.
+        assert!(remove(&t, "i-web1").is_ok());
     }
 }

@@ -572,9 +572,34 @@ pub fn moves_with(d: &Diagram, key: &str) -> Vec<String> {
     }
 }
 
+/// The instance a network interface box dropped at `(x, y)` lands on, if it is dropped on
+/// one (its component id): the page then moves the interface there, and the engine's
+/// `edit::move_interface` decides whether AWS allows it (same Availability Zone).
+pub fn interface_drop_target(d: &Diagram, key: &str, x: f64, y: f64) -> Option<String> {
+    d.node(key).filter(|n| n.kind == NodeKind::NetworkInterface)?;
+    d.nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Instance)
+        .find(|n| x >= n.x && x <= n.x + n.w && y >= n.y && y <= n.y + n.h)
+        .map(|n| n.component.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interface_dropped_on_an_instance_targets_it() {
+        let (m, _) = crate::model::build(&crate::examples::three_tier());
+        let d = layout(&m);
+        let get = |k: &str| d.node(k).unwrap_or_else(|| unreachable!("no node {k}"));
+        let web2 = get("i-web2");
+        let (cx, cy) = (web2.x + web2.w / 2.0, web2.y + web2.h / 2.0);
+        assert_eq!(interface_drop_target(&d, "eni-web1", cx, cy).as_deref(), Some("i-web2"));
+        // Dropped on no instance, or something else dragged: nothing.
+        assert_eq!(interface_drop_target(&d, "eni-web1", -10.0, -10.0), None);
+        assert_eq!(interface_drop_target(&d, "vpc-prod", cx, cy), None);
+    }
 
     fn inside(inner: &Node, outer: &Node) -> bool {
         inner.x >= outer.x
