@@ -141,21 +141,6 @@ pub fn app() -> Html {
                         problems={state.diagnostics.iter().filter(|x| x.severity == vpclab_core::Severity::Error).map(|x| x.entity.clone()).collect::<std::collections::BTreeSet<_>>()}
                         packet={state.current_hop().and_then(|(h, back)| vpclab_core::layout::point_of(&state.diagram, &h.location).map(|p| (p, back)))} />
                 }
-                if embed.shows("components") {
-                    <Components topology={state.topology.clone()} diagnostics={state.diagnostics.clone()}
-                        selected={state.selected.clone()} readonly={state.readonly} dispatch={dispatch.clone()} />
-                }
-                if embed.shows("problems") {
-                    <Diagnostics state={state.clone()} dispatch={dispatch.clone()} />
-                    <LintList state={state.clone()} dispatch={dispatch.clone()} />
-                }
-                if embed.shows("views") {
-                    <Views state={state.clone()} dispatch={dispatch.clone()} />
-                }
-                if embed.shows("workbench") {
-                    <Workbench topology={state.topology.clone()} dispatch={dispatch.clone()} />
-                    <Launch />
-                }
             </section>
             <aside class="panel" aria-label="Inspector and reachability">
                 if let Some(id) = state.selected.clone().filter(|_| embed.shows("inspector")) {
@@ -180,6 +165,25 @@ pub fn app() -> Html {
                     <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={state.topology.instances.is_empty()} dispatch={dispatch.clone()} />
                 }
             </aside>
+            // After the question and its answer on a narrow screen; beside them, under the
+            // diagram, on a wide one.
+            <section class="more" aria-label="Components, problems and tools">
+                if embed.shows("components") {
+                    <Components topology={state.topology.clone()} diagnostics={state.diagnostics.clone()}
+                        selected={state.selected.clone()} readonly={state.readonly} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("problems") {
+                    <Diagnostics state={state.clone()} dispatch={dispatch.clone()} />
+                    <LintList state={state.clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("views") {
+                    <Views state={state.clone()} dispatch={dispatch.clone()} />
+                }
+                if embed.shows("workbench") {
+                    <Workbench topology={state.topology.clone()} dispatch={dispatch.clone()} />
+                    <Launch />
+                }
+            </section>
         </main>
         </>
     }
