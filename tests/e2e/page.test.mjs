@@ -109,7 +109,9 @@ test('the example picker opens the hub-and-spoke transit gateway and answers its
   assert.match(await page.getByRole('region', { name: 'Forward path' }).innerText(), /transit gateway route table/);
   // Spoke to spoke is isolated by the route tables.
   await page.getByLabel('Destination', { exact: true }).selectOption('i-app-b');
-  await assert.doesNotReject(page.getByRole('region', { name: 'Answer' }).getByText('TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT').waitFor());
+  await assert.doesNotReject(page.getByRole('region', { name: 'Answer' }).getByText('TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT', { exact: true }).waitFor());
+  // Each code says what it means.
+  await assert.doesNotReject(page.getByText(/^TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT: the transit gateway route table has no route/).waitFor());
   await page.screenshot({ path: join(out, 'hub-and-spoke.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();

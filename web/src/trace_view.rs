@@ -55,12 +55,15 @@ pub fn trace_view(p: &Props) -> Html {
                 <ol class="blockers">
                 { for t.explanations.iter().map(|e| html! {
                     <li>
-                        <code class="code">{ e.code }</code>
+                        <code class="code" title={vpclab_core::trace::codes::meaning(e.code)}>{ e.code }</code>
                         <span class="where">{ format!(" {} {} · {} path{}", e.kind, e.label,
                             match e.path { PathSide::Forward => "forward", PathSide::Return => "return" },
                             dir_words(e.direction)) }</span>
                         <p>{ &e.message }</p>
                         if let Some(f) = &e.fix { <p class="fix">{ format!("Fix: {f}") }</p> }
+                        if let Some(m) = vpclab_core::trace::codes::meaning(e.code) {
+                            <p class="code-meaning">{ format!("{}: {m}.", e.code) }</p>
+                        }
                     </li>
                 }) }
                 </ol>

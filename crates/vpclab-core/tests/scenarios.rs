@@ -211,6 +211,11 @@ fn check(path: &Path, bless: bool) -> Result<(), String> {
                 if verdict != want {
                     errors.push(format!("{name}: expected {want}, got {verdict}: {}", t.summary));
                 }
+                for e in &t.explanations {
+                    if trace::codes::meaning(e.code).is_none() {
+                        errors.push(format!("{name}: code {} has no meaning in trace::codes", e.code));
+                    }
+                }
                 let got: BTreeSet<(String, String, String)> = t
                     .explanations
                     .iter()

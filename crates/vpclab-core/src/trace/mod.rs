@@ -769,6 +769,7 @@ enum At {
     Nowhere,
 }
 
+pub mod codes;
 mod walk;
 use walk::{Refs, Walk};
 
