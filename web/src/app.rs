@@ -1044,13 +1044,8 @@ fn views(p: &ViewsProps) -> Html {
                     <h3 class="exposure-title">{"Reachable from the internet"}</h3>
                     <ul class="exposure" aria-label="Reachable from the internet">
                     { for x.iter().map(|e| {
-                        let ports = e.ports.protocols.iter().filter(|p| p.reachable).map(|p| {
-                            if p.protocol.has_ports() {
-                                format!("{} {}", p.protocol, p.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-                            } else {
-                                p.protocol.to_string()
-                            }
-                        }).collect::<Vec<_>>().join("; ");
+                        // The engine words it, as the CLI does.
+                        let ports = e.open_ports();
                         let first = e.ports.protocols.iter().find(|p| p.reachable);
                         let q = vpclab_core::trace::Query::new("internet", e.public_ip.clone(), first.map(|p| p.protocol).unwrap_or(vpclab_core::Protocol::Tcp), first.and_then(|p| p.ports.first().map(|r| r.first())));
                         let d = d.clone();

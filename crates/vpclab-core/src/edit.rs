@@ -566,34 +566,23 @@ pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Resul
 /// ReplaceNetworkAclAssociation do (vpc/latest/userguide/WorkWithRouteTables.html,
 /// vpc/latest/userguide/network-acls.html).
 fn reassociate(before: &Topology, mut t: Topology, id: &str) -> Topology {
-    let added = |old: &[String], new: &[String]| -> Vec<String> {
-        new.iter().filter(|s| !old.contains(s)).cloned().collect()
-    };
-    if let Some(rt) = t.route_tables.iter().find(|r| r.id == id) {
-        let old = before
-            .route_tables
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.associations.clone())
-            .unwrap_or_default();
-        let moved = added(&old, &rt.associations);
-        for other in t.route_tables.iter_mut().filter(|r| r.id != id) {
-            other.associations.retain(|s| !moved.contains(s));
-        }
-    }
-    if let Some(acl) = t.network_acls.iter().find(|a| a.id == id) {
-        let old = before
-            .network_acls
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.associations.clone())
-            .unwrap_or_default();
-        let moved = added(&old, &acl.associations);
-        for other in t.network_acls.iter_mut().filter(|a| a.id != id) {
-            other.associations.retain(|s| !moved.contains(s));
-        }
-    }
+    let old =
+        |lists: Vec<(&str, &Vec<String>)>| lists.into_iter().find(|(x, _)| *x == id).map(|(_, l)| l.clone());
+    let rts = old(before.route_tables.iter().map(|r| (r.id.as_str(), &r.associations)).collect());
+    take_over(id, rts, t.route_tables.iter_mut().map(|r| (r.id.as_str(), &mut r.associations)).collect());
+    let acls = old(before.network_acls.iter().map(|a| (a.id.as_str(), &a.associations)).collect());
+    take_over(id, acls, t.network_acls.iter_mut().map(|a| (a.id.as_str(), &mut a.associations)).collect());
     t
+}
+
+/// Subnets newly in `id`'s associations (it had `old`) leave every other list.
+fn take_over(id: &str, old: Option<Vec<String>>, mut lists: Vec<(&str, &mut Vec<String>)>) {
+    let Some(new) = lists.iter().find(|(x, _)| *x == id).map(|(_, l)| (**l).clone()) else { return };
+    let old = old.unwrap_or_default();
+    let moved: Vec<String> = new.into_iter().filter(|s| !old.contains(s)).collect();
+    for (_, list) in lists.iter_mut().filter(|(x, _)| *x != id) {
+        list.retain(|s| !moved.contains(s));
+    }
 }
 
 /// The topology with a new row at the end of the table `table` of entity `id`.

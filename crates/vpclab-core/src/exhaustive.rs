@@ -521,6 +521,16 @@ mod tests {
     }
 
     /// The one-trace-per-pair answer the class-based matrix must equal.
+    /// The class-grouped matrix equals one trace per pair, cell by cell.
+    fn matrix_matches_naive(m: &Model, protocol: Protocol, port: Option<u16>) {
+        let fast = matrix(m, protocol, port);
+        let Ok(fast) = fast else { unreachable!("{fast:?}") };
+        let n = fast.endpoints.len();
+        let fast: Vec<Option<(bool, String)>> =
+            (0..n * n).map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone()))).collect();
+        assert_eq!(fast, naive(m, protocol, port), "{protocol} {port:?}");
+    }
+
     fn naive(m: &Model, protocol: Protocol, port: Option<u16>) -> Vec<Option<(bool, String)>> {
         let e = matrix_endpoints(m);
         let mut out = Vec::new();
@@ -548,13 +558,7 @@ mod tests {
                 (Protocol::Udp, Some(10_002)),
                 (Protocol::Icmp, None),
             ] {
-                let fast = matrix(&m, protocol, port);
-                let Ok(fast) = fast else { unreachable!("{fast:?}") };
-                let n = fast.endpoints.len();
-                let fast: Vec<Option<(bool, String)>> = (0..n * n)
-                    .map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone())))
-                    .collect();
-                assert_eq!(fast, naive(&m, protocol, port), "{protocol} {port:?}");
+                matrix_matches_naive(&m, protocol, port);
             }
         }
     }
@@ -638,13 +642,7 @@ mod tests {
         for (protocol, port) in
             [(Protocol::Tcp, Some(5432)), (Protocol::Tcp, Some(443)), (Protocol::Udp, Some(53))]
         {
-            let fast = matrix(&m, protocol, port);
-            let Ok(fast) = fast else { unreachable!("{fast:?}") };
-            let n = fast.endpoints.len();
-            let fast: Vec<Option<(bool, String)>> = (0..n * n)
-                .map(|k| fast.get(k / n, k % n).map(|a| (a.reachable, a.summary.clone())))
-                .collect();
-            assert_eq!(fast, naive(&m, protocol, port), "{protocol} {port:?}");
+            matrix_matches_naive(&m, protocol, port);
         }
     }
 
