@@ -117,6 +117,27 @@ test('the example picker opens the hub-and-spoke transit gateway and answers its
   await context.close();
 });
 
+test('the diagram draws the Region, the egress-only gateway and the load balancer, as AWS does', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  const svg = page.locator('svg.topology');
+  await assert.doesNotReject(svg.getByText('Region us-east-1', { exact: true }).waitFor());
+  // The egress-only gateway is a box on the VPC's edge, and the IPv6 path goes through it.
+  await page.getByLabel('Example').selectOption('dual-stack-egress-only');
+  const eigw = svg.getByRole('button', { name: /egress-only internet gateway/ });
+  await assert.doesNotReject(eigw.waitFor());
+  // (The example opens on its first question: app → 2001:db8::10 on tcp/443.)
+  await assert.doesNotReject(page.locator('svg.topology g.eigw.on-path').waitFor());
+  // The load balancer spans its nodes; selecting it opens it in the inspector.
+  await page.getByLabel('Example').selectOption('alb-private-targets');
+  const lb = svg.getByRole('button', { name: /^application load balancer web-alb internet-facing · HTTPS:443/ });
+  await assert.doesNotReject(lb.waitFor());
+  await lb.click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Load balancer alb-web' }).waitFor());
+  await svg.screenshot({ path: join(out, 'load-balancer.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the reachability matrix and the exposure list open the trace behind each answer', async () => {
   const { page, errors, context } = await open(ctx.site.url);
   await page.getByRole('button', { name: /Reachability matrix \(tcp 443\)/ }).click();

@@ -146,6 +146,15 @@ pub fn diagram_view(p: &Props) -> Html {
                 </marker>
             </defs>
             { for d.nodes.iter().map(|n| {
+                // A Region is a frame, not a resource: nothing to select or move.
+                if n.kind == NodeKind::Region {
+                    return html! {
+                        <g class="node region" data-key={n.key.clone()}>
+                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="10" />
+                            <text x={(n.x + 10.0).to_string()} y={(n.y + 16.0).to_string()} class="label">{ &n.label }</text>
+                        </g>
+                    };
+                }
                 let kind = kind_class(n.kind);
                 let mut class = classes!("node", kind);
                 if p.on_path.contains(&n.key) { class.push("on-path"); }
@@ -157,6 +166,7 @@ pub fn diagram_view(p: &Props) -> Html {
                     n.kind,
                     NodeKind::NetworkInterface
                         | NodeKind::InternetGateway
+                        | NodeKind::EgressOnlyGateway
                         | NodeKind::NatGateway
                         | NodeKind::GatewayEndpoint
                         | NodeKind::VpnGateway
@@ -255,10 +265,13 @@ pub fn diagram_view(p: &Props) -> Html {
 fn kind_class(k: NodeKind) -> &'static str {
     match k {
         NodeKind::Internet => "internet",
+        NodeKind::Region => "region",
         NodeKind::Vpc => "vpc",
         NodeKind::AvailabilityZone => "az",
         NodeKind::Subnet => "subnet",
         NodeKind::InternetGateway => "igw",
+        NodeKind::EgressOnlyGateway => "eigw",
+        NodeKind::LoadBalancer => "lb",
         NodeKind::Instance => "instance",
         NodeKind::NetworkInterface => "eni",
         NodeKind::NatGateway => "nat",

@@ -1,6 +1,8 @@
 //! The geometry of the network diagram, as AWS draws architectures: the internet above,
-//! VPCs containing Availability Zone columns containing subnets containing instances with
-//! their network interfaces; internet gateways on the VPC's top edge.
+//! a frame per Region around its VPCs, VPCs containing Availability Zone columns containing
+//! subnets containing instances with their network interfaces; internet, egress-only and
+//! virtual private gateways on the VPC's top edge; a load balancer as a bar under the
+//! subnets of its nodes; peerings and transit gateways below.
 //!
 //! Pure arithmetic on the model, so every front end draws the same picture and the math is
 //! tested natively (the page only turns [`Diagram`] into SVG elements). An instance sits in
@@ -35,6 +37,11 @@ const TOP_SLOT: f64 = 215.0;
 const TOP_START: f64 = 120.0;
 /// Width of the internet and on-premises boxes above the gateways.
 const ABOVE_W: f64 = 200.0;
+/// A Region's frame: room for its name above the gateways, and a margin around its VPCs.
+const REGION_HEADER: f64 = 24.0;
+const REGION_PAD: f64 = 10.0;
+/// Height of a load balancer's bar (two lines: name, scheme and listeners).
+const LB_H: f64 = 40.0;
 
 /// A drawn diagram: boxes and the lines between them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,13 +76,18 @@ pub struct Node {
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
     Internet,
+    /// The AWS Region around its VPCs (a frame, not a resource).
+    Region,
     Vpc,
     AvailabilityZone,
     Subnet,
     InternetGateway,
+    EgressOnlyGateway,
     Instance,
     NetworkInterface,
     NatGateway,
+    /// A load balancer: a bar under the subnets its nodes are in, joined to each node.
+    LoadBalancer,
     Peering,
     TransitGateway,
     GatewayEndpoint,
@@ -107,7 +119,11 @@ pub fn layout(m: &Model) -> Diagram {
     let mut igw_keys = Vec::new();
     let mut igw_xs: Vec<f64> = Vec::new();
 
-    for (vi, vpc) in m.vpcs.iter().enumerate() {
+    // VPCs of one Region side by side, so each Region frames one run of them.
+    let mut order: Vec<usize> = (0..m.vpcs.len()).collect();
+    order.sort_by(|a, b| m.vpcs[*a].region.cmp(&m.vpcs[*b].region));
+    for vi in order {
+        let vpc = &m.vpcs[vi];
         let azs: BTreeSet<&str> = vpc.subnets.iter().map(|s| m.subnets[s.0].az.as_str()).collect();
         let azs: Vec<&str> = azs.into_iter().collect();
         let cols = azs.len().max(1) as f64;
@@ -154,11 +170,14 @@ pub fn layout(m: &Model) -> Diagram {
             nodes[az_index].h = az_h;
             vpc_bottom = vpc_bottom.max(ay + az_h + VPC_PAD);
         }
+        vpc_bottom = load_balancers(m, vi, vpc_index, vpc_bottom, &mut nodes, &mut links);
         nodes[vpc_index].h = vpc_bottom - VPC_TOP;
         // The gateways on the VPC's top edge, left to right: virtual private gateways (each
-        // with its on-premises networks above it), the internet gateway (the internet above
-        // it), gateway endpoints. Each takes a slot wide enough for what sits above it.
+        // with its on-premises networks above it), the internet and egress-only internet
+        // gateways (the internet above them), gateway endpoints. Each takes a slot wide
+        // enough for what sits above it.
         let mut slot = 0.0;
+        let first_gateway = igw_xs.len();
         let mut next = |nodes: &mut Vec<Node>, key: &str, kind, label: String, detail: &str| -> f64 {
             let cx = x + TOP_START + slot * TOP_SLOT + TOP_SLOT / 2.0;
             slot += 1.0;
@@ -213,6 +232,18 @@ pub fn layout(m: &Model) -> Diagram {
             igw_keys.push(gw.id.clone());
             igw_xs.push(cx);
         }
+        if let Some(g) = vpc.egress_only_gateway {
+            let gw = &m.egress_only_gateways[g.0];
+            let cx = next(
+                &mut nodes,
+                &gw.id,
+                NodeKind::EgressOnlyGateway,
+                label(&gw.id, gw.name.as_deref()),
+                "egress-only internet gateway",
+            );
+            igw_keys.push(gw.id.clone());
+            igw_xs.push(cx);
+        }
         for e in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi) {
             let name = format!("{} endpoint", e.service.to_uppercase());
             next(&mut nodes, &e.id, NodeKind::GatewayEndpoint, name, &label(&e.id, e.name.as_deref()));
@@ -230,10 +261,8 @@ pub fn layout(m: &Model) -> Diagram {
                 n.x += dx;
                 n.y += dy;
             }
-            if vpc.internet_gateway.is_some() {
-                if let Some(last) = igw_xs.last_mut() {
-                    *last += dx;
-                }
+            for gx in &mut igw_xs[first_gateway..] {
+                *gx += dx;
             }
         }
         x += vpc_w + 40.0;
@@ -271,11 +300,100 @@ pub fn layout(m: &Model) -> Diagram {
     for k in igw_keys {
         links.insert(0, Link { from: "internet".into(), to: k, points: Vec::new() });
     }
+    let frames = regions(m, &nodes);
+    nodes.splice(0..0, frames);
     let mut d = Diagram { width, height: bottom + MARGIN, nodes, links };
     peerings(m, &mut d);
     transit_gateways(m, &mut d);
     route_links(&mut d);
     d
+}
+
+/// One frame per Region around its VPCs and the gateways on their edges; the internet and
+/// on-premises networks stay outside, as AWS draws them. Frames come first: they are drawn
+/// under everything.
+fn regions(m: &Model, nodes: &[Node]) -> Vec<Node> {
+    let mut frames: Vec<Node> = Vec::new();
+    for vpc in &m.vpcs {
+        let Some(n) = nodes.iter().find(|n| n.kind == NodeKind::Vpc && n.key == vpc.id) else { continue };
+        let key = format!("region:{}", vpc.region);
+        let (x, y) = (n.x - REGION_PAD, (n.y - IGW_H / 2.0 - REGION_HEADER).max(0.0));
+        let (right, bottom) = (n.x + n.w + REGION_PAD, n.y + n.h + REGION_PAD);
+        match frames.iter_mut().find(|f| f.key == key) {
+            Some(f) => {
+                let (fr, fb) = (f.x + f.w, f.y + f.h);
+                f.x = f.x.min(x);
+                f.y = f.y.min(y);
+                f.w = fr.max(right) - f.x;
+                f.h = fb.max(bottom) - f.y;
+            }
+            None => frames.push(Node {
+                key,
+                component: vpc.region.clone(),
+                kind: NodeKind::Region,
+                label: format!("Region {}", vpc.region),
+                detail: String::new(),
+                x,
+                y,
+                w: right - x,
+                h: bottom - y,
+                public: false,
+            }),
+        }
+    }
+    frames
+}
+
+/// A VPC's load balancers under its Availability Zone columns (from `top`): a bar spanning
+/// the load balancer's nodes, joined to each node's interface. Returns the new bottom.
+fn load_balancers(
+    m: &Model,
+    vi: usize,
+    vpc_index: usize,
+    mut top: f64,
+    nodes: &mut Vec<Node>,
+    links: &mut Vec<Link>,
+) -> f64 {
+    for lb in m.load_balancers.iter().filter(|l| l.vpc.0 == vi) {
+        let ends: Vec<(String, f64, f64, f64)> = lb
+            .nodes
+            .iter()
+            .filter_map(|e| nodes[vpc_index..].iter().find(|n| n.key == m.interfaces[e.0].id))
+            .map(|n| (n.key.clone(), n.x, n.x + n.w, n.y + n.h / 2.0))
+            .collect();
+        let left = ends.iter().map(|e| e.1).min_by(f64::total_cmp);
+        let right = ends.iter().map(|e| e.2).max_by(f64::total_cmp);
+        let (Some(left), Some(right)) = (left, right) else { continue };
+        let listeners = lb.listeners.iter().map(|l| format!("{}:{}", l.protocol, l.port)).collect::<Vec<_>>();
+        nodes.push(Node {
+            key: lb.id.clone(),
+            component: lb.id.clone(),
+            kind: NodeKind::LoadBalancer,
+            label: format!(
+                "{} load balancer {}",
+                if lb.application { "application" } else { "network" },
+                label(&lb.id, lb.name.as_deref())
+            ),
+            detail: format!(
+                "{}{}{}",
+                if lb.internet_facing { "internet-facing" } else { "internal" },
+                if listeners.is_empty() { "" } else { " · " },
+                listeners.join(", ")
+            ),
+            x: left,
+            y: top,
+            w: right - left,
+            h: LB_H,
+            public: false,
+        });
+        // Down the right of each node's box, inside its subnet's padding, to the bar.
+        for (key, _, r, mid) in ends {
+            let x = r + SUBNET_PAD / 2.0;
+            links.push(Link { from: key, to: lb.id.clone(), points: vec![(r, mid), (x, mid), (x, top)] });
+        }
+        top += LB_H + VPC_PAD;
+    }
+    top
 }
 
 /// Peering connections as small boxes under the VPCs, joined to both by a bracket.
@@ -541,6 +659,8 @@ pub fn node_kind_of(kind: Kind) -> Option<NodeKind> {
         Kind::Vpc => Some(NodeKind::Vpc),
         Kind::Subnet => Some(NodeKind::Subnet),
         Kind::InternetGateway => Some(NodeKind::InternetGateway),
+        Kind::EgressOnlyInternetGateway => Some(NodeKind::EgressOnlyGateway),
+        Kind::LoadBalancer => Some(NodeKind::LoadBalancer),
         Kind::Instance => Some(NodeKind::Instance),
         Kind::NetworkInterface => Some(NodeKind::NetworkInterface),
         Kind::NatGateway => Some(NodeKind::NatGateway),
@@ -647,6 +767,80 @@ mod tests {
         let inet = after.node("internet").map(|n| n.x + n.w / 2.0);
         let igw = after.node("igw-prod").map(|n| n.x + n.w / 2.0);
         assert_eq!(inet, igw, "the internet stays above the moved gateway");
+    }
+
+    fn example(id: &str) -> Diagram {
+        let e = crate::examples::get(id).unwrap_or_else(|| unreachable!("no example {id}"));
+        layout(&crate::model::build(&crate::examples::load(e)).0)
+    }
+
+    fn get<'a>(d: &'a Diagram, key: &str) -> &'a Node {
+        d.node(key).unwrap_or_else(|| unreachable!("no node {key}"))
+    }
+
+    #[test]
+    fn the_region_frames_its_vpcs_and_their_gateways_not_the_internet() {
+        let d = example("three-tier");
+        let region = get(&d, "region:us-east-1");
+        assert_eq!(region.label, "Region us-east-1");
+        assert!(inside(get(&d, "vpc-prod"), region));
+        assert!(inside(get(&d, "igw-prod"), region));
+        let inet = get(&d, "internet");
+        assert!(inet.y + inet.h <= region.y, "the internet is outside the Region");
+        // Drawn first, under everything.
+        assert_eq!(d.nodes.first().map(|n| n.kind), Some(NodeKind::Region));
+    }
+
+    #[test]
+    fn vpcs_of_one_region_sit_together_in_one_frame() {
+        let mut t = crate::examples::load(
+            crate::examples::get("peering-non-transitive").unwrap_or_else(|| unreachable!()),
+        );
+        assert!(t.vpcs.len() >= 3);
+        // The middle VPC moves to another Region: the other two stay side by side.
+        t.vpcs[1].region = Some("eu-west-1".into());
+        let (m, _) = crate::model::build(&t);
+        let d = layout(&m);
+        let (home, away) = (get(&d, &format!("region:{}", t.region)), get(&d, "region:eu-west-1"));
+        for (i, v) in t.vpcs.iter().enumerate() {
+            let frame = if i == 1 { away } else { home };
+            assert!(inside(get(&d, &v.id), frame), "{} in its Region", v.id);
+        }
+        assert!(home.x + home.w <= away.x || away.x + away.w <= home.x, "frames do not overlap");
+    }
+
+    #[test]
+    fn an_egress_only_gateway_sits_on_the_vpc_edge_under_the_internet() {
+        let d = example("dual-stack-egress-only");
+        let eigw = d.nodes.iter().find(|n| n.kind == NodeKind::EgressOnlyGateway);
+        let Some(eigw) = eigw else { unreachable!("no egress-only gateway drawn") };
+        let vpc = d.nodes.iter().find(|n| n.kind == NodeKind::Vpc).unwrap_or_else(|| unreachable!());
+        assert!(eigw.y < vpc.y && eigw.y + eigw.h > vpc.y, "straddles the top edge");
+        assert!(d.links.iter().any(|l| l.from == "internet" && l.to == eigw.key));
+        let igw = d.nodes.iter().find(|n| n.kind == NodeKind::InternetGateway);
+        assert!(igw.is_some_and(|g| g.x + g.w <= eigw.x || eigw.x + eigw.w <= g.x), "beside the IGW");
+    }
+
+    #[test]
+    fn a_load_balancer_spans_its_nodes_under_the_subnets() {
+        let d = example("alb-private-targets");
+        let lb = get(&d, "alb-web");
+        assert_eq!(lb.kind, NodeKind::LoadBalancer);
+        assert!(lb.label.starts_with("application load balancer"));
+        assert!(lb.detail.starts_with("internet-facing"), "{}", lb.detail);
+        assert!(inside(lb, get(&d, "vpc-web")));
+        let joined: Vec<&Link> = d.links.iter().filter(|l| l.to == "alb-web").collect();
+        assert!(joined.len() >= 2, "one line per node");
+        for l in joined {
+            let node = get(&d, &l.from);
+            assert_eq!(node.kind, NodeKind::NetworkInterface);
+            assert!(lb.x <= node.x && node.x + node.w <= lb.x + lb.w, "the bar spans {}", l.from);
+            assert!(node.y + node.h <= lb.y, "the bar is under {}", l.from);
+        }
+        // Below every Availability Zone column.
+        for az in d.nodes.iter().filter(|n| n.kind == NodeKind::AvailabilityZone) {
+            assert!(az.y + az.h <= lb.y);
+        }
     }
 
     #[test]
