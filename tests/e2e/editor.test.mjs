@@ -243,7 +243,9 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
   let fixed = false;
   for (let i = 0; i < rows.length; i += 1) {
     if ((await rows[i].inputValue()) === '22') {
-      await type(page, `Inbound rule ${i + 1} source / destination (cidr, sg-…, pl-…)`, '198.51.100.0/24');
+      // Rules without ports (ICMP, all traffic) have no ports field: number from the label.
+      const n = (await rows[i].getAttribute('aria-label')).match(/\d+/)[0];
+      await type(page, `Inbound rule ${n} source / destination (cidr, sg-…, pl-…)`, '198.51.100.0/24');
       fixed = true;
     }
   }
@@ -670,6 +672,29 @@ test('the internet is one host: its address is shown and can be changed', async 
   // The select says so too, rather than "the internet".
   assert.equal(await page.getByLabel('Source', { exact: true }).inputValue(), '192.0.2.77');
   assert.match(await page.getByLabel('Source', { exact: true }).locator('option:checked').innerText(), /address 192\.0\.2\.77/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an instance lists its interfaces; a rule shows only the fields its protocol uses', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  // The multi-homed app server: both interfaces listed, each opening its own form.
+  await pick(page, /instance .*i-app/);
+  const nics = page.getByRole('region', { name: 'Network interfaces of i-app' });
+  await assert.doesNotReject(nics.getByRole('button', { name: /^eth0 / }).waitFor());
+  await nics.getByRole('button', { name: /^eth1 / }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: /^Network interface eni-/ }).waitFor());
+  // A new rule is tcp: ports, no ICMP fields; made ICMP, it swaps them (its port range goes).
+  await pick(page, /security group .*sg-web/);
+  await page.getByRole('button', { name: 'Add inbound rule' }).click();
+  const n = await page.getByRole('group', { name: /^Inbound rule \d+$/ }).count();
+  const field = (what) => page.getByLabel(`Inbound rule ${n} ${what}`, { exact: true });
+  assert.equal(await field('ports').count(), 1);
+  assert.equal(await field('icmp type').count(), 0);
+  await field('protocol').selectOption('icmp');
+  await assert.doesNotReject(field('icmp type').waitFor());
+  assert.equal(await field('ports').count(), 0);
+  await page.screenshot({ path: join(out, 'icmp-rule.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await context.close();
 });

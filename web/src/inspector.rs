@@ -81,12 +81,38 @@ pub fn inspector(p: &Props) -> Html {
             <form class="fields" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 { for c.fields.iter().map(|f| field(&ctx, f, &entity, c.key)) }
             </form>
+            if c.key == "instances" { { interfaces(p) } }
             if !p.locked {
                 <div class="entity-buttons">
                     <button type="button" onclick={duplicate} title="Duplicate (Ctrl+D)">{ format!("Duplicate {}", p.id) }</button>
                     <button type="button" class="danger" onclick={delete} title="Delete (Delete key)">{ format!("Delete {}", p.id) }</button>
                 </div>
             }
+        </section>
+    }
+}
+
+/// An instance's network interfaces, each opening its own form (where it is attached,
+/// moved or detached).
+fn interfaces(p: &Props) -> Html {
+    let list = edit::interfaces_of(&p.topology, &p.id);
+    html! {
+        <section class="instance-interfaces" aria-label={format!("Network interfaces of {}", p.id)}>
+            <h3>{ format!("Network interfaces ({})", list.len()) }</h3>
+            if list.is_empty() { <p class="muted">{"None attached: attach one from its own form."}</p> }
+            <ul>
+            { for list.into_iter().map(|(device, id, addresses)| {
+                let (d, sel) = (p.dispatch.clone(), id.clone());
+                html! {
+                    <li>
+                        <button type="button" class="linkish" onclick={Callback::from(move |_| d.emit(Action::Select(Some(sel.clone()))))}>
+                            { format!("eth{device} {id}") }
+                        </button>
+                        <span class="muted">{ format!(" {addresses}") }</span>
+                    </li>
+                }
+            }) }
+            </ul>
         </section>
     }
 }
@@ -243,6 +269,8 @@ fn control(
                 Ty::Ip if public => "203.0.113.10",
                 Ty::Ip => "10.0.1.10",
                 Ty::Ports => "443 or 1024-65535 (empty: all)",
+                Ty::Number if label.to_lowercase().contains("icmp type") => "8 = echo request (empty: all)",
+                Ty::Number if label.to_lowercase().contains("icmp code") => "0 (empty: all)",
                 Ty::List if v6 => "comma-separated IPv6 addresses",
                 Ty::List => "comma-separated",
                 _ => "",
@@ -274,7 +302,7 @@ fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) ->
                                 onclick={ctx.set_value(vec![Step::Key(f.key.to_string()), Step::Row(i)], None)}>{"✕"}</button>
                         }
                     </div>
-                    { for cols.iter().map(|c| {
+                    { for cols.iter().filter(|c| edit::applies(row, c.key)).map(|c| {
                         let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
                         let dom = ctx.dom_id(&path);
                         let label = format!("{noun} {} {}", i + 1, c.label.to_lowercase());

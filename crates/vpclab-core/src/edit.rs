@@ -472,6 +472,48 @@ pub fn entities(t: &Topology) -> Vec<(&'static Collection, String, String)> {
     out
 }
 
+/// Whether a rule's or ACL entry's field means anything for the row's protocol, so a form
+/// can leave it out as AWS's console does: ports for TCP and UDP, ICMP type and code for
+/// ICMP and ICMPv6. A field that holds a value is always shown (the engine flags it if it
+/// should not be there), and so is every field while the protocol is unreadable.
+pub fn applies(row: &Value, key: &str) -> bool {
+    row.get(key).is_some_and(|v| !v.is_null()) || used_by(protocol_of(row), key)
+}
+
+fn protocol_of(row: &Value) -> Option<crate::Protocol> {
+    row.get("protocol").and_then(Value::as_str).and_then(|p| p.parse().ok())
+}
+
+/// Whether field `key` of a rule means anything for `protocol` (every field does while the
+/// protocol is unknown).
+fn used_by(protocol: Option<crate::Protocol>, key: &str) -> bool {
+    match key {
+        "ports" => protocol.is_none_or(crate::Protocol::has_ports),
+        "icmp_type" | "icmp_code" => protocol.is_none_or(crate::Protocol::is_icmp),
+        _ => true,
+    }
+}
+
+/// The network interfaces attached to an instance, by device index (eth0 first), each as
+/// (device index, id, its addresses): what the instance's form lists.
+pub fn interfaces_of(t: &Topology, instance: &str) -> Vec<(u32, String, String)> {
+    let mut out: Vec<(u32, String, String)> = t
+        .network_interfaces
+        .iter()
+        .filter_map(|e| {
+            let a = e.attachment.as_ref().filter(|a| a.instance == instance)?;
+            let mut addresses: Vec<String> = std::iter::once(e.private_ip.to_string())
+                .chain(e.secondary_private_ips.iter().map(ToString::to_string))
+                .chain(e.ipv6_addresses.iter().map(ToString::to_string))
+                .collect();
+            addresses.extend(e.public_ip.map(|p| format!("public {p}")));
+            Some((a.device_index, e.id.clone(), addresses.join(", ")))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// One step into a JSON document: a key or a row index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -542,7 +584,14 @@ pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Resul
     }
     match (last, value) {
         (Step::Key(k), Some(v)) => {
-            at.as_object_mut().ok_or("not an object")?.insert(k.clone(), v);
+            let row = at.as_object_mut().ok_or("not an object")?;
+            row.insert(k.clone(), v);
+            // A rule's protocol decides which of its fields mean anything; those that no
+            // longer do go, as the console resets the port range when the type changes.
+            if k == "protocol" {
+                let protocol = protocol_of(&Value::Object(row.clone()));
+                row.retain(|key, _| used_by(protocol, key));
+            }
         }
         (Step::Key(k), None) => {
             at.as_object_mut().ok_or("not an object")?.remove(k);
@@ -1479,5 +1528,51 @@ mod tests {
         assert!(e.contains("cannot detach"), "{e}");
         // Deleting the instance takes its primary interface with it: no refusal.
         assert!(remove(&t, "i-web1").is_ok());
+    }
+
+    #[test]
+    fn rule_fields_follow_the_protocol_as_the_console_does() {
+        let tcp = json!({ "protocol": "tcp", "ports": "443", "peer": "0.0.0.0/0" });
+        assert!(applies(&tcp, "ports") && applies(&tcp, "peer"));
+        assert!(!applies(&tcp, "icmp_type") && !applies(&tcp, "icmp_code"));
+        let ping = json!({ "protocol": "icmpv6", "peer": "::/0" });
+        assert!(applies(&ping, "icmp_type") && !applies(&ping, "ports"));
+        let all = json!({ "protocol": "all", "peer": "10.0.0.0/8" });
+        assert!(!applies(&all, "ports") && !applies(&all, "icmp_type"));
+        // A value where none belongs stays visible, so it can be seen and cleared.
+        assert!(applies(&json!({ "protocol": "icmp", "ports": "22" }), "ports"));
+        assert!(applies(&json!({ "protocol": "nonsense" }), "ports"));
+    }
+
+    #[test]
+    fn changing_a_rules_protocol_drops_the_fields_it_no_longer_uses() {
+        let t = crate::examples::three_tier();
+        let path = |k: &str| vec![Step::from("inbound"), Step::from(0), Step::from(k)];
+        let rule = |t: &Topology| find(t, "sg-web").and_then(|(_, _, v)| v.get("inbound")?.get(0).cloned());
+        assert!(rule(&t).is_some_and(|r| r.get("ports").is_some()), "the first web rule has ports");
+        let ping =
+            set(&t, "sg-web", &path("protocol"), Some(json!("icmp"))).unwrap_or_else(|e| unreachable!("{e}"));
+        let r = rule(&ping).unwrap_or_default();
+        assert_eq!(r.get("protocol"), Some(&json!("icmp")));
+        assert!(r.get("ports").is_none(), "{r}");
+        assert!(r.get("peer").is_some(), "the rest stays: {r}");
+        let typed =
+            set(&ping, "sg-web", &path("icmp_type"), Some(json!(8))).unwrap_or_else(|e| unreachable!("{e}"));
+        let back = set(&typed, "sg-web", &path("protocol"), Some(json!("tcp")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(rule(&back).is_some_and(|r| r.get("icmp_type").is_none()));
+    }
+
+    #[test]
+    fn an_instance_lists_its_interfaces_by_device_index() {
+        let t = crate::examples::three_tier();
+        let app = interfaces_of(&t, "i-app");
+        let order: Vec<(u32, &str)> = app.iter().map(|(d, id, _)| (*d, id.as_str())).collect();
+        assert_eq!(order.first().map(|o| o.0), Some(0));
+        assert!(order.len() >= 2, "the app server is multi-homed: {order:?}");
+        assert!(order.windows(2).all(|w| w[0].0 < w[1].0));
+        let eni = t.network_interfaces.iter().find(|e| e.id == order[0].1).map(|e| e.private_ip.to_string());
+        assert!(eni.is_some_and(|ip| app[0].2.starts_with(&ip)));
+        assert!(interfaces_of(&t, "i-nothing").is_empty());
     }
 }
