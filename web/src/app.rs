@@ -893,7 +893,7 @@ fn diagnostics(props: &DiagnosticsProps) -> Html {
                 let go = props.dispatch.clone();
                 let id = x.entity.clone();
                 html! {
-                    <li class={classes!("diag", format!("{:?}", x.severity).to_lowercase())}>
+                    <li class={classes!("diag", format!("{:?}", x.severity).to_ascii_lowercase())}>
                         <button type="button" class="linkish" onclick={Callback::from(move |_| go.emit(Action::Select(Some(id.clone()))))}>{ x.to_string() }</button>
                     </li>
                 }

@@ -74,7 +74,7 @@ pub fn inspector(p: &Props) -> Html {
             if !problems.is_empty() {
                 <ul class="entity-problems" aria-label={format!("Problems with {}", p.id)}>
                 { for problems.iter().map(|d| html! {
-                    <li class={format!("{:?}", d.severity).to_lowercase()}>{ format!("{}: {}", d.field, d.message) }</li>
+                    <li class={format!("{:?}", d.severity).to_ascii_lowercase()}>{ format!("{}: {}", d.field, d.message) }</li>
                 }) }
                 </ul>
             }
@@ -269,8 +269,10 @@ fn control(
                 Ty::Ip if public => "203.0.113.10",
                 Ty::Ip => "10.0.1.10",
                 Ty::Ports => "443 or 1024-65535 (empty: all)",
-                Ty::Number if label.to_lowercase().contains("icmp type") => "8 = echo request (empty: all)",
-                Ty::Number if label.to_lowercase().contains("icmp code") => "0 (empty: all)",
+                Ty::Number if label.to_ascii_lowercase().contains("icmp type") => {
+                    "8 = echo request (empty: all)"
+                }
+                Ty::Number if label.to_ascii_lowercase().contains("icmp code") => "0 (empty: all)",
                 Ty::List if v6 => "comma-separated IPv6 addresses",
                 Ty::List => "comma-separated",
                 _ => "",
@@ -298,14 +300,14 @@ fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) ->
                     <div class="row-head">
                         <span>{ format!("{noun} {}", i + 1) }</span>
                         if !ctx.locked {
-                            <button type="button" class="icon" aria-label={format!("Delete {} {}", noun.to_lowercase(), i + 1)} title="Delete"
+                            <button type="button" class="icon" aria-label={format!("Delete {} {}", noun.to_ascii_lowercase(), i + 1)} title="Delete"
                                 onclick={ctx.set_value(vec![Step::Key(f.key.to_string()), Step::Row(i)], None)}>{"✕"}</button>
                         }
                     </div>
                     { for cols.iter().filter(|c| edit::applies(row, c.key)).map(|c| {
                         let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
                         let dom = ctx.dom_id(&path);
-                        let label = format!("{noun} {} {}", i + 1, c.label.to_lowercase());
+                        let label = format!("{noun} {} {}", i + 1, c.label.to_ascii_lowercase());
                         let wide = matches!(c.key, "peer" | "description" | "destination" | "target" | "cidr");
                         html! { <div class={classes!("cell", wide.then_some("wide"))}>
                             <label for={dom.clone()}>{ c.label }</label>
@@ -315,7 +317,7 @@ fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) ->
                 </div>
             }) }
             if !ctx.locked {
-                <button type="button" onclick={add}>{ format!("Add {}", noun.to_lowercase()) }</button>
+                <button type="button" onclick={add}>{ format!("Add {}", noun.to_ascii_lowercase()) }</button>
             }
         </fieldset>
     }
@@ -394,5 +396,5 @@ fn singular(label: &str) -> String {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }

@@ -98,7 +98,7 @@ pub fn query_panel(p: &Props) -> Html {
                         <label for="q-protocol">{"Protocol"}</label>
                         <select id="q-protocol" name="protocol" onchange={on_protocol}>
                             { for ["tcp", "udp", "icmp"].iter().map(|v| html! {
-                                <option value={*v} selected={q.protocol.to_string() == *v}>{ v.to_uppercase() }</option>
+                                <option value={*v} selected={q.protocol.to_string() == *v}>{ v.to_ascii_uppercase() }</option>
                             }) }
                         </select>
                     </div>

@@ -724,7 +724,7 @@ fn depends_on(c: &Collection, e: &Value, gone: &BTreeSet<String>) -> Option<Stri
         match fld.ty {
             Ty::Ref(_) => {
                 if let Some(r) = e.get(fld.key).and_then(Value::as_str).filter(|r| gone.contains(*r)) {
-                    return Some(format!("its {} was {r}", fld.label.to_lowercase()));
+                    return Some(format!("its {} was {r}", fld.label.to_ascii_lowercase()));
                 }
             }
             Ty::RefList(_) => {
@@ -733,7 +733,7 @@ fn depends_on(c: &Collection, e: &Value, gone: &BTreeSet<String>) -> Option<Stri
                     !l.is_empty() && l.iter().all(|x| x.as_str().is_some_and(|x| gone.contains(x)))
                 });
                 if all_gone {
-                    return Some(format!("all its {} were deleted", fld.label.to_lowercase()));
+                    return Some(format!("all its {} were deleted", fld.label.to_ascii_lowercase()));
                 }
             }
             _ => {}
@@ -758,7 +758,7 @@ fn drop_references(c: &Collection, e: &mut Value, gone: &BTreeSet<String>, accou
         match fld.ty {
             Ty::Ref(_) if o.get(fld.key).and_then(Value::as_str).is_some_and(|r| gone.contains(r)) => {
                 o.remove(fld.key);
-                account.push(format!("{} {me} loses its {}", c.noun, fld.label.to_lowercase()));
+                account.push(format!("{} {me} loses its {}", c.noun, fld.label.to_ascii_lowercase()));
             }
             Ty::RefList(_) => {
                 if let Some(list) = o.get_mut(fld.key).and_then(Value::as_array_mut) {
@@ -768,7 +768,7 @@ fn drop_references(c: &Collection, e: &mut Value, gone: &BTreeSet<String>, accou
                         account.push(format!(
                             "{} {me}: {} no longer lists it",
                             c.noun,
-                            fld.label.to_lowercase()
+                            fld.label.to_ascii_lowercase()
                         ));
                     }
                 }
@@ -779,7 +779,7 @@ fn drop_references(c: &Collection, e: &mut Value, gone: &BTreeSet<String>, accou
                 });
                 if hit {
                     o.remove(fld.key);
-                    account.push(format!("{} {me} is detached ({})", c.noun, fld.label.to_lowercase()));
+                    account.push(format!("{} {me} is detached ({})", c.noun, fld.label.to_ascii_lowercase()));
                 }
             }
             Ty::Table(sub) => {

@@ -247,7 +247,7 @@ pub fn candidates(m: &Model) -> Vec<Candidate> {
     for s in services {
         out.push(Candidate {
             id: s.to_string(),
-            label: format!("{} (through a gateway endpoint)", s.to_uppercase()),
+            label: format!("{} (through a gateway endpoint)", s.to_ascii_uppercase()),
         });
     }
     for e in &m.interfaces {

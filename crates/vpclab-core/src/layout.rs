@@ -245,7 +245,7 @@ pub fn layout(m: &Model) -> Diagram {
             igw_xs.push(cx);
         }
         for e in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi) {
-            let name = format!("{} endpoint", e.service.to_uppercase());
+            let name = format!("{} endpoint", e.service.to_ascii_uppercase());
             next(&mut nodes, &e.id, NodeKind::GatewayEndpoint, name, &label(&e.id, e.name.as_deref()));
         }
         // The VPC is at least as wide as its top edge.
