@@ -15,7 +15,7 @@ use crate::diagram::DiagramView;
 use crate::embed::{self, Embed};
 use crate::inspector::Inspector;
 use crate::launch::Launch;
-use crate::query_panel::QueryPanel;
+use crate::query_panel::{QueryPanel, Suggestions};
 use crate::state::{self, Action, Authoring, State};
 use crate::trace_view::TraceView;
 use crate::workbench::Workbench;
@@ -163,6 +163,10 @@ pub fn app() -> Html {
                 }
                 if embed.shows("trace") {
                     <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={state.topology.instances.is_empty()} dispatch={dispatch.clone()} />
+                }
+                // After the answer, so the verdict comes right after the question.
+                if embed.shows("query") {
+                    <Suggestions state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
             </aside>
             // After the question and its answer on a narrow screen; beside them, under the
