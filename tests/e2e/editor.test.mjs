@@ -233,8 +233,15 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
   const panel = page.getByRole('region', { name: /^Challenge:/ });
   await panel.waitFor();
   const progress = page.getByRole('progressbar', { name: 'Goals met' });
-  const before = Number(await progress.getAttribute('aria-valuenow'));
-  assert.ok(before < 100, `starts at ${before} %`);
+  // Nothing done yet: 0 %, though half the goals already hold; those are listed to keep true.
+  assert.equal(await progress.getAttribute('aria-valuenow'), '0');
+  assert.match(await panel.innerText(), /0 of 2 goals achieved/);
+  const toAchieve = panel.getByRole('list', { name: 'Goals to achieve' });
+  const keep = panel.getByRole('list', { name: 'Keep true' });
+  assert.equal(await toAchieve.getByRole('listitem').count(), 2);
+  assert.deepEqual((await keep.getByRole('listitem').allTextContents()).map((t) => t.split(' — ')[0]),
+    ['✓ Holds: an admin in the office (198.51.100.25) still reaches web on ssh', '✓ Holds: everyone still reaches web on https']);
+  await page.screenshot({ path: join(out, 'challenge-start.png') });
   await page.getByRole('button', { name: /Show a hint/ }).click();
   assert.match(await panel.innerText(), /Hint 1:/);
   // The fix: the ssh rule's source becomes the office network.

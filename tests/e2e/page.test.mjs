@@ -34,6 +34,27 @@ test('opens on the three-tier example, drawn, with the first suggested query ans
   await context.close();
 });
 
+test('at 1280×800 the first answer is in view without scrolling; the suggestions follow it', async () => {
+  const { page, errors, context } = await open(ctx.site.url, { viewport: { width: 1280, height: 800 } });
+  const status = verdict(page).filter({ hasText: 'Reachable' });
+  await status.waitFor();
+  const box = await status.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 800, `verdict at y ${box.y}..${box.y + box.height}`);
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'nothing scrolled');
+  const first = page.getByRole('button', { name: 'i-db → internet tcp/443' });
+  assert.ok((await first.boundingBox()).y > box.y + box.height, 'suggestions come after the answer');
+  await page.screenshot({ path: join(out, 'first-answer-1280x800.png') });
+  // A suggestion far down the answer brings the question and its new verdict back into view.
+  await first.click();
+  await verdict(page).filter({ hasText: 'Not reachable' }).waitFor();
+  const question = await page.getByRole('heading', { name: 'Can it reach?' }).boundingBox();
+  assert.ok(question.y >= 0 && question.y < 800, `question at y ${question.y}`);
+  const after = await verdict(page).boundingBox();
+  assert.ok(after.y >= 0 && after.y + after.height <= 800, `new verdict at y ${after.y}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a query chosen by hand shows the blocking security group and its fix', async () => {
   const { page, errors, context } = await open(ctx.site.url);
   await page.getByLabel('Source', { exact: true }).selectOption('i-web1');

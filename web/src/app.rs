@@ -15,7 +15,7 @@ use crate::diagram::DiagramView;
 use crate::embed::{self, Embed};
 use crate::inspector::Inspector;
 use crate::launch::Launch;
-use crate::query_panel::QueryPanel;
+use crate::query_panel::{QueryPanel, Suggestions};
 use crate::state::{self, Action, Authoring, State};
 use crate::trace_view::TraceView;
 use crate::workbench::Workbench;
@@ -163,6 +163,10 @@ pub fn app() -> Html {
                 }
                 if embed.shows("trace") {
                     <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={state.topology.instances.is_empty()} dispatch={dispatch.clone()} />
+                }
+                // After the answer, so the verdict comes right after the question.
+                if embed.shows("query") {
+                    <Suggestions state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
             </aside>
             // After the question and its answer on a narrow screen; beside them, under the
@@ -676,6 +680,20 @@ fn challenge_panel(p: &Props) -> Html {
         Callback::from(move |_| d.emit(Action::ShowHint))
     };
     let pct = g.percent();
+    // What the start already meets is listed apart, to keep true: progress is the rest.
+    let (to_do, done) = (g.to_achieve().count(), g.to_achieve().filter(|r| r.passed).count());
+    let broken = g.to_keep().any(|r| !r.passed) || !g.locked_changed.is_empty();
+    let goal = |r: &vpclab_core::challenge::GoalResult| {
+        html! {
+            <li class={if r.passed { "pass" } else { "fail" }}>
+                <span aria-hidden="true">{ if r.passed { "✓ " } else { "✗ " } }</span>
+                <span class="sr-only">{ match (r.keep, r.passed) {
+                    (false, true) => "Met: ", (false, false) => "Not met: ", (true, true) => "Holds: ", (true, false) => "Broken: ",
+                } }</span>
+                { &r.text }<span class="detail">{ format!(" — {}", r.detail) }</span>
+            </li>
+        }
+    };
     html! {
         <section class={classes!("challenge", (g.complete() && !g.goals.is_empty()).then_some("done"))} aria-labelledby="challenge-title">
             <h2 id="challenge-title">{ format!("Challenge: {}", ch.title) }</h2>
@@ -686,18 +704,20 @@ fn challenge_panel(p: &Props) -> Html {
             <p class="score">{ match (g.goals.is_empty(), g.complete()) {
                 (true, _) => "No goals yet: add them in the author's form below.".to_string(),
                 (false, true) => "★ All goals met — 100 %.".to_string(),
-                (false, false) => format!("{pct} % of goals met"),
+                (false, false) if broken => format!("{done} of {to_do} goals achieved — {pct} %, but something to keep true broke"),
+                (false, false) => format!("{done} of {to_do} goals achieved — {pct} %"),
             } }</p>
-            <ul class="goals" aria-label="Goals">
-            { for g.goals.iter().map(|r| html! {
-                <li class={if r.passed { "pass" } else { "fail" }}>
-                    <span aria-hidden="true">{ if r.passed { "✓ " } else { "✗ " } }</span>
-                    <span class="sr-only">{ if r.passed { "Met: " } else { "Not met: " } }</span>
-                    { &r.text }<span class="detail">{ format!(" — {}", r.detail) }</span>
-                </li>
-            }) }
-            { for g.locked_changed.iter().map(|l| html! { <li class="fail">{ format!("✗ {l}") }</li> }) }
-            </ul>
+            if to_do > 0 {
+                <h3 class="goals-title">{"To achieve"}</h3>
+                <ul class="goals" aria-label="Goals to achieve">{ for g.to_achieve().map(goal) }</ul>
+            }
+            if g.to_keep().next().is_some() || !g.locked_changed.is_empty() {
+                <h3 class="goals-title">{"Keep true"}<span class="muted">{" — already true at the start: don't break it"}</span></h3>
+                <ul class="goals" aria-label="Keep true">
+                    { for g.to_keep().map(goal) }
+                    { for g.locked_changed.iter().map(|l| html! { <li class="fail">{ format!("✗ {l}") }</li> }) }
+                </ul>
+            }
             if !ch.locked.is_empty() {
                 <p class="muted">{ format!("Locked: {}", ch.locked.join(", ")) }</p>
             }

@@ -1,4 +1,6 @@
-//! The question: source, destination, protocol, port, and one-click suggested queries.
+//! The question (source, destination, protocol, port) and one-click suggested queries. The
+//! suggestions are their own component, placed after the answer so the verdict comes right
+//! after the form.
 
 use yew::prelude::*;
 
@@ -123,26 +125,39 @@ pub fn query_panel(p: &Props) -> Html {
                     }
                 </div>
             </form>
-            if !p.state.suggestions.is_empty() {
-                <details class="suggested" open=true>
-                    <summary>{"Try these"}</summary>
-                    <ul>
-                    { for p.state.suggestions.iter().map(|(query, shows)| {
-                        let d = p.dispatch.clone();
-                        let name = format!("{} → {} {}{}", query.from, query.to, query.protocol,
-                            query.port.filter(|_| query.protocol.has_ports()).map(|v| format!("/{v}")).unwrap_or_default());
-                        let query = query.clone();
-                        html! {
-                            <li>
-                                <button type="button" class="linkish" onclick={Callback::from(move |_| d.emit(Action::Ask(query.clone())))}>{ name }</button>
-                                <span class="shows">{ shows.clone() }</span>
-                            </li>
-                        }
-                    }) }
-                    </ul>
-                </details>
-            }
         </section>
+    }
+}
+
+/// Questions worth asking of this network (the example's, or the challenge's goals), one
+/// click each. A click brings the question back into view when the answer scrolled it away.
+#[function_component(Suggestions)]
+pub fn suggestions(p: &Props) -> Html {
+    if p.state.suggestions.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="suggested" open=true>
+            <summary>{"Try these"}</summary>
+            <ul>
+            { for p.state.suggestions.iter().map(|(query, shows)| {
+                let d = p.dispatch.clone();
+                let name = format!("{} → {} {}{}", query.from, query.to, query.protocol,
+                    query.port.filter(|_| query.protocol.has_ports()).map(|v| format!("/{v}")).unwrap_or_default());
+                let query = query.clone();
+                let onclick = Callback::from(move |_| {
+                    d.emit(Action::Ask(query.clone()));
+                    crate::browser::reveal("section.query");
+                });
+                html! {
+                    <li>
+                        <button type="button" class="linkish" {onclick}>{ name }</button>
+                        <span class="shows">{ shows.clone() }</span>
+                    </li>
+                }
+            }) }
+            </ul>
+        </details>
     }
 }
 

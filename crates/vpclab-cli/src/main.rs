@@ -114,7 +114,8 @@ enum Command {
     Link { input: PathBuf },
     /// Print the topology JSON a share link (a URL or a `#v1.…` fragment) holds.
     Unlink { link: String },
-    /// Grade a topology against a challenge: each goal with pass/fail; exit 0 only when all pass.
+    /// Grade a topology against a challenge: each goal with pass/fail, those already met by the
+    /// challenge's start apart (to keep true, not counted as progress); exit 0 only when all pass.
     Grade {
         /// The challenge: a JSON file, or a share link that carries one.
         challenge: String,
@@ -307,14 +308,24 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 println!("{}", to_json(&out)?);
             } else {
                 println!("{}", ch.title);
-                for r in &g.goals {
-                    println!("  {} {} — {}", if r.passed { "✓" } else { "✗" }, r.text, r.detail);
+                // What already held at the start is listed apart: it is to keep, not progress.
+                let line = |r: &challenge::GoalResult| {
+                    println!("  {} {} — {}", if r.passed { "✓" } else { "✗" }, r.text, r.detail)
+                };
+                let keep: Vec<_> = g.to_keep().collect();
+                if !keep.is_empty() {
+                    println!("To achieve:");
+                }
+                g.to_achieve().for_each(line);
+                if !keep.is_empty() {
+                    println!("Keep true:");
+                    keep.into_iter().for_each(line);
                 }
                 for l in &g.locked_changed {
                     println!("  ✗ {l}");
                 }
                 println!(
-                    "{}% of goals met{}",
+                    "{}% of goals to achieve met{}",
                     g.percent(),
                     if g.complete() { ": all goals met" } else { "" }
                 );

@@ -315,18 +315,25 @@ fn grade_exits_0_only_when_every_goal_passes() {
     let ex = example();
     let ok = vpclab(&["grade", pass.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default()]);
     assert_eq!(ok.status.code(), Some(0), "{}{}", text(&ok.stdout), text(&ok.stderr));
-    assert!(text(&ok.stdout).contains("100% of goals met: all goals met"), "{}", text(&ok.stdout));
+    assert!(text(&ok.stdout).contains("100% of goals to achieve met: all goals met"), "{}", text(&ok.stdout));
     // A challenge file's link carries the challenge; grading the link grades its start.
     let link = vpclab(&["link", fail.to_str().unwrap_or_default()]);
     let fragment = text(&link.stdout).trim().to_string();
     let from_link = vpclab(&["grade", &fragment]);
     assert_eq!(from_link.status.code(), Some(1), "{}", text(&from_link.stdout));
-    assert!(text(&from_link.stdout).contains("50% of goals met"), "{}", text(&from_link.stdout));
+    // The start already keeps db closed: that goal is to keep, and nothing is achieved yet.
+    let out = text(&from_link.stdout);
+    assert!(out.contains("0% of goals to achieve met"), "{out}");
+    let (achieve, keep) = out.split_once("Keep true:").unwrap_or_default();
+    assert!(achieve.contains("To achieve:\n  ✗ internet must reach web-1 on tcp/22"), "{out}");
+    assert!(keep.contains("✓ internet must not reach db on any port"), "{out}");
     let no = vpclab(&["grade", fail.to_str().unwrap_or_default(), ex.to_str().unwrap_or_default(), "--json"]);
     assert_eq!(no.status.code(), Some(1));
     let j = json(&no);
-    assert_eq!(j["percent"], 50);
+    assert_eq!(j["percent"], 0);
     assert_eq!(j["goals"][0]["passed"], false);
+    assert_eq!(j["goals"][0]["keep"], false);
+    assert_eq!(j["goals"][1]["keep"], true);
     assert_eq!(j["goals"][0]["text"], "internet must reach web-1 on tcp/22");
     let _ = std::fs::remove_dir_all(&dir);
 }

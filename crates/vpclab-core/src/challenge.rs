@@ -95,28 +95,47 @@ pub struct GoalResult {
     pub passed: bool,
     /// What the engine found, in a sentence: why it passes or fails.
     pub detail: String,
+    /// The goal already holds in the challenge's starting topology ("the internet still
+    /// cannot reach db"): one to keep true while working, not one to achieve. It counts for
+    /// completion, not for progress.
+    pub keep: bool,
 }
 
 /// The verdict on a whole topology.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grade {
+    /// In the challenge's order, goals to achieve and goals to keep mixed.
     pub goals: Vec<GoalResult>,
     /// Locked entities that were changed or removed, one sentence each.
     pub locked_changed: Vec<String>,
 }
 
 impl Grade {
-    /// Goals met, in percent (rounded down), counting a changed locked entity as a miss.
+    /// The goals the starting topology fails: the work to do.
+    pub fn to_achieve(&self) -> impl Iterator<Item = &GoalResult> {
+        self.goals.iter().filter(|g| !g.keep)
+    }
+
+    /// The goals the starting topology already meets, which must stay met.
+    pub fn to_keep(&self) -> impl Iterator<Item = &GoalResult> {
+        self.goals.iter().filter(|g| g.keep)
+    }
+
+    /// Progress, in percent (rounded down): goals achieved out of those to achieve, so the
+    /// starting topology scores 0. A broken goal to keep and a changed locked entity each
+    /// count as one more miss, so 100 means [`complete`](Self::complete).
     pub fn percent(&self) -> u32 {
-        let total = self.goals.len() + usize::from(!self.locked_changed.is_empty());
+        let broken = self.to_keep().any(|g| !g.passed);
+        let total =
+            self.to_achieve().count() + usize::from(broken) + usize::from(!self.locked_changed.is_empty());
         if total == 0 {
             return 100;
         }
-        let met = self.goals.iter().filter(|g| g.passed).count();
+        let met = self.to_achieve().filter(|g| g.passed).count();
         u32::try_from(met * 100 / total).unwrap_or(100)
     }
 
-    /// Every goal met and nothing locked changed.
+    /// Every goal met, those to keep included, and nothing locked changed.
     pub fn complete(&self) -> bool {
         self.locked_changed.is_empty() && self.goals.iter().all(|g| g.passed)
     }
@@ -131,20 +150,29 @@ impl Challenge {
     }
 }
 
-/// Grade `t` against the challenge's goals and locks.
+/// Grade `t` against the challenge's goals and locks. Which goals are to keep comes from
+/// grading the challenge's start the same way (skipped when `t` is the start).
 pub fn grade(ch: &Challenge, t: &Topology) -> Grade {
-    let (m, diagnostics) = model::build(t);
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let now = checks(ch, t);
+    let at_start = if *t == ch.start { now.clone() } else { checks(ch, &ch.start) };
     let goals = ch
         .goals
         .iter()
-        .map(|g| {
-            let (passed, detail) = check(&m, t, errors, &g.check);
+        .zip(now)
+        .zip(at_start)
+        .map(|((g, (passed, detail)), (held, _))| {
             let text = if g.text.is_empty() { describe(&g.check) } else { g.text.clone() };
-            GoalResult { text, passed, detail }
+            GoalResult { text, passed, detail, keep: held }
         })
         .collect();
     Grade { goals, locked_changed: locked_changed(ch, t) }
+}
+
+/// Each goal's verdict on `t`: passed, and why.
+fn checks(ch: &Challenge, t: &Topology) -> Vec<(bool, String)> {
+    let (m, diagnostics) = model::build(t);
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    ch.goals.iter().map(|g| check(&m, t, errors, &g.check)).collect()
 }
 
 /// The goal as a sentence, when the author gave none.
@@ -419,7 +447,10 @@ mod tests {
         let g = grade(&ch, &ch.start);
         let passed: Vec<bool> = g.goals.iter().map(|r| r.passed).collect();
         assert_eq!(passed, [true, false, true, true], "{g:#?}");
-        assert_eq!(g.percent(), 75);
+        // Graded on its own start, what passes is to keep and the rest is the work to do.
+        let keep: Vec<bool> = g.goals.iter().map(|r| r.keep).collect();
+        assert_eq!(keep, passed);
+        assert_eq!(g.percent(), 0);
         assert!(!g.complete());
         assert_eq!(g.goals[0].text, "internet must reach web-1 on tcp/443");
     }
@@ -476,7 +507,8 @@ mod tests {
         let g = grade(&ch, &t);
         assert_eq!(g.locked_changed, ["rtb-public is locked and was changed"]);
         assert!(!g.complete());
-        assert_eq!(g.percent(), 50);
+        // The only goal held at the start (to keep): the lock is the one miss.
+        assert_eq!(g.percent(), 0);
     }
 
     #[test]
