@@ -27,7 +27,11 @@ export async function open(browser, url, opts = {}) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  // A request cut off by the test's own reload or navigation (net::ERR_ABORTED, e.g. the
+  // favicon) is not something a visitor meets; any other network failure is.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()}`);
+  });
   await page.goto(url);
   await page.locator('svg.topology').waitFor();
   return { page, errors, context };
