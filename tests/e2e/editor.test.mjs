@@ -705,3 +705,20 @@ test('an instance lists its interfaces; a rule shows only the fields its protoco
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a CIDR is checked as it is typed, and the check ends when it is right', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  await pick(page, /subnet .*subnet-web-a/);
+  const cidr = page.getByLabel('IPv4 CIDR block', { exact: true });
+  await cidr.fill('10.0.1.7/24');
+  // Not committed yet: the field says what is wrong, and how to mend it.
+  await assert.doesNotReject(page.getByRole('status').filter({ hasText: 'has host bits set: did you mean 10.0.1.0/24?' }).waitFor());
+  assert.equal(await cidr.getAttribute('aria-invalid'), 'true');
+  assert.equal(await cidr.inputValue(), '10.0.1.7/24', 'what was typed stays');
+  await page.screenshot({ path: join(out, 'cidr-as-typed.png'), fullPage: false });
+  await cidr.fill('10.0.1.0/24');
+  await assert.doesNotReject(page.getByText('has host bits set').waitFor({ state: 'detached' }));
+  assert.equal(await cidr.getAttribute('aria-invalid'), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -278,10 +278,56 @@ fn control(
                 _ => "",
             };
             let kind = if ty == Ty::Number { "number" } else { "text" };
-            html! { <input id={dom} type={kind} value={text} {disabled} placeholder={placeholder} aria-label={label.to_string()}
-            spellcheck="false" autocomplete="off" onchange={ctx.set_text(path, ty)} /> }
+            html! { <Typed id={dom} {kind} value={text} {disabled} {placeholder} label={label.to_string()} {ty}
+            onchange={ctx.set_text(path, ty)} /> }
         }
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct TypedProps {
+    id: String,
+    kind: &'static str,
+    value: String,
+    disabled: bool,
+    placeholder: &'static str,
+    label: String,
+    ty: Ty,
+    onchange: Callback<Event>,
+}
+
+/// A text field checked as it is typed, by the same `edit::parse_input` that reads it when
+/// it is committed (on change): a mistyped CIDR, address or port range says so at once.
+#[function_component(Typed)]
+fn typed(p: &TypedProps) -> Html {
+    // What is typed stays as typed while the complaint shows (re-rendering with the
+    // committed value would undo the typing).
+    let typed = use_state(|| p.value.clone());
+    let error = use_state(|| None::<String>);
+    {
+        // A new value from outside (a commit, undo, another entity) replaces both.
+        let (typed, error) = (typed.clone(), error.clone());
+        use_effect_with(p.value.clone(), move |v| {
+            typed.set(v.clone());
+            error.set(None);
+        });
+    }
+    let oninput = {
+        let (typed, error, ty) = (typed.clone(), error.clone(), p.ty);
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            error.set(edit::parse_input(ty, &text).err());
+            typed.set(text);
+        })
+    };
+    let message = format!("{}-error", p.id);
+    html! { <>
+        <input id={p.id.clone()} type={p.kind} value={(*typed).clone()} disabled={p.disabled} placeholder={p.placeholder}
+            aria-label={p.label.clone()} aria-invalid={error.is_some().then_some("true")}
+            aria-describedby={error.is_some().then(|| message.clone())}
+            spellcheck="false" autocomplete="off" {oninput} onchange={p.onchange.clone()} />
+        if let Some(m) = &*error { <span id={message} class="field-error" role="status">{ m }</span> }
+    </> }
 }
 
 /// Rows of sub-fields: routes, rules, entries, listeners, targets.

@@ -543,7 +543,11 @@ pub fn parse_input(ty: Ty, text: &str) -> Result<Option<Value>, String> {
         });
     }
     Ok(Some(match ty {
-        Ty::Text | Ty::Choice(_) | Ty::Ref(_) | Ty::Ports => json!(s),
+        Ty::Text | Ty::Choice(_) | Ty::Ref(_) => json!(s),
+        Ty::Ports => {
+            s.parse::<crate::packet::PortRange>().map_err(|e| e.to_string())?;
+            json!(s)
+        }
         Ty::Cidr => {
             let net: IpNet =
                 s.parse().map_err(|_| format!("{s:?} is not a CIDR block (like 10.0.1.0/24)"))?;
