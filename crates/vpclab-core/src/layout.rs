@@ -220,28 +220,20 @@ pub fn layout(m: &Model) -> Diagram {
                 links.push(Link { from: c.id.clone(), to: g.id.clone(), points: Vec::new() });
             }
         }
-        if let Some(g) = vpc.internet_gateway {
-            let gw = &m.internet_gateways[g.0];
-            let cx = next(
-                &mut nodes,
-                &gw.id,
-                NodeKind::InternetGateway,
-                label(&gw.id, gw.name.as_deref()),
-                "internet gateway",
-            );
-            igw_keys.push(gw.id.clone());
-            igw_xs.push(cx);
-        }
-        if let Some(g) = vpc.egress_only_gateway {
-            let gw = &m.egress_only_gateways[g.0];
-            let cx = next(
-                &mut nodes,
-                &gw.id,
-                NodeKind::EgressOnlyGateway,
-                label(&gw.id, gw.name.as_deref()),
-                "egress-only internet gateway",
-            );
-            igw_keys.push(gw.id.clone());
+        // The internet is above both kinds of internet gateway.
+        let internet_gateways = [
+            vpc.internet_gateway.map(|g| {
+                let gw = &m.internet_gateways[g.0];
+                (&gw.id, gw.name.as_deref(), NodeKind::InternetGateway, "internet gateway")
+            }),
+            vpc.egress_only_gateway.map(|g| {
+                let gw = &m.egress_only_gateways[g.0];
+                (&gw.id, gw.name.as_deref(), NodeKind::EgressOnlyGateway, "egress-only internet gateway")
+            }),
+        ];
+        for (id, name, kind, what) in internet_gateways.into_iter().flatten() {
+            let cx = next(&mut nodes, id, kind, label(id, name), what);
+            igw_keys.push(id.clone());
             igw_xs.push(cx);
         }
         for e in m.gateway_endpoints.iter().filter(|e| e.vpc.0 == vi) {
