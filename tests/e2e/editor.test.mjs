@@ -54,7 +54,9 @@ test('build a public web server from an empty canvas, query it, flip it with one
   assert.equal(await page.getByLabel('IPv4 CIDR block', { exact: true }).inputValue(), '10.0.0.0/24');
   // A CIDR typed with host bits is refused, with the fix, and nothing changes.
   await type(page, 'IPv4 CIDR block', '10.0.0.7/24');
-  await assert.doesNotReject(page.getByText('did you mean 10.0.0.0/24?').waitFor());
+  // The field says so as it is typed, and the refusal says so again when it is committed.
+  await assert.doesNotReject(page.getByRole('status').filter({ hasText: 'did you mean 10.0.0.0/24?' }).waitFor());
+  await assert.doesNotReject(page.getByText('subnet-1: 10.0.0.7/24 has host bits set: did you mean 10.0.0.0/24?').waitFor());
   await type(page, 'Name', 'web-a');
   await add(page, 'internet gateway');
   await add(page, 'route table');
@@ -252,7 +254,7 @@ test('a built-in challenge solved step by step reaches 100 %, and progress survi
     if ((await rows[i].inputValue()) === '22') {
       // Rules without ports (ICMP, all traffic) have no ports field: number from the label.
       const n = (await rows[i].getAttribute('aria-label')).match(/\d+/)[0];
-      await type(page, `Inbound rule ${n} source / destination (cidr, sg-…, pl-…)`, '198.51.100.0/24');
+      await type(page, `Inbound rule ${n} source / destination (CIDR, sg-…, pl-…)`, '198.51.100.0/24');
       fixed = true;
     }
   }
@@ -331,10 +333,12 @@ test('the CIDR workbench describes a block, plans subnets by host count and adds
   await assert.doesNotReject(page.getByText('host bits set: the block is 10.0.1.0/24').waitFor());
   assert.match(await page.locator('dl.calc').innerText(), /251 \(AWS reserves 5\)/);
   assert.match(await page.locator('dl.calc').innerText(), /overlaps subnet web-a \(10\.0\.1\.0\/24\)/);
+  // The plan follows the typing: the button right after applies what is on screen, with no
+  // need to leave the box first (a change-only update once made that click miss).
   await page.getByLabel('Tiers: name and hosts per subnet, one per line').fill('cache 29');
-  await page.getByLabel('Tiers: name and hosts per subnet, one per line').press('Tab');
   const plan = page.getByRole('table', { name: 'Planned subnets' });
   await assert.doesNotReject(plan.getByText('cache-a').waitFor());
+  assert.equal(await page.getByLabel('Tiers: name and hosts per subnet, one per line').evaluate((e) => e === document.activeElement), true);
   assert.match(await plan.innerText(), /\/26/, '29 hosts need a /26');
   await page.getByRole('button', { name: 'Add these subnets to vpc-prod' }).click();
   await assert.doesNotReject(page.getByRole('region', { name: /^Components/ }).getByRole('button', { name: /cache-b/ }).waitFor());
@@ -561,7 +565,7 @@ test('build the three-tier app by hand (multi-homed app server), then query ever
     if (port) {
       await page.getByRole('button', { name: 'Add inbound rule' }).click();
       await type(page, 'Inbound rule 1 ports', port);
-      await type(page, 'Inbound rule 1 source / destination (cidr, sg-…, pl-…)', peer);
+      await type(page, 'Inbound rule 1 source / destination (CIDR, sg-…, pl-…)', peer);
     }
   };
   await group('web', '443', '0.0.0.0/0');
@@ -658,6 +662,14 @@ test('a newcomer\'s first steps: a VPC offered first, the planner ready for it, 
   await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor());
   await page.keyboard.press('Escape');
   await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor({ state: 'detached' }));
+  // Escape with the focus elsewhere, and a press outside, close it too.
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await page.getByLabel('Source', { exact: true }).focus();
+  await page.keyboard.press('Escape');
+  await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor({ state: 'detached' }));
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await page.getByRole('heading', { name: 'Can it reach?' }).click();
+  await assert.doesNotReject(page.getByRole('region', { name: 'Share link' }).waitFor({ state: 'detached' }));
   await page.getByRole('button', { name: 'Gallery' }).click();
   await page.getByRole('region', { name: 'Example gallery' }).getByRole('button', { name: 'Close' }).click();
   assert.equal(await page.getByRole('region', { name: 'Example gallery' }).count(), 0);
@@ -697,9 +709,9 @@ test('an instance lists its interfaces; a rule shows only the fields its protoco
   const n = await page.getByRole('group', { name: /^Inbound rule \d+$/ }).count();
   const field = (what) => page.getByLabel(`Inbound rule ${n} ${what}`, { exact: true });
   assert.equal(await field('ports').count(), 1);
-  assert.equal(await field('icmp type').count(), 0);
+  assert.equal(await field('ICMP type').count(), 0);
   await field('protocol').selectOption('icmp');
-  await assert.doesNotReject(field('icmp type').waitFor());
+  await assert.doesNotReject(field('ICMP type').waitFor());
   assert.equal(await field('ports').count(), 0);
   await page.screenshot({ path: join(out, 'icmp-rule.png'), fullPage: false });
   assert.deepEqual(errors, []);
@@ -719,6 +731,29 @@ test('a CIDR is checked as it is typed, and the check ends when it is right', as
   await cidr.fill('10.0.1.0/24');
   await assert.doesNotReject(page.getByText('has host bits set').waitFor({ state: 'detached' }));
   assert.equal(await cidr.getAttribute('aria-invalid'), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('on a tablet a finger drags a box', async () => {
+  const { page, errors, context } = await open(ctx.site.url, { viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+  const rect = page.locator('svg.topology g[data-key="vpc-prod"] > rect');
+  await rect.scrollIntoViewIfNeeded();
+  const x0 = Number(await rect.getAttribute('x'));
+  const box = await rect.boundingBox();
+  // A real touch sequence, as a finger makes it (pointer events alone would not show
+  // whether the browser takes the gesture for a scroll).
+  const cdp = await context.newCDPSession(page);
+  const finger = (x, y) => [{ x, y, id: 1 }];
+  const [sx, sy] = [box.x + 30, box.y + 10];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: finger(sx, sy) });
+  for (let i = 1; i <= 12; i += 1) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: finger(sx + i * 10, sy + i * 2) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await assert.doesNotReject(page.waitForFunction(
+    (x) => Number(document.querySelector('svg.topology g[data-key="vpc-prod"] > rect').getAttribute('x')) > x + 60, x0, { timeout: 5000 }));
+  await page.screenshot({ path: join(out, 'touch-drag.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -476,18 +476,17 @@ fn toolbar(p: &Props) -> Html {
         let dialog = dialog.clone();
         Callback::from(move |()| dialog.set(None))
     };
-    // Escape closes an open dialog (from the button that opened it or from inside it).
-    let on_key = {
+    // An open dialog closes with Escape wherever the focus is, and with a press outside the
+    // toolbar (it covers part of the page, as a popover does).
+    {
         let dialog = dialog.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" && dialog.is_some() {
-                e.stop_propagation();
-                dialog.set(None);
-            }
-        })
-    };
+        use_effect_with(*dialog, move |open| {
+            let dismiss = open.map(|_| browser::on_dismiss(".toolbar", move || dialog.set(None)));
+            move || drop(dismiss)
+        });
+    }
     html! {
-        <div class="toolbar" role="toolbar" aria-label="Topology" onkeydown={on_key}>
+        <div class="toolbar" role="toolbar" aria-label="Topology">
             <label for="example">{"Example"}</label>
             <select id="example" onchange={on_example}>
                 if s.example.is_none() { <option value="" selected=true>{"(your network)"}</option> }

@@ -278,3 +278,56 @@ pub fn reveal(selector: &str) {
         el.scroll_into_view_with_bool(true);
     }
 }
+
+/// Document listeners that dismiss a popup: Escape anywhere, or a press outside the element
+/// matching `inside`. They go when this is dropped.
+pub struct Dismiss {
+    listeners: Vec<(&'static str, Listener)>,
+}
+
+type Listener = wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>;
+
+impl std::fmt::Debug for Dismiss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Dismiss")
+    }
+}
+
+/// Call `dismiss` on Escape or on a press outside `inside` (a CSS selector).
+pub fn on_dismiss(inside: &'static str, dismiss: impl Fn() + Clone + 'static) -> Dismiss {
+    let on_key = {
+        let dismiss = dismiss.clone();
+        Listener::new(move |e: web_sys::Event| {
+            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+                dismiss();
+            }
+        })
+    };
+    let on_press = Listener::new(move |e: web_sys::Event| {
+        let within = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(inside).ok().flatten())
+            .is_some();
+        if !within {
+            dismiss();
+        }
+    });
+    let listeners = vec![("keydown", on_key), ("pointerdown", on_press)];
+    if let Some(d) = window().and_then(|w| w.document()) {
+        for (event, l) in &listeners {
+            let _ = d.add_event_listener_with_callback(event, l.as_ref().unchecked_ref());
+        }
+    }
+    Dismiss { listeners }
+}
+
+impl Drop for Dismiss {
+    fn drop(&mut self) {
+        if let Some(d) = window().and_then(|w| w.document()) {
+            for (event, l) in &self.listeners {
+                let _ = d.remove_event_listener_with_callback(event, l.as_ref().unchecked_ref());
+            }
+        }
+    }
+}

@@ -70,6 +70,35 @@ pub fn diagram_view(p: &Props) -> Html {
     );
     // Zoom scales the drawing inside a scrolling box: panning is scrolling (touch works).
     let zoom = use_state(|| 1.0_f64);
+    // A finger on a movable box drags it instead of panning. CSS `touch-action` does not
+    // apply to SVG shapes, so the touch that starts on one is claimed here (a listener on
+    // an element, not the document, may cancel it); anywhere else the finger still pans.
+    let svg_ref = use_node_ref();
+    {
+        let svg_ref = svg_ref.clone();
+        use_effect_with((), move |_| {
+            let claim = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+                let on_movable = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("g.movable").ok().flatten())
+                    .is_some();
+                if on_movable {
+                    e.prevent_default();
+                }
+            });
+            let svg = svg_ref.cast::<web_sys::Element>();
+            if let Some(svg) = &svg {
+                let _ = svg.add_event_listener_with_callback("touchstart", claim.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(svg) = svg {
+                    let _ =
+                        svg.remove_event_listener_with_callback("touchstart", claim.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     let drag = use_mut_ref(|| None::<Drag>);
     let on_move = {
         let drag = drag.clone();
@@ -137,7 +166,7 @@ pub fn diagram_view(p: &Props) -> Html {
             }
         </div>
         <div class="diagram-scroll">
-        <svg class="topology" role="group" aria-label={summary} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}
+        <svg ref={svg_ref} class="topology" role="group" aria-label={summary} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}
              viewBox={format!("0 0 {:.0} {:.0}", d.width, d.height)}
              {style}>
             <defs>
@@ -219,14 +248,15 @@ pub fn diagram_view(p: &Props) -> Html {
                 });
                 if movable { class.push("movable"); }
                 let problem = p.problems.contains(&n.key);
+                let name = if n.detail.is_empty() { n.label.clone() } else { format!("{} {}", n.label, n.detail) };
                 if problem { class.push("has-problem"); }
                 html! {
                     <g class={class} data-key={n.key.clone()} data-public={n.public.then_some("true")}
-                       tabindex="0" role="button" aria-label={format!("{} {}{}{}", n.label, n.detail,
+                       tabindex="0" role="button" aria-label={format!("{}{}{}", name,
                            if problem { " (has configuration errors)" } else { "" },
                            if eni { " (drag onto another instance to move it there)" } else if movable { " (drag or arrow keys to move)" } else { "" })}
                        {onclick} {onkeydown} {onpointerdown}>
-                        <title>{ format!("{} {}", n.label, n.detail) }</title>
+                        <title>{ name.clone() }</title>
                         <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx={rx.to_string()} />
                         <text x={(n.x + 8.0).to_string()} y={text_y.to_string()} class="label">
                             { &n.label }

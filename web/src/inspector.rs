@@ -353,7 +353,7 @@ fn table(ctx: &Ctx, f: &Field, cols: &'static [Field], value: Option<&Value>) ->
                     { for cols.iter().filter(|c| edit::applies(row, c.key)).map(|c| {
                         let path = vec![Step::Key(f.key.to_string()), Step::Row(i), Step::Key(c.key.to_string())];
                         let dom = ctx.dom_id(&path);
-                        let label = format!("{noun} {} {}", i + 1, c.label.to_ascii_lowercase());
+                        let label = format!("{noun} {} {}", i + 1, in_sentence(c.label));
                         let wide = matches!(c.key, "peer" | "description" | "destination" | "target" | "cidr");
                         html! { <div class={classes!("cell", wide.then_some("wide"))}>
                             <label for={dom.clone()}>{ c.label }</label>
@@ -437,6 +437,18 @@ fn singular(label: &str) -> String {
     match label.strip_suffix("ies") {
         Some(stem) => format!("{stem}y"),
         None => label.strip_suffix('s').unwrap_or(label).to_string(),
+    }
+}
+
+/// A label as it reads inside a sentence ("Ports" → "ports"), keeping acronyms as they are
+/// ("ICMP type", "CIDR"), so accessible names say what the visible labels say.
+fn in_sentence(label: &str) -> String {
+    let mut c = label.chars();
+    match (c.next(), c.next()) {
+        (Some(first), Some(second)) if first.is_ascii_uppercase() && !second.is_ascii_uppercase() => {
+            first.to_ascii_lowercase().to_string() + &label[1..]
+        }
+        _ => label.to_string(),
     }
 }
 

@@ -412,7 +412,7 @@ impl State {
                     challenge: Some(ch),
                 };
                 let mut next = State::from_link(link);
-                next.notices = vec![Notice::info("Challenge opened: meet every goal below. Your progress is saved in this browser and in the link.")];
+                next.notices = vec![Notice::info("Challenge opened: meet every goal below. Your progress is saved in this browser and in the link; Undo (Ctrl+Z) brings back what you had.")];
                 return self.replace_with(next);
             }
             Action::OpenLink(fragment) => {
@@ -779,7 +779,8 @@ impl State {
             }
         }
         let mut next = State::build(t, query, challenge, self.view());
-        next.example = None;
+        // Still the example after a box was moved; not after a real change.
+        next.example = self.example.filter(|ex| examples::matches(ex, &next.topology));
         next.remember(self);
         next.hints = self.hints;
         next.authoring = self.authoring && next.challenge.is_some();
@@ -1149,6 +1150,21 @@ mod tests {
         let other = s.apply(Action::LoadExample("bastion".into()));
         assert_ne!(other.topology, s.topology);
         assert_eq!(other.apply(Action::Undo).topology, s.topology);
+    }
+
+    #[test]
+    fn moving_a_box_keeps_the_example_and_a_real_edit_leaves_it() {
+        let s = State::initial().apply(Action::LoadExample("bastion".into()));
+        let ex = s.example.map(|e| e.id);
+        assert_eq!(ex, Some("bastion"));
+        let moved = s.apply(Action::Place { key: "internet".into(), x: 300.0, y: 30.0 });
+        assert_ne!(moved.topology, s.topology);
+        assert_eq!(moved.example.map(|e| e.id), ex, "the explanation stays");
+        assert_eq!(moved.suggestions, s.suggestions);
+        let sg = moved.topology.security_groups.first().map(|g| g.id.clone()).unwrap_or_default();
+        let edited = moved.apply(Action::Delete(sg));
+        assert_ne!(edited.topology, moved.topology);
+        assert_eq!(edited.example.map(|e| e.id), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The CIDR workbench: a calculator (range, mask, size, AWS-usable count, reserved
 //! addresses, private or public, the bits) with overlaps against the network on screen, and
 //! a subnet planner whose plan can be added to a VPC. All answers come from the engine
-//! (`cidr`, `planner`); the inputs are the only state kept here.
+//! (`cidr`, `planner`); the inputs are the only state kept here, updated as they are typed
+//! (so the plan on screen is always the one the Add button applies).
 
 use std::rc::Rc;
 
@@ -28,7 +29,9 @@ pub fn workbench(p: &Props) -> Html {
     let tiers = use_state(|| "web 29\napp 100\ndb 12".to_string());
     let on = |h: &UseStateHandle<String>| {
         let h = h.clone();
-        Callback::from(move |e: Event| h.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            h.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
+        })
     };
     let on_vpc = {
         let vpc = vpc.clone();
@@ -38,7 +41,7 @@ pub fn workbench(p: &Props) -> Html {
     };
     let on_tiers = {
         let tiers = tiers.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             tiers.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())
         })
     };
@@ -111,7 +114,7 @@ pub fn workbench(p: &Props) -> Html {
             <summary>{"CIDR workbench"}</summary>
             <div class="field">
                 <label for="wb-block">{"CIDR block or address"}</label>
-                <input id="wb-block" type="text" value={(*block).clone()} spellcheck="false" onchange={on(&block)} />
+                <input id="wb-block" type="text" value={(*block).clone()} spellcheck="false" oninput={on(&block)} />
             </div>
             { calc }
             <h4>{"Subnet planner"}</h4>
@@ -124,9 +127,9 @@ pub fn workbench(p: &Props) -> Html {
                     }) }
                 </select>
                 <label for="wb-azs">{"Availability Zones"}</label>
-                <input id="wb-azs" type="text" value={(*azs).clone()} onchange={on(&azs)} />
+                <input id="wb-azs" type="text" value={(*azs).clone()} oninput={on(&azs)} />
                 <label for="wb-tiers">{"Tiers: name and hosts per subnet, one per line"}</label>
-                <textarea id="wb-tiers" rows="3" value={(*tiers).clone()} onchange={on_tiers} />
+                <textarea id="wb-tiers" rows="3" value={(*tiers).clone()} oninput={on_tiers} />
             </div>
             { match &plan {
                 Ok(plan) => html! {

@@ -264,7 +264,7 @@ fn check(m: &Model, t: &Topology, errors: usize, c: &Check) -> (bool, String) {
                 .map(|f| format!("{} {}: {}", f.kind, f.label, f.message))
                 .collect();
             match hits.first() {
-                None => (true, format!("no \"{rule}\" advice")),
+                None => (true, format!("no advice about {}", crate::lint::title(rule))),
                 Some(first) => (false, first.clone()),
             }
         }

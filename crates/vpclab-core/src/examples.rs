@@ -508,10 +508,21 @@ pub fn load(e: &Example) -> Topology {
     Topology::from_json(e.json).unwrap_or_default()
 }
 
-/// The example `t` is, unchanged, if any. Titles are compared first, so an ordinary
+/// The example `t` is, unchanged but for where its boxes were dragged, if any. Titles are compared first, so an ordinary
 /// network costs no parsing (every example's JSON carries its title; tested).
 pub fn recognise(t: &Topology) -> Option<&'static Example> {
-    ALL.iter().filter(|e| e.title == t.title).find(|e| load(e) == *t)
+    ALL.iter().find(|e| matches(e, t))
+}
+
+/// Whether `t` is example `e`, wherever its boxes were dragged: positions are presentation,
+/// so moving a box keeps the example's explanation and questions.
+pub fn matches(e: &Example, t: &Topology) -> bool {
+    e.title == t.title && {
+        let (mut a, mut b) = (load(e), t.clone());
+        a.layout.clear();
+        b.layout.clear();
+        a == b
+    }
 }
 
 /// The default example: the three-tier application.
@@ -529,6 +540,11 @@ mod tests {
             let mut t = load(e);
             assert_eq!(t.title, e.title, "{}: the JSON's title is the example's", e.id);
             assert_eq!(recognise(&t).map(|x| x.id), Some(e.id));
+            // A dragged box is the same network.
+            let moved =
+                crate::edit::place(&t, "internet", 333.0, 44.0).unwrap_or_else(|e| unreachable!("{e}"));
+            assert_ne!(moved, t);
+            assert_eq!(recognise(&moved).map(|x| x.id), Some(e.id), "{} moved", e.id);
             t.region.push_str("-changed");
             assert_eq!(recognise(&t).map(|x| x.id), None, "{}", e.id);
         }

@@ -110,11 +110,13 @@ pub fn decode(input: &str) -> Result<Link, LinkError> {
     if version == 0 {
         return Err(LinkError::NotALink);
     }
-    let packed = unbase64url(body).ok_or(LinkError::Damaged("not base64url"))?;
+    let packed =
+        unbase64url(body).ok_or(LinkError::Damaged("it holds characters a vpclab link never has"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
-        .map_err(|_| LinkError::Damaged("does not inflate"))?;
-    let json = String::from_utf8(json).map_err(|_| LinkError::Damaged("not UTF-8"))?;
-    let value: Value = serde_json::from_str(&json).map_err(|_| LinkError::Damaged("not JSON"))?;
+        .map_err(|_| LinkError::Damaged("its packed data is cut short or altered"))?;
+    let json = String::from_utf8(json).map_err(|_| LinkError::Damaged("its unpacked data is not text"))?;
+    let value: Value =
+        serde_json::from_str(&json).map_err(|_| LinkError::Damaged("its unpacked text is not a network"))?;
     let full = shorten(value, false).to_string();
     let raw: RawLink = serde_json::from_str(&full).map_err(|e| {
         LinkError::Content(format!(
@@ -489,7 +491,10 @@ mod tests {
         assert_eq!(decode("#hello"), Err(LinkError::NotALink));
         assert_eq!(decode(""), Err(LinkError::NotALink));
         assert_eq!(decode("#v9.abc"), Err(LinkError::Newer(9)));
-        assert!(matches!(decode("#v1.@@@"), Err(LinkError::Damaged("not base64url"))));
+        assert!(matches!(
+            decode("#v1.@@@"),
+            Err(LinkError::Damaged("it holds characters a vpclab link never has"))
+        ));
         let msg = decode("#v9.abc").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("newer vpclab"), "{msg}");
         // A link that inflates to JSON of the wrong shape names the field.
