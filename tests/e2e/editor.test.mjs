@@ -757,3 +757,21 @@ test('on a tablet a finger drags a box', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('stepping a blocked path stops on the hop that blocks, with its fix', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  await page.getByLabel('Source', { exact: true }).selectOption('i-web1');
+  await page.getByLabel('Destination', { exact: true }).selectOption('i-db');
+  await page.getByLabel('Destination port').fill('5432');
+  await page.getByLabel('Destination port').press('Enter');
+  await assert.doesNotReject(verdict(page).filter({ hasText: 'Not reachable' }).waitFor());
+  const sim = page.getByRole('group', { name: 'Simulation' });
+  for (let i = 0; i < 20 && (await sim.getByText(/^Stopped here/).count()) === 0; i += 1) {
+    await sim.getByRole('button', { name: 'Step forward' }).click();
+  }
+  await assert.doesNotReject(sim.getByText(/^Stopped here \([A-Z_]+\): /).waitFor());
+  await assert.doesNotReject(sim.getByText(/^Fix: /).waitFor());
+  await page.screenshot({ path: join(out, 'simulation-stopped.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -137,6 +137,7 @@ fn simulation(p: &SimProps) -> Html {
             .map(|h| (h, "forward"))
             .or_else(|| p.trace.back.get(i - p.trace.forward.len()).map(|h| (h, "return")))
     });
+    let stopped = here.and_then(|(h, side)| p.trace.why_stopped(h, side == "return"));
     html! {
         <div class="simulation" role="group" aria-label="Simulation">
             <button type="button" onclick={go(p.step.and_then(|s| s.checked_sub(1)).or(Some(0)))} disabled={p.step.unwrap_or(0) == 0} aria-label="Step back">{"◀"}</button>
@@ -148,6 +149,10 @@ fn simulation(p: &SimProps) -> Html {
                     { format!("Hop {} of {n} ({side}): {} — {}", i + 1, who(h), h.detail) }
                     if let Some(t) = &h.translated { <span class="nat">{ format!("{} ⇒ {}", h.packet, t) }</span> }
                     else { <span class="nat">{ h.packet.to_string() }</span> }
+                    if let Some(e) = stopped {
+                        <span class="sim-stop">{ format!("Stopped here ({}): {}", e.code, e.message) }</span>
+                        if let Some(fix) = &e.fix { <span class="sim-fix">{ format!("Fix: {fix}") }</span> }
+                    }
                 </p>
             }
         </div>

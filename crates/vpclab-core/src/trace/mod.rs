@@ -146,6 +146,17 @@ pub struct Trace {
     pub flow_logs: Vec<flowlog::Record>,
 }
 
+impl Trace {
+    /// Why hop `hop` of the forward path (or, `back`, of the return path) stopped the
+    /// packet, when it did: the explanation naming the same component on the same side.
+    pub fn why_stopped(&self, hop: &Hop, back: bool) -> Option<&Explanation> {
+        let side = if back { PathSide::Return } else { PathSide::Forward };
+        matches!(hop.action, Action::Deny | Action::Drop)
+            .then(|| self.explanations.iter().find(|e| e.path == side && e.component == hop.component))
+            .flatten()
+    }
+}
+
 /// One component on a path and what it did to the packet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hop {
@@ -818,4 +829,28 @@ pub fn render(t: &Trace) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stopping_hop_knows_why_and_a_passing_one_does_not() {
+        let (m, _) = crate::model::build(&crate::examples::three_tier());
+        let t = reach(&m, &Query::new("i-web1", "i-db", Protocol::Tcp, Some(5432)))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(!t.reachable);
+        let stop = t.forward.iter().find(|h| matches!(h.action, Action::Deny | Action::Drop));
+        let Some(stop) = stop else { unreachable!("no stopping hop: {:#?}", t.forward) };
+        let why = t.why_stopped(stop, false);
+        assert!(why.is_some_and(|e| e.component == stop.component && e.fix.is_some()), "{why:?}");
+        assert!(t
+            .forward
+            .iter()
+            .filter(|h| h.action == Action::Allow)
+            .all(|h| t.why_stopped(h, false).is_none()));
+        // The same hop read as a return hop is a different question.
+        assert!(t.why_stopped(stop, true).is_none());
+    }
 }
