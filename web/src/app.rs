@@ -147,7 +147,7 @@ pub fn app() -> Html {
                     // The verdict stays in sight while the form above it is edited (the full
                     // answer, announced to screen readers, is below).
                     if embed.shows("trace") {
-                        <p class={classes!("verdict-badge", if reachable { "reachable" } else { "blocked" })} aria-hidden="true">
+                        <p class={classes!("verdict-badge", match &state.answer { Ok(_) if reachable => "reachable", Ok(_) => "blocked", Err(_) => "unanswered" })} aria-hidden="true">
                             { match &state.answer {
                                 Ok(t) => format!("{} {} → {}: {}", if t.reachable { "✓" } else { "✗" }, state.query.from, state.query.to,
                                     if t.reachable { "reachable" } else { "not reachable" }),
@@ -729,7 +729,7 @@ fn challenge_panel(p: &Props) -> Html {
                 <button type="button" onclick={hint}>{ format!("Show a hint ({} left)", ch.hints.len() - p.state.hints) }</button>
             }
             if !p.state.readonly {
-                <button type="button" class="linkish author-toggle" aria-expanded={p.state.authoring.to_string()}
+                <button type="button" class="author-toggle" aria-expanded={p.state.authoring.to_string()}
                     onclick={author(Authoring::Toggle)}>{ if p.state.authoring { "Done editing the challenge" } else { "Edit the challenge" } }</button>
             }
             if p.state.authoring { <AuthorForm state={p.state.clone()} dispatch={p.dispatch.clone()} /> }

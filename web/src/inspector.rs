@@ -263,6 +263,8 @@ fn control(
             // An example of what the field takes, in its own address family and scope.
             let (v6, public) = (label.contains("IPv6"), label.contains("ublic") || label.contains("Elastic"));
             let placeholder = match ty {
+                Ty::Cidr if v6 && label.contains("/64") => "2600:1f18:1234:5601::/64",
+                Ty::Cidr if v6 && label.contains("/56") => "2600:1f18:1234:5600::/56",
                 Ty::Cidr if v6 => "2600:1f18:1234:5600::/56 or …/64",
                 Ty::Cidr => "10.0.1.0/24",
                 Ty::Ip if v6 => "2600:1f18:1234:5601::10",
