@@ -1053,11 +1053,29 @@ impl Walk<'_> {
                 let flow = flow_words(p);
                 let detail = format!("no {what} rule of {groups} allows {flow} {word} {peer}");
                 self.hop(Some(Entity::SecurityGroup(first)), Some(dir), Action::Deny, detail.clone(), p);
-                let fix = format!(
-                    "add an {what} rule to {} allowing {flow} {word} {peer}/{}",
-                    m.security_groups[first.0].id,
-                    host_len(peer)
-                );
+                // Within a VPC AWS's advice is to reference the other side's security group
+                // (it follows the tier, not one address): offer that first when it would match.
+                // (vpc/latest/userguide/security-group-rules.html, "Security group referencing")
+                let peer_group = match m.holder(vpc, peer) {
+                    Some(Holder::Interface(e)) if refs == Refs::Preserved => {
+                        m.interfaces[e.0].security_groups.first().copied()
+                    }
+                    _ => None,
+                };
+                let fix = match peer_group {
+                    Some(g) => format!(
+                        "add an {what} rule to {} allowing {flow} {word} {} (the security group of {peer}), \
+                         or {word} {peer}/{} for that address alone",
+                        m.security_groups[first.0].id,
+                        m.security_groups[g.0].id,
+                        host_len(peer)
+                    ),
+                    None => format!(
+                        "add an {what} rule to {} allowing {flow} {word} {peer}/{}",
+                        m.security_groups[first.0].id,
+                        host_len(peer)
+                    ),
+                };
                 // A group reference that would have matched, but for the path the packet took
                 // (a middlebox, or a transit gateway).
                 let lost = firewall::security_groups(m, eni, dir, &p, &|_| true).is_some();
