@@ -448,7 +448,7 @@ impl Walk<'_> {
                     e.id,
                     label(&table.id, table.name.as_deref())
                 ),
-                None => route_fix(m, table.vpc, p.dst, &label(&table.id, table.name.as_deref())),
+                None => route_fix(m, table.vpc, p, &label(&table.id, table.name.as_deref())),
             };
             self.explain(
                 "NO_ROUTE_TO_DESTINATION",
@@ -1677,10 +1677,17 @@ fn vpn_choice(m: &Model, best: VpnRoute, other: Option<VpnRoute>) -> String {
     }
 }
 
-/// The fix for a route table with no route to `dst`: the route to add and where it should
+/// Whether private address `ip` has a public IPv4 address mapped to it (auto-assigned or Elastic).
+fn has_public_ipv4(m: &Model, ip: IpAddr) -> bool {
+    let IpAddr::V4(v4) = ip else { return false };
+    m.interface_with_private_ip(ip).is_some_and(|e| m.interfaces[e.0].public_ips.contains_key(&v4))
+}
+
+/// The fix for a route table with no route to `p.dst`: the route to add and where it should
 /// lead, named from the model when it has the gateway or connection (a learner's usual
 /// question is not "which prefix" but "to what").
-fn route_fix(m: &Model, vpc: VpcIx, dst: IpAddr, table: &str) -> String {
+fn route_fix(m: &Model, vpc: VpcIx, p: Packet, table: &str) -> String {
+    let dst = p.dst;
     let igw = m.internet_gateways.iter().find(|g| g.vpc == Some(vpc)).map(|g| g.id.as_str());
     if let Some(other) = m.vpc_containing(dst) {
         let via = match (m.peering_between(vpc, other), m.tgw_attachments.iter().find(|a| a.vpc == vpc)) {
@@ -1725,6 +1732,13 @@ fn route_fix(m: &Model, vpc: VpcIx, dst: IpAddr, table: &str) -> String {
             format!("NAT gateway {n} (for a private subnet) or internet gateway {i} (for a public one)")
         }
         (Some(n), None) => format!("NAT gateway {n}"),
+        // A source without a public IPv4 address gets nothing from an internet gateway, which
+        // only translates addresses that have one (vpc/latest/userguide/VPC_Internet_Gateway.html).
+        (None, Some(i)) if !has_public_ipv4(m, p.src) => format!(
+            "a NAT gateway in a public subnet ({} has no public IPv4 address; a route to internet \
+             gateway {i} would need one too)",
+            p.src
+        ),
         (None, Some(i)) => format!(
             "internet gateway {i} (a public subnet; for a private one, a NAT gateway in a public subnet)"
         ),
