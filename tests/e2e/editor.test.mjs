@@ -342,6 +342,8 @@ test('the CIDR workbench describes a block, plans subnets by host count and adds
   assert.match(await plan.innerText(), /\/26/, '29 hosts need a /26');
   await page.getByRole('button', { name: 'Add these subnets to vpc-prod' }).click();
   await assert.doesNotReject(page.getByRole('region', { name: /^Components/ }).getByRole('button', { name: /cache-b/ }).waitFor());
+  // Which table routes them, and how a tier becomes public.
+  await assert.doesNotReject(page.getByText(/Added 2 subnet\(s\) to vpc-prod\. They use vpc-prod's main route table .* they are (private|public)/).waitFor());
   await page.screenshot({ path: join(out, 'workbench.png'), fullPage: true });
   assert.ok(facts);
   assert.deepEqual(errors, []);

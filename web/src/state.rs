@@ -511,8 +511,9 @@ impl State {
                 let mut next =
                     self.edit(|t| edit::add_subnets(t, &vpc, &plan).map(|t| (t, None, Vec::new())));
                 if !next.notices.iter().any(|n| n.error) {
+                    let routing = vpclab_core::planner::routing_note(&next.model, &vpc).unwrap_or_default();
                     next.notices = vec![Notice::info(format!(
-                        "Added {n} subnet(s) to {vpc}. Undo (Ctrl+Z) takes them back."
+                        "Added {n} subnet(s) to {vpc}. {routing} Undo (Ctrl+Z) takes them back."
                     ))];
                 }
                 return next;

@@ -166,6 +166,32 @@ pub fn parse(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{s:?} is not a CIDR block (10.0.0.0/16, 2600:1f18::/56) or an address"))
 }
 
+/// Where new subnets of VPC `vpc` send their traffic, for people: a subnet with no explicit
+/// association uses its VPC's main route table (vpc/latest/userguide/RouteTables.html), so
+/// planned "public" tiers are public only once a table routing to an internet gateway is
+/// theirs. `None` when `m` has no such VPC.
+pub fn routing_note(m: &crate::model::Model, vpc: &str) -> Option<String> {
+    let v = m.vpcs.iter().find(|v| v.id == vpc)?;
+    let main = m.route_tables.get(v.main_route_table.0)?;
+    let igw = main.routes.iter().find_map(|r| match r.target {
+        crate::model::Target::InternetGateway(g) => Some(m.internet_gateways[g.0].id.as_str()),
+        _ => None,
+    });
+    Some(match igw {
+        Some(g) => format!(
+            "They use {vpc}'s main route table {}, which routes to internet gateway {g}: they are \
+             public. Associate private tiers with a route table without that route.",
+            main.id
+        ),
+        None => format!(
+            "They use {vpc}'s main route table {}, which has no route to an internet gateway: \
+             they are private. To make a tier public, associate its subnets with a route table \
+             that sends 0.0.0.0/0 to an internet gateway.",
+            main.id
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +243,26 @@ mod tests {
         assert_eq!(conflicts(&t, net("10.0.0.0/8")).len(), 5, "the VPC block and its 4 subnets");
         assert_eq!(bits(net("10.0.1.0/24").network()), "00001010.00000000.00000001.00000000");
         assert!(parse("10.0.1.7").is_ok() && parse("nope").is_err());
+    }
+
+    #[test]
+    fn new_subnets_are_told_which_table_routes_them() {
+        let t = crate::examples::three_tier();
+        let (m, _) = crate::model::build(&t);
+        let note = routing_note(&m, "vpc-prod").unwrap_or_default();
+        let main = &m.route_tables[m.vpcs[0].main_route_table.0];
+        assert!(note.contains(&main.id), "{note}");
+        let public = main.routes.iter().any(|r| matches!(r.target, crate::model::Target::InternetGateway(_)));
+        assert_eq!(note.contains("they are public"), public, "{note}");
+        assert_eq!(note.contains("they are private"), !public, "{note}");
+        assert_eq!(routing_note(&m, "vpc-nothing"), None);
+        // The other way round: the main table is the one routing to the internet gateway.
+        let mut flipped = t.clone();
+        for r in &mut flipped.route_tables {
+            r.main = r.routes.iter().any(|x| x.target.starts_with("igw-"));
+        }
+        let (m2, _) = crate::model::build(&flipped);
+        let note2 = routing_note(&m2, "vpc-prod").unwrap_or_default();
+        assert_ne!(note2.contains("they are public"), note.contains("they are public"), "{note2}");
     }
 }
