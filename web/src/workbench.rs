@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use vpclab_core::planner::{self, Tier};
+use vpclab_core::planner;
 use vpclab_core::{cidr, Topology};
 
 use crate::state::Action;
@@ -98,7 +98,7 @@ pub fn workbench(p: &Props) -> Html {
             .ok_or("the VPC has no IPv4 block")?;
         let az_list: Vec<String> =
             azs.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect();
-        let tier_list = parse_tiers(&tiers)?;
+        let tier_list = planner::parse_tiers(&tiers)?;
         planner::plan(t, v4, v.ipv6_cidr_block, &az_list, &tier_list)
     });
     let apply = match &plan {
@@ -150,36 +150,5 @@ pub fn workbench(p: &Props) -> Html {
                 <button type="button" {onclick}>{ format!("Add these subnets to {vpc}") }</button>
             }
         </details>
-    }
-}
-
-/// "web 29" per line → tiers; a line that does not read gets a message naming it.
-fn parse_tiers(text: &str) -> Result<Vec<Tier>, String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let (name, hosts) = l
-                .rsplit_once(char::is_whitespace)
-                .ok_or_else(|| format!("{l:?}: write a name and a host count, like \"web 29\""))?;
-            let hosts = hosts.trim().parse().map_err(|_| format!("{l:?}: {hosts:?} is not a host count"))?;
-            Ok(Tier { name: name.trim().to_string(), hosts })
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tiers_parse_and_bad_lines_are_named() {
-        let t = parse_tiers("web 29\n\n  app tier 100 ").unwrap_or_default();
-        assert_eq!(
-            t,
-            vec![Tier { name: "web".into(), hosts: 29 }, Tier { name: "app tier".into(), hosts: 100 }]
-        );
-        assert!(parse_tiers("web").err().unwrap_or_default().contains("\"web\""));
-        assert!(parse_tiers("web lots").err().unwrap_or_default().contains("not a host count"));
     }
 }

@@ -166,6 +166,21 @@ pub fn parse(text: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{s:?} is not a CIDR block (10.0.0.0/16, 2600:1f18::/56) or an address"))
 }
 
+/// "web 29" per line → tiers; a line that does not read gets a message naming it.
+pub fn parse_tiers(text: &str) -> Result<Vec<Tier>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (name, hosts) = l
+                .rsplit_once(char::is_whitespace)
+                .ok_or_else(|| format!("{l:?}: write a name and a host count, like \"web 29\""))?;
+            let hosts = hosts.trim().parse().map_err(|_| format!("{l:?}: {hosts:?} is not a host count"))?;
+            Ok(Tier { name: name.trim().to_string(), hosts })
+        })
+        .collect()
+}
+
 /// Where new subnets of VPC `vpc` send their traffic, for people: a subnet with no explicit
 /// association uses its VPC's main route table (vpc/latest/userguide/RouteTables.html), so
 /// planned "public" tiers are public only once a table routing to an internet gateway is
@@ -264,5 +279,16 @@ mod tests {
         let (m2, _) = crate::model::build(&flipped);
         let note2 = routing_note(&m2, "vpc-prod").unwrap_or_default();
         assert_ne!(note2.contains("they are public"), note.contains("they are public"), "{note2}");
+    }
+
+    #[test]
+    fn tiers_parse_and_bad_lines_are_named() {
+        let t = parse_tiers("web 29\n\n  app tier 100 ").unwrap_or_default();
+        assert_eq!(
+            t,
+            vec![Tier { name: "web".into(), hosts: 29 }, Tier { name: "app tier".into(), hosts: 100 }]
+        );
+        assert!(parse_tiers("web").err().unwrap_or_default().contains("\"web\""));
+        assert!(parse_tiers("web lots").err().unwrap_or_default().contains("not a host count"));
     }
 }
