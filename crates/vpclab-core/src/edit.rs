@@ -462,10 +462,17 @@ pub fn entities(t: &Topology) -> Vec<(&'static Collection, String, String)> {
     for c in SCHEMA {
         for e in v.get(c.key).and_then(Value::as_array).into_iter().flatten() {
             let id = e.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-            let label = match e.get("name").and_then(Value::as_str) {
+            let mut label = match e.get("name").and_then(Value::as_str) {
                 Some(n) if !n.is_empty() && n != id => format!("{n} ({id})"),
                 _ => id.clone(),
             };
+            // The VPC's main route table and default ACL say so, as the console's columns do.
+            let flag = |k: &str| e.get(k).and_then(Value::as_bool) == Some(true);
+            match c.key {
+                "route_tables" if flag("main") => label.push_str(" (main)"),
+                "network_acls" if flag("default") => label.push_str(" (default)"),
+                _ => {}
+            }
             out.push((c, id, label));
         }
     }
@@ -949,7 +956,17 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
         }
     };
     let v = match key {
-        "vpcs" => json!({ "id": id, "cidr_blocks": [free_vpc_cidr(t)] }),
+        "vpcs" => {
+            // AWS creates a VPC with its default security group, default network ACL and
+            // main route table; they are real, editable entities here too.
+            let sg = fresh_id(&doc, "sg-");
+            let acl = fresh_id(&doc, "acl-");
+            let rtb = fresh_id(&doc, "rtb-");
+            extra.push(("security_groups", default_security_group(&sg, &id, false)));
+            extra.push(("network_acls", default_network_acl(&acl, &id, false)));
+            extra.push(("route_tables", json!({ "id": rtb, "vpc": id, "main": true })));
+            json!({ "id": id, "cidr_blocks": [free_vpc_cidr(t)] })
+        }
         "subnets" => {
             need_vpc("subnet")?;
             let cidr =
@@ -995,19 +1012,27 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
             need_subnet("instance")?;
             let eni = fresh_id(&doc, "eni-");
             let ip = free_private_ip(t, &subnet).ok_or("the subnet is full")?;
-            let sgs: Vec<&str> =
-                t.security_groups.iter().filter(|g| g.vpc == vpc).map(|g| g.id.as_str()).take(1).collect();
-            extra.push((
-                "network_interfaces",
-                json!({ "id": eni, "subnet": subnet, "private_ip": ip.to_string(), "security_groups": sgs,
-                        "attachment": { "instance": id, "device_index": 0 } }),
-            ));
+            let mut primary = json!({ "id": eni, "subnet": subnet, "private_ip": ip.to_string(),
+                                      "security_groups": default_security_group_of(t, &vpc).into_iter().collect::<Vec<_>>(),
+                                      "attachment": { "instance": id, "device_index": 0 } });
+            // A subnet that auto-assigns public IPv4 gives one to the primary interface of
+            // an instance launched into it (vpc/latest/userguide/vpc-ip-addressing.html,
+            // "public IPv4 addressing attribute for your subnet").
+            if t.subnets.iter().any(|s| s.id == subnet && s.map_public_ip_on_launch) {
+                primary["public_ip"] = json!(free_public_ip(t).to_string());
+            }
+            extra.push(("network_interfaces", primary));
             json!({ "id": id, "instance_type": "t3.micro" })
         }
         "network_interfaces" => {
             need_subnet("network interface")?;
             let ip = free_private_ip(t, &subnet).ok_or("the subnet is full")?;
-            json!({ "id": id, "subnet": subnet, "private_ip": ip.to_string() })
+            // A new interface is in the VPC's default security group unless told otherwise
+            // (vpc/latest/userguide/default-security-group.html); a standalone interface gets
+            // no auto-assigned public IPv4, whatever its subnet says (only an instance's
+            // primary interface at launch does).
+            let sgs: Vec<&str> = default_security_group_of(t, &vpc).into_iter().collect();
+            json!({ "id": id, "subnet": subnet, "private_ip": ip.to_string(), "security_groups": sgs })
         }
         "elastic_ips" => json!({ "id": id, "public_ip": free_public_ip(t).to_string() }),
         "vpc_peering_connections" => {
@@ -1086,6 +1111,93 @@ pub fn add(t: &Topology, key: &str, near: Option<&str>) -> Result<(Topology, Str
     Ok((decode(&doc)?, id))
 }
 
+/// The default security group AWS creates with a VPC: named `default`, inbound all from its
+/// own members, outbound all to 0.0.0.0/0 (and ::/0 when the VPC has IPv6)
+/// (vpc/latest/userguide/default-security-group.html). The model takes the group named
+/// `default` of a VPC as its default group.
+fn default_security_group(id: &str, vpc: &str, ipv6: bool) -> Value {
+    let mut outbound = vec![json!({ "protocol": "all", "peer": "0.0.0.0/0" })];
+    if ipv6 {
+        outbound.push(json!({ "protocol": "all", "peer": "::/0" }));
+    }
+    json!({ "id": id, "name": "default", "vpc": vpc, "description": "default VPC security group",
+            "inbound": [{ "protocol": "all", "peer": id }], "outbound": outbound })
+}
+
+/// The default network ACL AWS creates with a VPC: rule 100 allows all IPv4 both ways, and
+/// rule 101 all IPv6 when the VPC has an IPv6 block, as the model's implicit one
+/// (vpc/latest/userguide/default-network-acl.html).
+fn default_network_acl(id: &str, vpc: &str, ipv6: bool) -> Value {
+    let mut rules = vec![json!({ "rule": 100, "protocol": "all", "cidr": "0.0.0.0/0", "action": "allow" })];
+    if ipv6 {
+        rules.push(json!({ "rule": 101, "protocol": "all", "cidr": "::/0", "action": "allow" }));
+    }
+    json!({ "id": id, "vpc": vpc, "default": true, "inbound": rules, "outbound": rules })
+}
+
+/// The VPC's default security group in the topology: its group named `default`, as the
+/// model reads it. `None` when the topology leaves it to the model (implicit).
+pub fn default_security_group_of<'a>(t: &'a Topology, vpc: &str) -> Option<&'a str> {
+    t.security_groups
+        .iter()
+        .find(|g| g.vpc == vpc && g.name.as_deref() == Some("default"))
+        .map(|g| g.id.as_str())
+}
+
+/// The route table or network ACL a subnet uses, as the model resolves it: the one
+/// explicitly associated with the subnet, else the VPC's main route table or default ACL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InUse {
+    /// The table's or ACL's id (for an implicit one, the id the model gives it).
+    pub id: String,
+    /// It is the VPC's main route table or default network ACL.
+    pub main: bool,
+    /// The subnet is explicitly associated with it (else it falls back to the main one).
+    pub associated: bool,
+    /// The topology has no such entity: the model's implicit one, which cannot be opened.
+    pub implicit: bool,
+}
+
+/// The route table subnet `subnet` uses: its explicit association (the first table of its
+/// VPC that lists it), else the VPC's main route table
+/// (vpc/latest/userguide/RouteTables.html#MainRouteTable). `None` for an unknown subnet.
+pub fn route_table_of(t: &Topology, subnet: &str) -> Option<InUse> {
+    let vpc = &t.subnets.iter().find(|s| s.id == subnet)?.vpc;
+    let tables: Vec<(&str, bool, &[String])> = t
+        .route_tables
+        .iter()
+        .filter(|r| r.vpc == *vpc)
+        .map(|r| (r.id.as_str(), r.main, r.associations.as_slice()))
+        .collect();
+    Some(in_use(&tables, subnet, format!("{vpc}-main-rtb")))
+}
+
+/// The network ACL subnet `subnet` uses: its explicit association, else the VPC's default
+/// network ACL (vpc/latest/userguide/default-network-acl.html). `None` for an unknown subnet.
+pub fn network_acl_of(t: &Topology, subnet: &str) -> Option<InUse> {
+    let vpc = &t.subnets.iter().find(|s| s.id == subnet)?.vpc;
+    let acls: Vec<(&str, bool, &[String])> = t
+        .network_acls
+        .iter()
+        .filter(|a| a.vpc == *vpc)
+        .map(|a| (a.id.as_str(), a.default, a.associations.as_slice()))
+        .collect();
+    Some(in_use(&acls, subnet, format!("{vpc}-default-acl")))
+}
+
+/// Of a VPC's (id, main, associations), the one `subnet` uses; `implicit` names the model's
+/// own main one when none is marked.
+fn in_use(list: &[(&str, bool, &[String])], subnet: &str, implicit: String) -> InUse {
+    let main = list.iter().find(|(_, m, _)| *m).map(|(id, _, _)| *id);
+    if let Some((id, _, _)) = list.iter().find(|(_, _, a)| a.iter().any(|s| s == subnet)) {
+        return InUse { id: (*id).to_string(), main: main == Some(*id), associated: true, implicit: false };
+    }
+    match main {
+        Some(id) => InUse { id: id.to_string(), main: true, associated: false, implicit: false },
+        None => InUse { id: implicit, main: true, associated: false, implicit: true },
+    }
+}
+
 /// A copy of entity `id` with a fresh id, "copy" in its name, and fresh values where AWS
 /// needs unique ones: a free CIDR for a VPC or subnet, a free address for an interface
 /// (detached, without public addresses), no associations for a route table or ACL (a subnet
@@ -1141,8 +1253,13 @@ pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
                 .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == id && a.device_index == 0));
             if let Some(p) = primary {
                 let ip = free_private_ip(t, &p.subnet).ok_or("the subnet is full")?;
-                extra.push(json!({ "id": fresh_id(&doc, "eni-"), "subnet": p.subnet, "private_ip": ip.to_string(),
-                                   "security_groups": p.security_groups, "attachment": { "instance": new_id, "device_index": 0 } }));
+                let mut eni = json!({ "id": fresh_id(&doc, "eni-"), "subnet": p.subnet, "private_ip": ip.to_string(),
+                                      "security_groups": p.security_groups, "attachment": { "instance": new_id, "device_index": 0 } });
+                // Launched into a subnet that auto-assigns public IPv4, as `add` does.
+                if t.subnets.iter().any(|s| s.id == p.subnet && s.map_public_ip_on_launch) {
+                    eni["public_ip"] = json!(free_public_ip(t).to_string());
+                }
+                extra.push(eni);
             }
         }
         _ => {}
@@ -1334,6 +1451,209 @@ mod tests {
         // only advice), but never an invalid configuration except where AWS itself needs a
         // second step (a VPN connection's routes are empty, a peering is pending).
         assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    /// A new VPC on an empty canvas, a subnet and an instance in it, as a newcomer builds.
+    fn vpc_subnet_instance() -> (Topology, String) {
+        let ok = |r: Result<(Topology, String), String>| r.unwrap_or_else(|e| unreachable!("{e}"));
+        let (t, _) = ok(add(&Topology::new(), "vpcs", None));
+        let (t, _) = ok(add(&t, "subnets", None));
+        ok(add(&t, "instances", None))
+    }
+
+    #[test]
+    fn a_new_vpc_comes_with_its_default_group_default_acl_and_main_route_table() {
+        let (t, vpc) = add(&Topology::new(), "vpcs", None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(vpc, "vpc-1");
+        let v = t.to_value();
+        // AWS's defaults (default-security-group.html, default-network-acl.html,
+        // RouteTables.html#MainRouteTable), with the editor's ids.
+        assert_eq!(
+            v["security_groups"],
+            json!([{ "id": "sg-1", "name": "default", "vpc": "vpc-1", "description": "default VPC security group",
+                     "inbound": [{ "protocol": "all", "peer": "sg-1" }],
+                     "outbound": [{ "protocol": "all", "peer": "0.0.0.0/0" }] }])
+        );
+        let all = json!([{ "rule": 100, "protocol": "all", "cidr": "0.0.0.0/0", "action": "allow" }]);
+        assert_eq!(
+            v["network_acls"],
+            json!([{ "id": "acl-1", "vpc": "vpc-1", "default": true, "inbound": all, "outbound": all }])
+        );
+        assert_eq!(v["route_tables"], json!([{ "id": "rtb-1", "vpc": "vpc-1", "main": true }]));
+        // They are what the model uses: nothing implicit is added for this VPC.
+        let (m, diagnostics) = model::build(&t);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let mv = &m.vpcs[0];
+        let (sg, acl, rt) = (
+            &m.security_groups[mv.default_sg.0],
+            &m.network_acls[mv.default_acl.0],
+            &m.route_tables[mv.main_route_table.0],
+        );
+        assert_eq!((sg.id.as_str(), sg.implicit), ("sg-1", false));
+        assert_eq!((acl.id.as_str(), acl.implicit), ("acl-1", false));
+        assert_eq!((rt.id.as_str(), rt.implicit), ("rtb-1", false));
+        assert_eq!((m.security_groups.len(), m.network_acls.len(), m.route_tables.len()), (1, 1, 1));
+        // They show in the components list, the table and ACL marked as the console marks them.
+        let labels: Vec<String> =
+            entities(&t).into_iter().map(|(c, _, l)| format!("{} {l}", c.noun)).collect();
+        assert_eq!(
+            labels,
+            [
+                "VPC vpc-1",
+                "route table rtb-1 (main)",
+                "security group default (sg-1)",
+                "network ACL acl-1 (default)"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_explicit_defaults_filter_as_the_implicit_ones_did() {
+        // The same VPC with the defaults left to the model, and made explicit by `add`: every
+        // rule of the default group and ACL matches the model's implicit ones exactly.
+        let (explicit, _) = add(&Topology::new(), "vpcs", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut implicit = explicit.clone();
+        implicit.security_groups.clear();
+        implicit.network_acls.clear();
+        implicit.route_tables.clear();
+        let (a, _) = model::build(&explicit);
+        let (b, _) = model::build(&implicit);
+        let strip = |m: &model::Model| {
+            let acl = &m.network_acls[m.vpcs[0].default_acl.0];
+            let rt = &m.route_tables[m.vpcs[0].main_route_table.0];
+            (acl.inbound.clone(), acl.outbound.clone(), rt.routes.clone())
+        };
+        assert_eq!(strip(&a), strip(&b));
+        let (ga, gb) =
+            (&a.security_groups[a.vpcs[0].default_sg.0], &b.security_groups[b.vpcs[0].default_sg.0]);
+        assert_eq!((&ga.inbound, &ga.outbound), (&gb.inbound, &gb.outbound));
+        // With IPv6, the builders add rule 101 and ::/0 outbound, as the model does.
+        let mut v6 = implicit.clone();
+        v6.vpcs[0].ipv6_cidr_block = "2600:1f18:aaaa:bb00::/56".parse().ok();
+        let mut doc = v6.to_value();
+        doc["security_groups"] = json!([default_security_group("sg-1", "vpc-1", true)]);
+        doc["network_acls"] = json!([default_network_acl("acl-1", "vpc-1", true)]);
+        let v6_explicit = decode(&doc).unwrap_or_else(|e| unreachable!("{e}"));
+        let (a, _) = model::build(&v6_explicit);
+        let (b, _) = model::build(&v6);
+        assert_eq!(strip(&a), strip(&b));
+        let (ga, gb) =
+            (&a.security_groups[a.vpcs[0].default_sg.0], &b.security_groups[b.vpcs[0].default_sg.0]);
+        assert_eq!((&ga.inbound, &ga.outbound), (&gb.inbound, &gb.outbound));
+    }
+
+    #[test]
+    fn deleting_a_vpc_deletes_its_defaults_with_it() {
+        let (t, _) = vpc_subnet_instance();
+        let (next, account) = remove(&t, "vpc-1").unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(next.security_groups.is_empty() && next.network_acls.is_empty() && next.route_tables.is_empty());
+        for gone in ["security group default (sg-1)", "network ACL acl-1", "route table rtb-1"] {
+            assert!(
+                account.iter().any(|l| l.starts_with(gone) && l.contains("deleted too")),
+                "{gone}: {account:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_interfaces_are_in_the_vpcs_default_group_and_the_fix_names_it() {
+        let (t, instance) = vpc_subnet_instance();
+        let primary = &t.network_interfaces[0];
+        assert_eq!(primary.attachment.as_ref().map(|a| a.instance.as_str()), Some(instance.as_str()));
+        assert_eq!(primary.security_groups, ["sg-1"]);
+        let (t, eni) =
+            add(&t, "network_interfaces", Some("subnet-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let standalone = t.network_interfaces.iter().find(|e| e.id == eni).unwrap_or_else(|| unreachable!());
+        assert_eq!(standalone.security_groups, ["sg-1"]);
+        // Without an explicit default group the list stays empty: the model's implicit one.
+        let mut bare = t.clone();
+        bare.security_groups.clear();
+        bare.network_interfaces.clear();
+        let (bare, eni) =
+            add(&bare, "network_interfaces", Some("subnet-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(bare.network_interfaces.iter().all(|e| e.id != eni || e.security_groups.is_empty()));
+        // A public web server in the main route table's subnet: the internet is refused by
+        // the default group, and the fix names that group, which the user can open and edit.
+        let (mut t, _) = add(&t, "internet_gateways", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        t.network_interfaces[0].public_ip = Some(Ipv4Addr::new(203, 0, 113, 10));
+        let route = json!([{ "destination": "0.0.0.0/0", "target": "igw-1" }]);
+        let t = set(&t, "rtb-1", &["routes".into()], Some(route)).unwrap_or_else(|e| unreachable!("{e}"));
+        let (m, _) = model::build(&t);
+        let q = crate::trace::Query::new("internet", instance, crate::Protocol::Tcp, Some(443));
+        let trace = crate::trace::reach(&m, &q).unwrap_or_else(|e| unreachable!("{e}"));
+        let text = crate::trace::render(&trace);
+        assert!(!trace.reachable, "{text}");
+        assert!(
+            trace
+                .explanations
+                .iter()
+                .any(|x| x.fix.as_deref().is_some_and(|f| f.starts_with("add an inbound rule to sg-1 "))),
+            "{text}"
+        );
+        assert!(!text.contains("default-sg"), "{text}");
+    }
+
+    #[test]
+    fn an_instance_launched_into_an_auto_assign_subnet_gets_a_public_ipv4_on_its_primary_interface() {
+        let (t, _) = vpc_subnet_instance();
+        assert_eq!(t.network_interfaces[0].public_ip, None, "the subnet does not auto-assign");
+        let t = set(&t, "subnet-1", &["map_public_ip_on_launch".into()], Some(json!(true)))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        // Launched now: its primary interface gets the first unused documentation address.
+        let (t, i2) = add(&t, "instances", Some("subnet-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let primary_of = |t: &Topology, i: &str| {
+            t.network_interfaces
+                .iter()
+                .find(|e| e.attachment.as_ref().is_some_and(|a| a.instance == i && a.device_index == 0))
+                .and_then(|e| e.public_ip)
+        };
+        assert_eq!(primary_of(&t, &i2), Some(Ipv4Addr::new(203, 0, 113, 10)));
+        // Another one gets the next address; a copy launched there too.
+        let (t, i3) = add(&t, "instances", Some("subnet-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(primary_of(&t, &i3), Some(Ipv4Addr::new(203, 0, 113, 11)));
+        let (t, i4) = duplicate(&t, &i3).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(primary_of(&t, &i4), Some(Ipv4Addr::new(203, 0, 113, 12)));
+        // A standalone interface added later gets none: only a launch auto-assigns.
+        let (t, eni) =
+            add(&t, "network_interfaces", Some("subnet-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(t.network_interfaces.iter().find(|e| e.id == eni).and_then(|e| e.public_ip), None);
+        assert!(model::build(&t).1.iter().all(|d| d.severity != crate::Severity::Error));
+    }
+
+    #[test]
+    fn a_subnet_uses_its_associated_table_and_acl_else_the_main_and_default_ones() {
+        let (t, _) = vpc_subnet_instance();
+        let uses = |t: &Topology| (route_table_of(t, "subnet-1"), network_acl_of(t, "subnet-1"));
+        let main = |id: &str| Some(InUse { id: id.into(), main: true, associated: false, implicit: false });
+        assert_eq!(uses(&t), (main("rtb-1"), main("acl-1")));
+        // Explicitly associated with a new table and ACL: those, not the main ones.
+        let (t, rtb) = add(&t, "route_tables", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let t = set(&t, &rtb, &["associations".into()], Some(json!(["subnet-1"])))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (t, acl) = add(&t, "network_acls", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let t = set(&t, &acl, &["associations".into()], Some(json!(["subnet-1"])))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let custom = |id: &str| Some(InUse { id: id.into(), main: false, associated: true, implicit: false });
+        assert_eq!(uses(&t), (custom("rtb-2"), custom("acl-2")));
+        // The model agrees.
+        let (m, _) = model::build(&t);
+        let s = &m.subnets[0];
+        assert_eq!(
+            (m.route_tables[s.route_table.0].id.as_str(), m.network_acls[s.acl.0].id.as_str()),
+            ("rtb-2", "acl-2")
+        );
+        // Without explicit main ones, the model's implicit ones, by the ids it gives them.
+        let mut bare = t.clone();
+        bare.route_tables.clear();
+        bare.network_acls.clear();
+        let implicit =
+            |id: &str| Some(InUse { id: id.into(), main: true, associated: false, implicit: true });
+        assert_eq!(uses(&bare), (implicit("vpc-1-main-rtb"), implicit("vpc-1-default-acl")));
+        let (m, _) = model::build(&bare);
+        let s = &m.subnets[0];
+        assert_eq!(m.route_tables[s.route_table.0].id, "vpc-1-main-rtb");
+        assert_eq!(m.network_acls[s.acl.0].id, "vpc-1-default-acl");
+        assert_eq!(route_table_of(&t, "subnet-x"), None);
     }
 
     #[test]
