@@ -82,6 +82,7 @@ pub fn inspector(p: &Props) -> Html {
                 { for c.fields.iter().map(|f| field(&ctx, f, &entity, c.key)) }
             </form>
             if c.key == "instances" { { interfaces(p) } }
+            if c.key == "subnets" { { subnet_uses(p) } }
             if !p.locked {
                 <div class="entity-buttons">
                     <button type="button" onclick={duplicate} title="Duplicate (Ctrl+D)">{ format!("Duplicate {}", p.id) }</button>
@@ -111,6 +112,42 @@ fn interfaces(p: &Props) -> Html {
                         <span class="muted">{ format!(" {addresses}") }</span>
                     </li>
                 }
+            }) }
+            </ul>
+        </section>
+    }
+}
+
+/// The route table and network ACL a subnet uses (its associations are edited on their
+/// side), each opening its own form; the engine resolves which ([`edit::route_table_of`]).
+fn subnet_uses(p: &Props) -> Html {
+    let rows = [
+        ("Route table", "main", edit::route_table_of(&p.topology, &p.id)),
+        ("Network ACL", "default", edit::network_acl_of(&p.topology, &p.id)),
+    ];
+    html! {
+        <section class="subnet-uses" aria-label={format!("Route table and network ACL of {}", p.id)}>
+            <h3>{"Uses"}</h3>
+            <ul>
+            { for rows.into_iter().filter_map(|(what, main, used)| {
+                let used = used?;
+                let flag = if used.main { format!(" ({main})") } else { String::new() };
+                let text = format!("{}{flag}", used.id);
+                let (d, sel) = (p.dispatch.clone(), used.id.clone());
+                Some(html! {
+                    <li>
+                        { format!("{what}: ") }
+                        if used.implicit {
+                            <span>{ text }</span>
+                            <span class="muted">{" (implicit: not in the topology, so not editable)"}</span>
+                        } else {
+                            <button type="button" class="linkish" aria-label={format!("{what}: {text}")}
+                                onclick={Callback::from(move |_| d.emit(Action::Select(Some(sel.clone()))))}>
+                                { text }
+                            </button>
+                        }
+                    </li>
+                })
             }) }
             </ul>
         </section>

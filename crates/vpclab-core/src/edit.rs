@@ -1546,7 +1546,9 @@ mod tests {
     fn deleting_a_vpc_deletes_its_defaults_with_it() {
         let (t, _) = vpc_subnet_instance();
         let (next, account) = remove(&t, "vpc-1").unwrap_or_else(|e| unreachable!("{e}"));
-        assert!(next.security_groups.is_empty() && next.network_acls.is_empty() && next.route_tables.is_empty());
+        assert!(
+            next.security_groups.is_empty() && next.network_acls.is_empty() && next.route_tables.is_empty()
+        );
         for gone in ["security group default (sg-1)", "network ACL acl-1", "route table rtb-1"] {
             assert!(
                 account.iter().any(|l| l.starts_with(gone) && l.contains("deleted too")),
