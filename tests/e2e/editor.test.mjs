@@ -66,10 +66,13 @@ test('build a public web server from an empty canvas, query it, flip it with one
   await add(page, 'security group');
   await page.getByRole('button', { name: 'Add inbound rule' }).click();
   assert.equal(await page.getByLabel('Inbound rule 1 ports').inputValue(), '443');
-  // The instance goes in the selected subnet, with the VPC's security group.
+  // The instance goes in the selected subnet, in the VPC's default security group (which
+  // admits only its own members); the web group, sg-2, is ticked beside it.
   await pick(page, /subnet web-a/);
   await add(page, 'instance');
   await pick(page, /network interface eni-1/);
+  assert.equal(await page.getByRole('checkbox', { name: /^default \(sg-1\)/ }).isChecked(), true);
+  await page.getByRole('checkbox', { name: 'sg-2', exact: true }).click();
   await type(page, 'Public IPv4', '203.0.113.10');
   await page.screenshot({ path: join(out, 'built-by-hand.png'), fullPage: true });
 
@@ -79,10 +82,10 @@ test('build a public web server from an empty canvas, query it, flip it with one
   await assert.doesNotReject(verdict(page).filter({ hasText: 'Reachable' }).first().waitFor());
 
   // One rule edited: the verdict flips and names the security group.
-  await pick(page, /security group sg-1/);
+  await pick(page, /security group sg-2/);
   await type(page, 'Inbound rule 1 ports', '8443');
   await assert.doesNotReject(verdict(page).filter({ hasText: 'Not reachable' }).waitFor());
-  assert.match(await page.getByRole('region', { name: 'Answer' }).innerText(), /sg-1/);
+  assert.match(await page.getByRole('region', { name: 'Answer' }).innerText(), /sg-2/);
   // Undo brings it back.
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+z');
@@ -571,11 +574,13 @@ test('build the three-tier app by hand (multi-homed app server), then query ever
     }
   };
   await group('web', '443', '0.0.0.0/0');
-  await group('app-front', '8080', 'sg-1');
+  // The VPC's default group is sg-1, so these are sg-2 to sg-5.
+  await group('app-front', '8080', 'sg-2');
   await group('app-back');
-  await group('db', '5432', 'sg-3');
+  await group('db', '5432', 'sg-4');
+  // Each interface starts in the default group (all traffic among its members): untick it.
   const only = async (keep) => {
-    for (const sg of ['web', 'app-front', 'app-back', 'db']) {
+    for (const sg of ['default', 'web', 'app-front', 'app-back', 'db']) {
       const box = page.getByRole('checkbox', { name: new RegExp(`^${sg} \\(sg-`) });
       if ((await box.isChecked()) !== (sg === keep)) await box.click();
     }
@@ -774,6 +779,40 @@ test('stepping a blocked path stops on the hop that blocks, with its fix', async
   await assert.doesNotReject(sim.getByText(/^Stopped here \([A-Z_]+\): /).waitFor());
   await assert.doesNotReject(sim.getByText(/^Fix: /).waitFor());
   await page.screenshot({ path: join(out, 'simulation-stopped.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a new VPC brings its default security group, default ACL and main route table; a subnet says which it uses', async () => {
+  const { page, errors, context } = await open(ctx.site.url);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await add(page, 'VPC');
+  // AWS creates them with the VPC: listed, and each opens its own form.
+  const components = page.getByRole('region', { name: /^Components/ });
+  for (const name of ['security group default (sg-1)', 'network ACL acl-1 (default)', 'route table rtb-1 (main)']) {
+    await assert.doesNotReject(components.getByRole('button', { name, exact: true }).waitFor(), name);
+  }
+  await pick(page, 'security group default (sg-1)');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Security group sg-1' }).waitFor());
+  assert.equal(await page.getByLabel('Inbound rule 1 source / destination (CIDR, sg-…, pl-…)').inputValue(), 'sg-1');
+
+  // A subnet that auto-assigns public IPv4; an instance launched into it.
+  await add(page, 'subnet');
+  await page.getByRole('checkbox', { name: 'Auto-assign public IPv4' }).click();
+  await add(page, 'instance');
+  // (The advice names the interface too, as its public address has no route yet: the list's entry is first.)
+  await components.getByRole('button', { name: 'network interface eni-1', exact: true }).first().click();
+  assert.equal(await page.getByRole('checkbox', { name: 'default (sg-1)' }).isChecked(), true);
+  assert.equal(await page.getByLabel('Public IPv4').inputValue(), '203.0.113.10');
+
+  // The subnet's form says what it uses, and jumps there.
+  await pick(page, /^subnet subnet-1/);
+  const uses = page.getByRole('region', { name: 'Route table and network ACL of subnet-1' });
+  await assert.doesNotReject(uses.getByRole('button', { name: 'Network ACL: acl-1 (default)' }).waitFor());
+  await uses.getByRole('button', { name: 'Route table: rtb-1 (main)' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Route table rtb-1' }).waitFor());
+  assert.equal(await page.getByRole('checkbox', { name: 'Main route table' }).isChecked(), true);
+  await page.screenshot({ path: join(out, 'vpc-defaults.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await context.close();
 });
