@@ -618,7 +618,54 @@ pub fn set(t: &Topology, id: &str, path: &[Step], value: Option<Value>) -> Resul
     }
     let next = decode(&doc)?;
     refuse_what_aws_refuses(t, &next)?;
-    Ok(reassociate(t, next, id))
+    Ok(ipv6_defaults(t, reassociate(t, next, id)))
+}
+
+/// A VPC given an IPv6 block: AWS adds rule 101 (all IPv6) to each direction of its default
+/// network ACL whose rules are still the defaults (default-network-acl.html: not when they
+/// were changed), and an outbound rule to ::/0 to its default security group
+/// (default-security-group.html), as the model's implicit ones have.
+fn ipv6_defaults(before: &Topology, mut t: Topology) -> Topology {
+    use crate::topology::{AclAction, AclEntry, SgRule};
+    let gained: Vec<String> = t
+        .vpcs
+        .iter()
+        .filter(|v| v.ipv6_cidr_block.is_some())
+        .filter(|v| before.vpcs.iter().any(|b| b.id == v.id && b.ipv6_cidr_block.is_none()))
+        .map(|v| v.id.clone())
+        .collect();
+    let any6: IpNet = IpNet::V6(ipnet::Ipv6Net::default());
+    let entry = |rule: u32, cidr: IpNet| AclEntry {
+        rule,
+        protocol: crate::Protocol::All,
+        ports: None,
+        icmp_type: None,
+        icmp_code: None,
+        cidr,
+        action: AclAction::Allow,
+    };
+    let untouched = [entry(100, IpNet::V4(Ipv4Net::default()))];
+    for vpc in &gained {
+        if let Some(acl) = t.network_acls.iter_mut().find(|a| a.vpc == *vpc && a.default) {
+            for rules in [&mut acl.inbound, &mut acl.outbound] {
+                if rules.as_slice() == untouched {
+                    rules.push(entry(101, any6));
+                }
+            }
+        }
+        let sg = t.security_groups.iter_mut().find(|g| g.vpc == *vpc && g.name.as_deref() == Some("default"));
+        if let Some(sg) = sg.filter(|g| !g.outbound.iter().any(|r| r.peer == "::/0")) {
+            sg.outbound.push(SgRule {
+                protocol: crate::Protocol::All,
+                ports: None,
+                icmp_type: None,
+                icmp_code: None,
+                peer: "::/0".into(),
+                description: String::new(),
+            });
+        }
+    }
+    t
 }
 
 /// A subnet has one route table and one network ACL: associating it with `id` moves it
@@ -1540,6 +1587,28 @@ mod tests {
         let (ga, gb) =
             (&a.security_groups[a.vpcs[0].default_sg.0], &b.security_groups[b.vpcs[0].default_sg.0]);
         assert_eq!((&ga.inbound, &ga.outbound), (&gb.inbound, &gb.outbound));
+    }
+
+    #[test]
+    fn an_ipv6_block_given_to_the_vpc_opens_its_default_acl_and_group_to_ipv6() {
+        let (t, _) = add(&Topology::new(), "vpcs", None).unwrap_or_else(|e| unreachable!("{e}"));
+        // The default ACL's outbound rules were changed: AWS adds rule 101 inbound only.
+        let t = set(&t, "acl-1", &["outbound".into(), 0.into(), "action".into()], Some(json!("deny")))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let block = Some(json!("2600:1f18:aaaa:bb00::/56"));
+        let t = set(&t, "vpc-1", &["ipv6_cidr_block".into()], block).unwrap_or_else(|e| unreachable!("{e}"));
+        let v = t.to_value();
+        let rules = |dir: &str| -> Vec<Value> {
+            v["network_acls"][0][dir].as_array().into_iter().flatten().map(|r| r["rule"].clone()).collect()
+        };
+        assert_eq!((rules("inbound"), rules("outbound")), (vec![json!(100), json!(101)], vec![json!(100)]));
+        assert_eq!(v["network_acls"][0]["inbound"][1]["cidr"], "::/0");
+        assert_eq!(v["security_groups"][0]["outbound"][1], json!({ "protocol": "all", "peer": "::/0" }));
+        // Setting it again (or anything else) adds nothing more.
+        let again =
+            set(&t, "vpc-1", &["name".into()], Some(json!("prod"))).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(again.security_groups, t.security_groups);
+        assert_eq!(again.network_acls, t.network_acls);
     }
 
     #[test]
