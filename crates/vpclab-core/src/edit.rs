@@ -1249,7 +1249,8 @@ fn in_use(list: &[(&str, bool, &[String])], subnet: &str, implicit: String) -> I
 /// needs unique ones: a free CIDR for a VPC or subnet, a free address for an interface
 /// (detached, without public addresses), no associations for a route table or ACL (a subnet
 /// has one of each), no VPC for an internet gateway (one per VPC). An instance comes with a
-/// primary interface in its original's subnet.
+/// primary interface in its original's subnet; a VPC with its own default security group,
+/// default ACL and main route table.
 pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
     let (c, _, mut v) = find(t, id).ok_or_else(|| format!("there is no {id}"))?;
     let mut doc = t.to_value();
@@ -1261,11 +1262,16 @@ pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
     if c.key != "prefix_lists" {
         o.insert("name".into(), json!(name));
     }
-    let mut extra = Vec::new();
+    let mut extra: Vec<(&str, Value)> = Vec::new();
     match c.key {
         "vpcs" => {
             o.insert("cidr_blocks".into(), json!([free_vpc_cidr(t)]));
             o.remove("ipv6_cidr_block");
+            // A new VPC, so AWS creates its default group, default ACL and main route table.
+            extra.push(("security_groups", default_security_group(&fresh_id(&doc, "sg-"), &new_id, false)));
+            extra.push(("network_acls", default_network_acl(&fresh_id(&doc, "acl-"), &new_id, false)));
+            extra
+                .push(("route_tables", json!({ "id": fresh_id(&doc, "rtb-"), "vpc": new_id, "main": true })));
         }
         "subnets" => {
             let vpc = o.get("vpc").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -1306,19 +1312,15 @@ pub fn duplicate(t: &Topology, id: &str) -> Result<(Topology, String), String> {
                 if t.subnets.iter().any(|s| s.id == p.subnet && s.map_public_ip_on_launch) {
                     eni["public_ip"] = json!(free_public_ip(t).to_string());
                 }
-                extra.push(eni);
+                extra.push(("network_interfaces", eni));
             }
         }
         _ => {}
     }
     let root = doc.as_object_mut().ok_or("not a topology")?;
     root.entry(c.key.to_string()).or_insert_with(|| json!([])).as_array_mut().ok_or("not a list")?.push(v);
-    for e in extra {
-        root.entry("network_interfaces".to_string())
-            .or_insert_with(|| json!([]))
-            .as_array_mut()
-            .ok_or("not a list")?
-            .push(e);
+    for (key, e) in extra {
+        root.entry(key.to_string()).or_insert_with(|| json!([])).as_array_mut().ok_or("not a list")?.push(e);
     }
     Ok((decode(&doc)?, new_id))
 }
@@ -1893,6 +1895,11 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
+        // The copy of the VPC is a new VPC: AWS gives it its own defaults.
+        let copy = next.vpcs.last().map(|v| v.id.clone()).unwrap_or_default();
+        assert_eq!(default_security_group_of(&next, &copy).map(|g| g.starts_with("sg-")), Some(true));
+        assert!(next.network_acls.iter().any(|a| a.vpc == copy && a.default));
+        assert!(next.route_tables.iter().any(|r| r.vpc == copy && r.main));
         assert_eq!(next.instances.len(), t.instances.len() + 1);
         assert_eq!(
             next.network_interfaces.len(),
