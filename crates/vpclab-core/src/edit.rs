@@ -738,6 +738,7 @@ pub type Account = Vec<String>;
 pub fn remove(t: &Topology, id: &str) -> Result<(Topology, Account), String> {
     let mut doc = t.to_value();
     entity_mut(&mut doc, id).ok_or_else(|| format!("there is no {id}"))?;
+    refuse_deleting_a_default(t, id)?;
     let mut gone: BTreeSet<String> = BTreeSet::from([id.to_string()]);
     let mut account = Vec::new();
     // Grow the set of deleted ids until nothing else depends on them.
@@ -888,6 +889,30 @@ fn entity_mut<'a>(doc: &'a mut Value, id: &str) -> Option<&'a mut Value> {
 
 fn decode(doc: &Value) -> Result<Topology, String> {
     Topology::from_json(&doc.to_string()).map_err(|e| e.to_string())
+}
+
+/// A VPC's default security group, default network ACL and main route table go only with
+/// their VPC: AWS refuses to delete them on their own
+/// (vpc/latest/userguide/default-security-group.html, default-network-acl.html,
+/// RouteTables.html#MainRouteTable). One whose VPC is gone can go.
+fn refuse_deleting_a_default(t: &Topology, id: &str) -> Result<(), String> {
+    let of_a_vpc = |vpc: &str| t.vpcs.iter().any(|v| v.id == vpc);
+    let what = if t
+        .security_groups
+        .iter()
+        .any(|g| g.id == id && g.name.as_deref() == Some("default") && of_a_vpc(&g.vpc))
+    {
+        "default security group"
+    } else if t.network_acls.iter().any(|a| a.id == id && a.default && of_a_vpc(&a.vpc)) {
+        "default network ACL"
+    } else if t.route_tables.iter().any(|r| r.id == id && r.main && of_a_vpc(&r.vpc)) {
+        return Err(format!(
+            "{id} is its VPC's main route table: AWS deletes it only with the VPC (make another table the main one first)"
+        ));
+    } else {
+        return Ok(());
+    };
+    Err(format!("{id} is its VPC's {what}: AWS deletes it only with the VPC"))
 }
 
 /// Changes AWS refuses outright, whatever the format allows.
@@ -1626,6 +1651,25 @@ mod tests {
                 "{gone}: {account:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_vpcs_defaults_are_not_deleted_on_their_own() {
+        let (t, _) = vpc_subnet_instance();
+        for (id, what) in [
+            ("sg-1", "default security group"),
+            ("acl-1", "default network ACL"),
+            ("rtb-1", "main route table"),
+        ] {
+            let e = remove(&t, id).err().unwrap_or_default();
+            assert!(
+                e.starts_with(&format!("{id} is its VPC's {what}: AWS deletes it only with the VPC")),
+                "{e}"
+            );
+        }
+        // Another group of the same VPC goes as usual.
+        let (t2, extra) = add(&t, "security_groups", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(remove(&t2, &extra).is_ok());
     }
 
     #[test]
