@@ -917,6 +917,30 @@ fn refuse_deleting_a_default(t: &Topology, id: &str) -> Result<(), String> {
 
 /// Changes AWS refuses outright, whatever the format allows.
 fn refuse_what_aws_refuses(before: &Topology, after: &Topology) -> Result<(), String> {
+    // A VPC's default security group is the one named `default` (its AWS group name, which
+    // never changes; the model finds it by that name), and a VPC has one.
+    // (vpc/latest/userguide/default-security-group.html)
+    for g in &after.security_groups {
+        let was = before.security_groups.iter().find(|b| b.id == g.id);
+        let was_default = was.is_some_and(|b| b.name.as_deref() == Some("default"));
+        if was_default && g.name.as_deref() != Some("default") && after.vpcs.iter().any(|v| v.id == g.vpc) {
+            return Err(format!(
+                "security group {} is its VPC's default group: its name stays \"default\" (AWS cannot rename it)",
+                g.id
+            ));
+        }
+        let now_default = !was_default && g.name.as_deref() == Some("default");
+        let taken = after
+            .security_groups
+            .iter()
+            .any(|o| o.id != g.id && o.vpc == g.vpc && o.name.as_deref() == Some("default"));
+        if now_default && taken {
+            return Err(format!(
+                "security group {}: VPC {} already has its default group; \"default\" is that group's name alone",
+                g.id, g.vpc
+            ));
+        }
+    }
     // The primary interface (device index 0) stays with its instance for the instance's life.
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html ("You cannot detach
     // the primary network interface").
@@ -1670,6 +1694,17 @@ mod tests {
         // Another group of the same VPC goes as usual.
         let (t2, extra) = add(&t, "security_groups", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(remove(&t2, &extra).is_ok());
+    }
+
+    #[test]
+    fn the_default_group_keeps_its_name_and_no_other_takes_it() {
+        let (t, _) = vpc_subnet_instance();
+        let e = set(&t, "sg-1", &[Step::from("name")], Some(json!("web"))).err().unwrap_or_default();
+        assert!(e.contains("default group: its name stays \"default\""), "{e}");
+        let (t2, other) = add(&t, "security_groups", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let e = set(&t2, &other, &[Step::from("name")], Some(json!("default"))).err().unwrap_or_default();
+        assert!(e.contains("already has its default group"), "{e}");
+        assert!(set(&t2, &other, &[Step::from("name")], Some(json!("web"))).is_ok());
     }
 
     #[test]
