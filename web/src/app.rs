@@ -703,7 +703,8 @@ fn challenge_panel(p: &Props) -> Html {
             <p class="score">{ match (g.goals.is_empty(), g.complete()) {
                 (true, _) => "No goals yet: add them in the author's form below.".to_string(),
                 (false, true) => "★ All goals met — 100 %.".to_string(),
-                (false, false) if broken => format!("{done} of {to_do} goals achieved — {pct} %, but something to keep true broke"),
+                // (The bar counts the broken one as a miss, so no second figure here.)
+                (false, false) if broken => format!("{done} of {to_do} goals achieved, but something to keep true broke"),
                 (false, false) => format!("{done} of {to_do} goals achieved — {pct} %"),
             } }</p>
             if to_do > 0 {

@@ -353,12 +353,9 @@ impl State {
         let Some(ch) = &self.challenge else { return Vec::new() };
         ch.goals
             .iter()
-            .filter_map(|g| match &g.check {
-                challenge::Check::Reach { from, to, protocol, port, .. } => Some((
-                    Query::new(from.as_str(), to.as_str(), *protocol, *port),
-                    if g.text.is_empty() { challenge::describe(&g.check) } else { g.text.clone() },
-                )),
-                _ => None,
+            .filter_map(|g| {
+                let text = if g.text.is_empty() { challenge::describe(&g.check) } else { g.text.clone() };
+                g.check.query().map(|q| (q, text))
             })
             .collect()
     }
@@ -405,9 +402,10 @@ impl State {
             }
             Action::LoadChallenge(id) => {
                 let Some(ch) = challenges::get(&id) else { return s };
+                // The question on screen is the challenge's first, not a leftover.
                 let link = Link {
                     topology: ch.start.clone(),
-                    query: None,
+                    query: ch.goals.iter().find_map(|g| g.check.query()),
                     view: View::default(),
                     challenge: Some(ch),
                 };
@@ -1172,6 +1170,10 @@ mod tests {
     fn a_challenge_grades_live_and_keeps_locked_parts() {
         let s = State::initial().apply(Action::LoadChallenge("ssh-lockdown".into()));
         let ch = s.challenge.clone().unwrap_or_else(|| unreachable!("no challenge"));
+        // It opens on its own first question.
+        let first = ch.goals.iter().find_map(|g| g.check.query());
+        assert!(first.is_some());
+        assert_eq!(Some(&s.query), first.as_ref());
         assert!(s.grade.as_ref().is_some_and(|g| !g.complete()));
         if let Some(locked) = ch.locked.first() {
             let d = s.apply(Action::Delete(locked.clone()));

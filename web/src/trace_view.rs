@@ -69,9 +69,8 @@ pub fn trace_view(p: &Props) -> Html {
                 </ol>
             }
             <Simulation trace={t.clone()} step={p.step} dispatch={p.dispatch.clone()} />
-            { path("Forward path", &t.forward, false, p.step) }
-            { path("Return path", &t.back, t.forward.iter().any(|h| matches!(h.action, Action::Deny | Action::Drop)),
-                p.step.and_then(|s| s.checked_sub(t.forward.len()))) }
+            { path("Forward path", t, false, p.step) }
+            { path("Return path", t, true, p.step.and_then(|s| s.checked_sub(t.forward.len()))) }
             if !t.flow_logs.is_empty() {
                 <details class="flow-logs">
                     <summary>{ format!("VPC Flow Logs ({} record{})", t.flow_logs.len(), if t.flow_logs.len() == 1 { "" } else { "s" }) }</summary>
@@ -138,6 +137,10 @@ fn simulation(p: &SimProps) -> Html {
             .or_else(|| p.trace.back.get(i - p.trace.forward.len()).map(|h| (h, "return")))
     });
     let stopped = here.and_then(|(h, side)| p.trace.why_stopped(h, side == "return"));
+    let what_if = p.step.is_some_and(|i| match i.checked_sub(p.trace.forward.len()) {
+        Some(r) => p.trace.hypothetical(true, r),
+        None => p.trace.hypothetical(false, i),
+    });
     html! {
         <div class="simulation" role="group" aria-label="Simulation">
             <button type="button" onclick={go(p.step.and_then(|s| s.checked_sub(1)).or(Some(0)))} disabled={p.step.unwrap_or(0) == 0} aria-label="Step back">{"◀"}</button>
@@ -147,6 +150,7 @@ fn simulation(p: &SimProps) -> Html {
             if let (Some(i), Some((h, side))) = (p.step, here) {
                 <p class="sim-now" aria-live="polite">
                     { format!("Hop {} of {n} ({side}): {} — {}", i + 1, who(h), h.detail) }
+                    if what_if { <span class="if-allowed">{" (if the block above were lifted)"}</span> }
                     if let Some(t) = &h.translated { <span class="nat">{ format!("{} ⇒ {}", h.packet, t) }</span> }
                     else { <span class="nat">{ h.packet.to_string() }</span> }
                     if let Some(e) = stopped {
@@ -179,18 +183,17 @@ fn ports_words(a: &PortsAnswer) -> String {
 
 /// A path; hops after the first block are what would happen were it lifted (the engine
 /// walks on to find every blocker), and are marked so.
-fn path(title: &str, hops: &[Hop], blocked_before: bool, current: Option<usize>) -> Html {
+fn path(title: &str, t: &Trace, back: bool, current: Option<usize>) -> Html {
+    let hops = if back { &t.back } else { &t.forward };
     if hops.is_empty() {
         return html! {};
     }
-    let first_block = hops.iter().position(|h| matches!(h.action, Action::Deny | Action::Drop));
-    let cut = if blocked_before { Some(0) } else { first_block.map(|i| i + 1) };
     html! {
         <section class="path-list" aria-label={title.to_string()}>
             <h3>{ title }</h3>
             <ol>
             { for hops.iter().enumerate().map(|(i, h)| {
-                let hypothetical = cut.is_some_and(|c| i >= c) && !matches!(h.action, Action::Deny | Action::Drop);
+                let hypothetical = t.hypothetical(back, i);
                 let (badge, class) = match h.action {
                     Action::Send => ("send", "send"),
                     Action::Allow => ("allow", "allow"),

@@ -175,6 +175,18 @@ fn checks(ch: &Challenge, t: &Topology) -> Vec<(bool, String)> {
     ch.goals.iter().map(|g| check(&m, t, errors, &g.check)).collect()
 }
 
+impl Check {
+    /// The question a reachability goal asks, to put to the tracer (and to the learner).
+    pub fn query(&self) -> Option<crate::trace::Query> {
+        match self {
+            Check::Reach { from, to, protocol, port, .. } => {
+                Some(crate::trace::Query::new(from.as_str(), to.as_str(), *protocol, *port))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The goal as a sentence, when the author gave none.
 pub fn describe(c: &Check) -> String {
     match c {

@@ -147,6 +147,17 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// Whether hop `i` of the forward path (or, `back`, of the return path) is only what would
+    /// follow were the blocks before it lifted: the tracer walks on past a block to find every
+    /// blocker. A return path after a blocked forward path is all "what if".
+    pub fn hypothetical(&self, back: bool, i: usize) -> bool {
+        let stops = |h: &Hop| matches!(h.action, Action::Deny | Action::Drop);
+        let (hops, blocked_before) =
+            if back { (&self.back, self.forward.iter().any(stops)) } else { (&self.forward, false) };
+        let cut = if blocked_before { Some(0) } else { hops.iter().position(stops).map(|b| b + 1) };
+        cut.is_some_and(|c| i >= c) && hops.get(i).is_some_and(|h| !stops(h))
+    }
+
     /// Why hop `hop` of the forward path (or, `back`, of the return path) stopped the
     /// packet, when it did: the explanation naming the same component on the same side.
     pub fn why_stopped(&self, hop: &Hop, back: bool) -> Option<&Explanation> {
@@ -852,5 +863,14 @@ mod tests {
             .all(|h| t.why_stopped(h, false).is_none()));
         // The same hop read as a return hop is a different question.
         assert!(t.why_stopped(stop, true).is_none());
+        // Up to the block, real; after it, "what if"; the whole return path too.
+        let at = t.forward.iter().position(|h| h == stop).unwrap_or_default();
+        assert!((0..=at).all(|i| !t.hypothetical(false, i)));
+        let after: Vec<bool> = (at + 1..t.forward.len()).map(|i| t.hypothetical(false, i)).collect();
+        assert!(!after.is_empty() && after.iter().all(|x| *x), "{after:?}");
+        assert!((0..t.back.len()).all(|i| t.hypothetical(true, i)));
+        let ok = reach(&m, &Query::new("internet", "i-web1", Protocol::Tcp, Some(443)))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(ok.reachable && (0..ok.forward.len()).all(|i| !ok.hypothetical(false, i)));
     }
 }

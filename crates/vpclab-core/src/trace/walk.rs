@@ -1070,6 +1070,14 @@ impl Walk<'_> {
                         m.security_groups[g.0].id,
                         host_len(peer)
                     ),
+                    // An internet host: that host alone, or everyone (a public service).
+                    None if cidr::non_public(peer).is_none() => format!(
+                        "add an {what} rule to {} allowing {flow} {word} {peer}/{} for that host alone, \
+                         or {word} {} for the whole internet",
+                        m.security_groups[first.0].id,
+                        host_len(peer),
+                        if peer.is_ipv4() { "0.0.0.0/0" } else { "::/0" }
+                    ),
                     None => format!(
                         "add an {what} rule to {} allowing {flow} {word} {peer}/{}",
                         m.security_groups[first.0].id,
