@@ -742,22 +742,35 @@ test('a CIDR is checked as it is typed, and the check ends when it is right', as
   await context.close();
 });
 
-test('on a tablet a finger drags a box', async () => {
+test('on a tablet a finger drags a box by its name, and swiping elsewhere pans', async () => {
   const { page, errors, context } = await open(ctx.site.url, { viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
   const rect = page.locator('svg.topology g[data-key="vpc-prod"] > rect');
   await rect.scrollIntoViewIfNeeded();
   const x0 = Number(await rect.getAttribute('x'));
   const box = await rect.boundingBox();
-  // A real touch sequence, as a finger makes it (pointer events alone would not show
+  // Real touch sequences, as a finger makes them (pointer events alone would not show
   // whether the browser takes the gesture for a scroll).
   const cdp = await context.newCDPSession(page);
   const finger = (x, y) => [{ x, y, id: 1 }];
-  const [sx, sy] = [box.x + 30, box.y + 10];
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: finger(sx, sy) });
-  for (let i = 1; i <= 12; i += 1) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: finger(sx + i * 10, sy + i * 2) });
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const swipe = async (sx, sy, dx, dy) => {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: finger(sx, sy) });
+    for (let i = 1; i <= 12; i += 1) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: finger(sx + i * dx, sy + i * dy) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  };
+  // A swipe on the VPC's body pans the page: the VPC stays (it covers most of the diagram).
+  const scroll0 = await page.evaluate(() => window.scrollY);
+  const [bx, by] = [box.x + 4, box.y + box.height / 2]; // the VPC's own margin, left of its AZs
+  assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('g')?.dataset.key, [bx, by]), 'vpc-prod');
+  await swipe(bx, by, 0, -12);
+  await page.waitForTimeout(400);
+  assert.equal(Number(await rect.getAttribute('x')), x0, 'the VPC did not move');
+  assert.ok((await page.evaluate(() => window.scrollY)) > scroll0, 'the page scrolled');
+  // Grabbed by its name, it moves.
+  await page.locator('svg.topology g[data-key="vpc-prod"] > text.label').scrollIntoViewIfNeeded();
+  const name = await page.locator('svg.topology g[data-key="vpc-prod"] > text.label').boundingBox();
+  await swipe(name.x + 10, name.y + name.height / 2, 10, 2);
   await assert.doesNotReject(page.waitForFunction(
     (x) => Number(document.querySelector('svg.topology g[data-key="vpc-prod"] > rect').getAttribute('x')) > x + 60, x0, { timeout: 5000 }));
   await page.screenshot({ path: join(out, 'touch-drag.png'), fullPage: false });

@@ -70,20 +70,19 @@ pub fn diagram_view(p: &Props) -> Html {
     );
     // Zoom scales the drawing inside a scrolling box: panning is scrolling (touch works).
     let zoom = use_state(|| 1.0_f64);
-    // A finger on a movable box drags it instead of panning. CSS `touch-action` does not
-    // apply to SVG shapes, so the touch that starts on one is claimed here (a listener on
-    // an element, not the document, may cancel it); anywhere else the finger still pans.
+    // A finger on a movable box's name drags the box instead of panning (a VPC covers most
+    // of the diagram: grabbed anywhere, no swipe would pan). CSS `touch-action` does not
+    // apply to SVG shapes, so that touch is claimed here (a listener on an element, not the
+    // document, may cancel it); anywhere else the finger pans, and a tap selects.
     let svg_ref = use_node_ref();
     {
         let svg_ref = svg_ref.clone();
         use_effect_with((), move |_| {
             let claim = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
-                let on_movable = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|el| el.closest("g.movable").ok().flatten())
-                    .is_some();
-                if on_movable {
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let on_movable =
+                    target.as_ref().and_then(|el| el.closest("g.movable").ok().flatten()).is_some();
+                if on_movable && target.as_ref().is_some_and(by_its_name) {
                     e.prevent_default();
                 }
             });
@@ -100,6 +99,9 @@ pub fn diagram_view(p: &Props) -> Html {
         });
     }
     let drag = use_mut_ref(|| None::<Drag>);
+    // A finger pressed a movable box away from its name: no drag, so the click selects.
+    let tapped_down = use_mut_ref(|| false);
+    let tapped = tapped_down.clone();
     let on_move = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
@@ -211,12 +213,23 @@ pub fn diagram_view(p: &Props) -> Html {
                 let key = n.key.clone();
                 let select = p.on_select.clone();
                 // Movable boxes select on pointer-up (a press that did not drag).
-                let onclick = Callback::from(move |e: MouseEvent| { e.stop_propagation(); if !movable { select.emit(key.clone()) } });
+                // A press that started no drag (a finger off the box's name) selects on click.
+                let tapped = tapped.clone();
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    if !movable || tapped.replace(false) { select.emit(key.clone()) }
+                });
                 let onpointerdown = {
                     let (drag, key, group) = (drag.clone(), n.key.clone(), group.clone());
+                    let tapped_down = tapped_down.clone();
                     let width = d.width;
                     Callback::from(move |e: PointerEvent| {
                         if !movable || e.button() != 0 { return; }
+                        let on_name = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| by_its_name(&el));
+                        if e.pointer_type() == "touch" && !on_name {
+                            *tapped_down.borrow_mut() = true;
+                            return;
+                        }
                         e.stop_propagation();
                         let svg = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("svg").ok().flatten());
                         let scale = svg.map(|s| s.get_bounding_client_rect().width()).filter(|w| *w > 0.0).map_or(1.0, |w| width / w);
@@ -311,4 +324,10 @@ fn kind_class(k: NodeKind) -> &'static str {
         NodeKind::VpnGateway => "vgw",
         NodeKind::OnPremises => "onprem",
     }
+}
+
+/// Whether a touch on `el` grabs its box: on the box's name (its text), as a finger grabs
+/// a window by its title bar.
+fn by_its_name(el: &web_sys::Element) -> bool {
+    matches!(el.tag_name().as_str(), "text" | "tspan")
 }
