@@ -162,7 +162,7 @@ pub fn app() -> Html {
                     <QueryPanel state={(*state).clone()} dispatch={dispatch.clone()} />
                 }
                 if embed.shows("trace") {
-                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={state.topology.instances.is_empty()} dispatch={dispatch.clone()} />
+                    <TraceView answer={state.answer.clone()} ports={state.ports.clone()} step={state.step} empty={vpclab_core::edit::what_to_add_next(&state.topology)} dispatch={dispatch.clone()} />
                 }
                 // After the answer, so the verdict comes right after the question.
                 if embed.shows("query") {

@@ -74,7 +74,7 @@ pub fn inspector(p: &Props) -> Html {
             if !problems.is_empty() {
                 <ul class="entity-problems" aria-label={format!("Problems with {}", p.id)}>
                 { for problems.iter().map(|d| html! {
-                    <li class={format!("{:?}", d.severity).to_ascii_lowercase()}>{ format!("{}: {}", d.field, d.message) }</li>
+                    <li class={format!("{:?}", d.severity).to_ascii_lowercase()}>{ format!("{}: {}", field_words(c, &d.field), d.message) }</li>
                 }) }
                 </ul>
             }
@@ -479,6 +479,25 @@ fn singular(label: &str) -> String {
     }
 }
 
+/// A diagnostic's field path in the form's own words: `routes[0].target` → "Route 1 target",
+/// `cidr_block` → "IPv4 CIDR block"; a path the form does not show stays as it is.
+fn field_words(c: &edit::Collection, path: &str) -> String {
+    let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+    let (key, row) = match head.split_once('[') {
+        Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+        None => (head, None),
+    };
+    let Some(f) = c.fields.iter().find(|f| f.key == key) else { return path.to_string() };
+    match (row, f.ty) {
+        (None, _) => f.label.to_string(),
+        (Some(i), Ty::Table(cols)) => {
+            let sub = cols.iter().find(|c| c.key == rest).map_or(rest.to_string(), |c| in_sentence(c.label));
+            format!("{} {} {sub}", singular(f.label), i + 1).trim_end().to_string()
+        }
+        _ => path.to_string(),
+    }
+}
+
 /// A label as it reads inside a sentence ("Ports" → "ports"), keeping acronyms as they are
 /// ("ICMP type", "CIDR"), so accessible names say what the visible labels say.
 fn in_sentence(label: &str) -> String {
@@ -494,4 +513,20 @@ fn in_sentence(label: &str) -> String {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_read_as_the_form_labels_them() {
+        let rt = edit::collection("route_tables").unwrap_or_else(|| unreachable!("no route tables"));
+        assert_eq!(field_words(rt, "routes[0].target"), "Route 1 target");
+        let sg = edit::collection("security_groups").unwrap_or_else(|| unreachable!());
+        assert_eq!(field_words(sg, "inbound[2].icmp_type"), "Inbound rule 3 ICMP type");
+        let subnet = edit::collection("subnets").unwrap_or_else(|| unreachable!());
+        assert_eq!(field_words(subnet, "cidr_block"), "IPv4 CIDR block");
+        assert_eq!(field_words(subnet, "something_else"), "something_else");
+    }
 }

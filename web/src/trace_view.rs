@@ -14,9 +14,10 @@ pub struct Props {
     pub ports: Option<Rc<PortsAnswer>>,
     /// The simulated packet's hop (forward, then return).
     pub step: Option<usize>,
-    /// The network has no instance yet: nothing to ask about, which is no error.
+    /// The network has no instance yet: nothing to ask about, which is no error; what to
+    /// add next (`edit::what_to_add_next`).
     #[prop_or_default]
-    pub empty: bool,
+    pub empty: Option<&'static str>,
     pub dispatch: Callback<crate::state::Action>,
 }
 
@@ -24,10 +25,10 @@ pub struct Props {
 pub fn trace_view(p: &Props) -> Html {
     let t = match &p.answer {
         Ok(t) => t,
-        Err(_) if p.empty => {
+        Err(_) if p.empty.is_some() => {
             return html! {
                 <section class="answer" aria-live="polite">
-                    <p class="verdict" role="status">{ "Nothing to ask about yet: add a VPC, a subnet and an instance (New component), then pick them as source or destination." }</p>
+                    <p class="verdict" role="status">{ p.empty.unwrap_or_default() }</p>
                 </section>
             }
         }

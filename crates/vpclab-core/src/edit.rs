@@ -479,6 +479,23 @@ pub fn entities(t: &Topology) -> Vec<(&'static Collection, String, String)> {
     out
 }
 
+/// What a network with nothing to ask about needs next, for people building it from an
+/// empty canvas; `None` once it has an instance.
+pub fn what_to_add_next(t: &Topology) -> Option<&'static str> {
+    match (t.vpcs.is_empty(), t.subnets.is_empty(), t.instances.is_empty()) {
+        (_, _, false) => None,
+        (true, _, _) => {
+            Some("Nothing to ask about yet: add a VPC (New component), then a subnet and an instance.")
+        }
+        (false, true, _) => {
+            Some("Nothing to ask about yet: the VPC needs a subnet next, then an instance in it.")
+        }
+        (false, false, true) => Some(
+            "Nothing to ask about yet: add an instance to a subnet, then pick it as source or destination.",
+        ),
+    }
+}
+
 /// Whether a rule's or ACL entry's field means anything for the row's protocol, so a form
 /// can leave it out as AWS's console does: ports for TCP and UDP, ICMP type and code for
 /// ICMP and ICMPv6. A field that holds a value is always shown (the engine flags it if it
@@ -2009,6 +2026,20 @@ mod tests {
         assert!(e.contains("cannot detach"), "{e}");
         // Deleting the instance takes its primary interface with it: no refusal.
         assert!(remove(&t, "i-web1").is_ok());
+    }
+
+    #[test]
+    fn an_empty_canvas_is_told_what_comes_next() {
+        let empty = Topology::default();
+        let (vpc, _) = add(&empty, "vpcs", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let (subnet, _) = add(&vpc, "subnets", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let (done, _) = add(&subnet, "instances", None).unwrap_or_else(|e| unreachable!("{e}"));
+        let steps: Vec<Option<&str>> =
+            [&empty, &vpc, &subnet, &done].iter().map(|t| what_to_add_next(t)).collect();
+        assert!(steps[0].is_some_and(|s| s.contains("add a VPC")));
+        assert!(steps[1].is_some_and(|s| s.contains("needs a subnet")));
+        assert!(steps[2].is_some_and(|s| s.contains("add an instance")));
+        assert_eq!(steps[3], None);
     }
 
     #[test]
