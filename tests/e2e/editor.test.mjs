@@ -825,6 +825,8 @@ test('a new VPC brings its default security group, default ACL and main route ta
   await uses.getByRole('button', { name: 'Route table: rtb-1 (main)' }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Route table rtb-1' }).waitFor());
   assert.equal(await page.getByRole('checkbox', { name: 'Main route table' }).isChecked(), true);
+  // The subnet is not ticked among its associations, yet uses it: the form says so.
+  await assert.doesNotReject(page.getByText(/^Also used, as the VPC's main route table, by every subnet associated with no other: subnet-1\.$/).waitFor());
   await page.screenshot({ path: join(out, 'vpc-defaults.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await context.close();

@@ -83,6 +83,7 @@ pub fn inspector(p: &Props) -> Html {
             </form>
             if c.key == "instances" { { interfaces(p) } }
             if c.key == "subnets" { { subnet_uses(p) } }
+            if matches!(c.key, "route_tables" | "network_acls") { { fallback_users(p, c.noun) } }
             if !p.locked {
                 <div class="entity-buttons">
                     <button type="button" onclick={duplicate} title="Duplicate (Ctrl+D)">{ format!("Duplicate {}", p.id) }</button>
@@ -90,6 +91,21 @@ pub fn inspector(p: &Props) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// For a main route table or default network ACL: the subnets that use it without being
+/// associated with it (unticked above, yet using it).
+fn fallback_users(p: &Props, noun: &str) -> Html {
+    let users = edit::implicit_users(&p.topology, &p.id);
+    if users.is_empty() {
+        return html! {};
+    }
+    let what = if noun == "route table" { "main route table" } else { "default network ACL" };
+    html! {
+        <p class="muted fallback-users">
+            { format!("Also used, as the VPC's {what}, by every subnet associated with no other: {}.", users.join(", ")) }
+        </p>
     }
 }
 

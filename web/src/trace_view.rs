@@ -57,7 +57,8 @@ pub fn trace_view(p: &Props) -> Html {
                 { for t.explanations.iter().map(|e| html! {
                     <li>
                         <code class="code" title={vpclab_core::trace::codes::meaning(e.code)}>{ e.code }</code>
-                        <span class="where">{ format!(" {} {} · {} path{}", e.kind, e.label,
+                        <span class="where">{ format!(" {} · {} path{}",
+                            if e.label == e.kind.noun() { e.label.clone() } else { format!("{} {}", e.kind, e.label) },
                             match e.path { PathSide::Forward => "forward", PathSide::Return => "return" },
                             dir_words(e.direction)) }</span>
                         <p>{ &e.message }</p>

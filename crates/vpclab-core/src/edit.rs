@@ -1298,6 +1298,22 @@ pub fn network_acl_of(t: &Topology, subnet: &str) -> Option<InUse> {
     Some(in_use(&acls, subnet, format!("{vpc}-default-acl")))
 }
 
+/// The subnets that use main route table or default network ACL `id` without being
+/// associated with it (every subnet of its VPC associated with no other), which its form
+/// shows beside the explicit associations.
+pub fn implicit_users(t: &Topology, id: &str) -> Vec<String> {
+    t.subnets
+        .iter()
+        .filter(|s| {
+            [route_table_of(t, &s.id), network_acl_of(t, &s.id)]
+                .into_iter()
+                .flatten()
+                .any(|u| u.id == id && !u.associated && !u.implicit)
+        })
+        .map(|s| s.id.clone())
+        .collect()
+}
+
 /// Of a VPC's (id, main, associations), the one `subnet` uses; `implicit` names the model's
 /// own main one when none is marked.
 fn in_use(list: &[(&str, bool, &[String])], subnet: &str, implicit: String) -> InUse {
@@ -2026,6 +2042,19 @@ mod tests {
         assert!(e.contains("cannot detach"), "{e}");
         // Deleting the instance takes its primary interface with it: no refusal.
         assert!(remove(&t, "i-web1").is_ok());
+    }
+
+    #[test]
+    fn a_main_table_knows_the_subnets_that_fall_back_to_it() {
+        let (t, _) = vpc_subnet_instance();
+        assert_eq!(implicit_users(&t, "rtb-1"), ["subnet-1"]);
+        assert_eq!(implicit_users(&t, "acl-1"), ["subnet-1"]);
+        // Once associated with another table, it is that table's.
+        let (t2, rtb) = add(&t, "route_tables", Some("vpc-1")).unwrap_or_else(|e| unreachable!("{e}"));
+        let t3 = set(&t2, &rtb, &[Step::from("associations")], Some(json!(["subnet-1"])))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(implicit_users(&t3, "rtb-1").is_empty());
+        assert!(implicit_users(&t3, &rtb).is_empty(), "explicit, not implicit");
     }
 
     #[test]
