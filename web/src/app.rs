@@ -530,10 +530,15 @@ struct DialogProps {
     close: Callback<()>,
 }
 
-/// A dialog's close button (Escape works too).
-fn close_button(close: &Callback<()>) -> Html {
+/// A dialog's title and close button (Escape and a press outside work too).
+fn dialog_head(title: &'static str, close: &Callback<()>) -> Html {
     let close = close.clone();
-    html! { <button type="button" class="close" aria-label="Close" title="Close (Escape)" onclick={Callback::from(move |_| close.emit(()))}>{"✕"}</button> }
+    html! {
+        <div class="dialog-head">
+            <h2>{ title }</h2>
+            <button type="button" class="close" aria-label="Close" title="Close (Escape)" onclick={Callback::from(move |_| close.emit(()))}>{"✕"}</button>
+        </div>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -547,7 +552,7 @@ struct GalleryProps {
 fn gallery(p: &GalleryProps) -> Html {
     html! {
         <section class="gallery" aria-label="Example gallery">
-            { close_button(&p.close) }
+            { dialog_head("Example gallery", &p.close) }
             { for vpclab_core::examples::ALL.iter().map(|e| {
                 let (d, close, id) = (p.dispatch.clone(), p.close.clone(), e.id.to_string());
                 let open = Callback::from(move |_| { d.emit(Action::LoadExample(id.clone())); close.emit(()) });
@@ -576,7 +581,7 @@ fn share_dialog(p: &DialogProps) -> Html {
     let long = url.len() > share::SAFE_LENGTH;
     html! {
         <section class="dialog" aria-label="Share link">
-            { close_button(&p.close) }
+            { dialog_head("Share link", &p.close) }
             <p role="status">{ if *copied { "Link copied to the clipboard." } else { "Copy this link:" } }</p>
             <p class="muted">{ format!("The field holds the link to what is on screen now: {} characters.", url.len()) }</p>
             <label for="share-url">{"Link to this network"}</label>
@@ -618,7 +623,7 @@ fn embed_dialog(p: &DialogProps) -> Html {
     };
     html! {
         <section class="dialog" aria-label="Embed code">
-            { close_button(&p.close) }
+            { dialog_head("Embed in a course page", &p.close) }
             <label class="check"><input type="checkbox" checked={*readonly} onclick={on_ro} />{"Read-only"}</label>
             <label for="embed-theme">{"Theme"}</label>
             <select id="embed-theme" onchange={on_theme}>
