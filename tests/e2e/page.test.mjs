@@ -66,6 +66,9 @@ test('a query chosen by hand shows the blocking security group and its fix', asy
   // AWS's advice within a VPC: reference the source's security group (the tier), or the one address.
   assert.match(answer, /Fix: add an inbound rule to sg-db allowing tcp 5432 from sg-web \(the security group of 10\.0\.1\.10\), or from 10\.0\.1\.10\/32 for that address alone/);
   assert.equal(await page.locator('svg.topology g.blocked[data-key="eni-db"]').count(), 1);
+  // The blocker opens the group it names, to apply the fix there.
+  await page.getByRole('region', { name: 'Answer' }).getByRole('button', { name: 'Open security group db' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Security group sg-db' }).waitFor());
   assert.equal(await page.locator('svg.topology polyline.path.not-reachable').count(), 1);
   await page.screenshot({ path: join(out, 'blocked-by-sg.png'), fullPage: true });
 

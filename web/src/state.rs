@@ -158,6 +158,9 @@ pub enum Action {
     /// Show or hide the internet exposure list.
     ToggleExposure,
     Select(Option<String>),
+    /// Select a component named by an answer (a blocker): when the network does not list it
+    /// (an implicit default), say so instead of opening an empty form.
+    OpenComponent(String),
     /// Add a component of this collection near the selection, and select it.
     Add(String),
     /// Put a VPC (with its contents) or the internet box at a diagram position (snapped).
@@ -495,6 +498,16 @@ impl State {
             }
             Action::Select(id) => {
                 s.selected = id;
+                return s;
+            }
+            Action::OpenComponent(id) => {
+                if edit::find(&self.topology, &id).is_some() {
+                    s.selected = Some(id);
+                } else {
+                    s.notices = vec![Notice::info(format!(
+                        "{id} is built in: this network does not list it, so it has AWS's defaults and no form of its own."
+                    ))];
+                }
                 return s;
             }
             Action::ShowHint => {
@@ -1149,6 +1162,15 @@ mod tests {
         let other = s.apply(Action::LoadExample("bastion".into()));
         assert_ne!(other.topology, s.topology);
         assert_eq!(other.apply(Action::Undo).topology, s.topology);
+    }
+
+    #[test]
+    fn a_blocker_opens_its_component_or_says_it_is_built_in() {
+        let s = State::initial();
+        assert_eq!(s.apply(Action::OpenComponent("sg-db".into())).selected.as_deref(), Some("sg-db"));
+        let implicit = s.apply(Action::OpenComponent("vpc-prod-default-sg".into()));
+        assert_eq!(implicit.selected, s.selected);
+        assert!(implicit.notices.iter().any(|n| !n.error && n.text.contains("is built in")));
     }
 
     #[test]

@@ -54,11 +54,16 @@ pub fn trace_view(p: &Props) -> Html {
             if !t.explanations.is_empty() {
                 <h3>{ format!("Blocked by {} component{}", t.explanations.len(), if t.explanations.len() == 1 { "" } else { "s" }) }</h3>
                 <ol class="blockers">
-                { for t.explanations.iter().map(|e| html! {
+                { for t.explanations.iter().map(|e| {
+                    let name = if e.label == e.kind.noun() { e.label.clone() } else { format!("{} {}", e.kind, e.label) };
+                    let open = (e.component != "internet").then(|| {
+                        let (d, id) = (p.dispatch.clone(), e.component.clone());
+                        Callback::from(move |_: MouseEvent| d.emit(crate::state::Action::OpenComponent(id.clone())))
+                    });
+                    html! {
                     <li>
                         <code class="code" title={vpclab_core::trace::codes::meaning(e.code)}>{ e.code }</code>
-                        <span class="where">{ format!(" {} · {} path{}",
-                            if e.label == e.kind.noun() { e.label.clone() } else { format!("{} {}", e.kind, e.label) },
+                        <span class="where">{ format!(" {} · {} path{}", name,
                             match e.path { PathSide::Forward => "forward", PathSide::Return => "return" },
                             dir_words(e.direction)) }</span>
                         <p>{ &e.message }</p>
@@ -66,8 +71,11 @@ pub fn trace_view(p: &Props) -> Html {
                         if let Some(m) = vpclab_core::trace::codes::meaning(e.code) {
                             <p class="code-meaning">{ format!("{}: {m}.", e.code) }</p>
                         }
+                        if let Some(open) = open {
+                            <button type="button" class="linkish" onclick={open}>{ format!("Open {name}") }</button>
+                        }
                     </li>
-                }) }
+                } }) }
                 </ol>
             }
             <Simulation trace={t.clone()} step={p.step} dispatch={p.dispatch.clone()} />
