@@ -333,7 +333,9 @@ fn control(
                 _ => "",
             };
             let kind = if ty == Ty::Number { "number" } else { "text" };
-            html! { <Typed id={dom} {kind} value={text} {disabled} {placeholder} label={label.to_string()} {ty}
+            // Keyed by entity too: another entity's field starts afresh.
+            let key = format!("{}/{dom}", ctx.id);
+            html! { <Typed {key} id={dom} {kind} value={text} {disabled} {placeholder} label={label.to_string()} {ty}
             onchange={ctx.set_text(path, ty)} /> }
         }
     }
@@ -356,32 +358,28 @@ struct TypedProps {
 #[function_component(Typed)]
 fn typed(p: &TypedProps) -> Html {
     // What is typed stays as typed while the complaint shows (re-rendering with the
-    // committed value would undo the typing).
-    let typed = use_state(|| p.value.clone());
-    let error = use_state(|| None::<String>);
-    {
-        // A new value from outside (a commit, undo, another entity) replaces both.
-        let (typed, error) = (typed.clone(), error.clone());
-        use_effect_with(p.value.clone(), move |v| {
-            typed.set(v.clone());
-            error.set(None);
-        });
-    }
+    // committed value would undo the typing); typed against another value (a commit, undo),
+    // it gives way to that value at once, with no render in between.
+    let typed = use_state(|| None::<(String, String, Option<String>)>);
+    let (text, error) = match &*typed {
+        Some((base, text, error)) if *base == p.value => (text.clone(), error.clone()),
+        _ => (p.value.clone(), None),
+    };
     let oninput = {
-        let (typed, error, ty) = (typed.clone(), error.clone(), p.ty);
+        let (typed, ty, base) = (typed.clone(), p.ty, p.value.clone());
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
-            error.set(edit::parse_input(ty, &text).err());
-            typed.set(text);
+            let error = edit::parse_input(ty, &text).err();
+            typed.set(Some((base.clone(), text, error)));
         })
     };
     let message = format!("{}-error", p.id);
     html! { <>
-        <input id={p.id.clone()} type={p.kind} value={(*typed).clone()} disabled={p.disabled} placeholder={p.placeholder}
+        <input id={p.id.clone()} type={p.kind} value={text} disabled={p.disabled} placeholder={p.placeholder}
             aria-label={p.label.clone()} aria-invalid={error.is_some().then_some("true")}
             aria-describedby={error.is_some().then(|| message.clone())}
             spellcheck="false" autocomplete="off" {oninput} onchange={p.onchange.clone()} />
-        if let Some(m) = &*error { <span id={message} class="field-error" role="status">{ m }</span> }
+        if let Some(m) = error { <span id={message} class="field-error" role="status">{ m }</span> }
     </> }
 }
 
