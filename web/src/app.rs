@@ -197,27 +197,18 @@ pub fn app() -> Html {
 #[hook]
 fn use_host_messages(embed: Rc<Embed>, dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
-                if !embed.trusts(&e.origin()) {
-                    return;
-                }
-                let Ok(text) = js_sys::JSON::stringify(&e.data()) else { return };
-                let Some(text) = text.as_string() else { return };
-                if let Some(action) = host_message(&text) {
-                    dispatch.emit(action);
-                }
-            },
-        );
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        let listening = browser::listen_window("message", move |e: web_sys::Event| {
+            let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+            if !embed.trusts(&e.origin()) {
+                return;
             }
-        }
+            let Ok(text) = js_sys::JSON::stringify(&e.data()) else { return };
+            let Some(text) = text.as_string() else { return };
+            if let Some(action) = host_message(&text) {
+                dispatch.emit(action);
+            }
+        });
+        move || drop(listening)
     });
 }
 
@@ -226,20 +217,10 @@ fn use_host_messages(embed: Rc<Embed>, dispatch: Callback<Action>) {
 #[hook]
 fn use_hash_changes(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
-        let listener =
-            wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-                dispatch.emit(Action::OpenLink(browser::fragment()));
-            });
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = window {
-                let _ =
-                    w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-            }
-        }
+        let listening = browser::listen_window("hashchange", move |_| {
+            dispatch.emit(Action::OpenLink(browser::fragment()));
+        });
+        move || drop(listening)
     });
 }
 
@@ -351,39 +332,30 @@ fn use_shortcuts(state: UseReducerHandle<State>, dispatch: Callback<Action>) {
     let selected = use_mut_ref(|| None::<String>);
     *selected.borrow_mut() = state.selected.clone();
     use_effect_with((), move |_| {
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
-            move |e: web_sys::KeyboardEvent| {
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-                let ctrl = e.ctrl_key() || e.meta_key();
-                let key = e.key();
-                let action = match key.as_str() {
-                    "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
-                    "z" | "Z" if ctrl => Some(Action::Undo),
-                    "y" | "Y" if ctrl => Some(Action::Redo),
-                    "d" | "D" if ctrl && !typing => selected.borrow().clone().map(Action::Duplicate),
-                    "Delete" | "Backspace" if !typing => selected.borrow().clone().map(Action::Delete),
-                    "Escape" => Some(Action::Select(None)),
-                    _ => None,
-                };
-                // Undo in a text field undoes the typing, as everywhere else.
-                if let Some(a) = action.filter(|_| !typing || key == "Escape") {
-                    e.prevent_default();
-                    dispatch.emit(a);
-                }
-            },
-        );
-        let doc = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &doc {
-            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(d) = doc {
-                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        let listening = browser::listen_document("keydown", move |e: web_sys::Event| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            let typing = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            let ctrl = e.ctrl_key() || e.meta_key();
+            let key = e.key();
+            let action = match key.as_str() {
+                "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
+                "z" | "Z" if ctrl => Some(Action::Undo),
+                "y" | "Y" if ctrl => Some(Action::Redo),
+                "d" | "D" if ctrl && !typing => selected.borrow().clone().map(Action::Duplicate),
+                "Delete" | "Backspace" if !typing => selected.borrow().clone().map(Action::Delete),
+                "Escape" => Some(Action::Select(None)),
+                _ => None,
+            };
+            // Undo in a text field undoes the typing, as everywhere else.
+            if let Some(a) = action.filter(|_| !typing || key == "Escape") {
+                e.prevent_default();
+                dispatch.emit(a);
             }
-        }
+        });
+        move || drop(listening)
     });
 }
 

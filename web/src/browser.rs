@@ -279,31 +279,61 @@ pub fn reveal(selector: &str) {
     }
 }
 
-/// Document listeners that dismiss a popup: Escape anywhere, or a press outside the element
-/// matching `inside`. They go when this is dropped.
-pub struct Dismiss {
-    listeners: Vec<(&'static str, Listener)>,
+/// An event listener, removed when this is dropped: what an effect returns as its cleanup.
+pub struct Listening {
+    target: web_sys::EventTarget,
+    event: &'static str,
+    listener: wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>,
 }
 
-type Listener = wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>;
-
-impl std::fmt::Debug for Dismiss {
+impl std::fmt::Debug for Listening {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Dismiss")
+        write!(f, "Listening({})", self.event)
     }
 }
 
-/// Call `dismiss` on Escape or on a press outside `inside` (a CSS selector).
-pub fn on_dismiss(inside: &'static str, dismiss: impl Fn() + Clone + 'static) -> Dismiss {
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.event, self.listener.as_ref().unchecked_ref());
+    }
+}
+
+/// Call `f` on each `event` at `target` until the result is dropped. A listener on an
+/// element (not the window or document) may cancel a touch, as the diagram needs.
+pub fn listen(
+    target: &web_sys::EventTarget,
+    event: &'static str,
+    f: impl Fn(web_sys::Event) + 'static,
+) -> Listening {
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    Listening { target: target.clone(), event, listener }
+}
+
+/// `listen` on the window.
+pub fn listen_window(event: &'static str, f: impl Fn(web_sys::Event) + 'static) -> Option<Listening> {
+    window().map(|w| listen(&w, event, f))
+}
+
+/// `listen` on the document.
+pub fn listen_document(event: &'static str, f: impl Fn(web_sys::Event) + 'static) -> Option<Listening> {
+    window().and_then(|w| w.document()).map(|d| listen(&d, event, f))
+}
+
+/// Call `dismiss` on Escape anywhere, or on a press outside the element matching `inside`
+/// (a CSS selector): how a popup closes. Listening until the result is dropped.
+pub fn on_dismiss(inside: &'static str, dismiss: impl Fn() + Clone + 'static) -> Vec<Listening> {
     let on_key = {
         let dismiss = dismiss.clone();
-        Listener::new(move |e: web_sys::Event| {
+        move |e: web_sys::Event| {
             if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
                 dismiss();
             }
-        })
+        }
     };
-    let on_press = Listener::new(move |e: web_sys::Event| {
+    let on_press = move |e: web_sys::Event| {
         let within = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -312,22 +342,9 @@ pub fn on_dismiss(inside: &'static str, dismiss: impl Fn() + Clone + 'static) ->
         if !within {
             dismiss();
         }
-    });
-    let listeners = vec![("keydown", on_key), ("pointerdown", on_press)];
-    if let Some(d) = window().and_then(|w| w.document()) {
-        for (event, l) in &listeners {
-            let _ = d.add_event_listener_with_callback(event, l.as_ref().unchecked_ref());
-        }
-    }
-    Dismiss { listeners }
-}
-
-impl Drop for Dismiss {
-    fn drop(&mut self) {
-        if let Some(d) = window().and_then(|w| w.document()) {
-            for (event, l) in &self.listeners {
-                let _ = d.remove_event_listener_with_callback(event, l.as_ref().unchecked_ref());
-            }
-        }
-    }
+    };
+    [listen_document("keydown", on_key), listen_document("pointerdown", on_press)]
+        .into_iter()
+        .flatten()
+        .collect()
 }

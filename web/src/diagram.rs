@@ -78,24 +78,18 @@ pub fn diagram_view(p: &Props) -> Html {
     {
         let svg_ref = svg_ref.clone();
         use_effect_with((), move |_| {
-            let claim = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+            let claim = |e: web_sys::Event| {
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                 let on_movable =
                     target.as_ref().and_then(|el| el.closest("g.movable").ok().flatten()).is_some();
                 if on_movable && target.as_ref().is_some_and(by_its_name) {
                     e.prevent_default();
                 }
-            });
-            let svg = svg_ref.cast::<web_sys::Element>();
-            if let Some(svg) = &svg {
-                let _ = svg.add_event_listener_with_callback("touchstart", claim.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(svg) = svg {
-                    let _ =
-                        svg.remove_event_listener_with_callback("touchstart", claim.as_ref().unchecked_ref());
-                }
-            }
+            };
+            let listening = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|svg| crate::browser::listen(&svg, "touchstart", claim));
+            move || drop(listening)
         });
     }
     let drag = use_mut_ref(|| None::<Drag>);
